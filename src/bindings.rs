@@ -1,0 +1,104 @@
+//! The only file that names wasm-bindgen or js-sys: a thin adapter from JavaScript values to the
+//! core's types (ruff_wasm's pattern). One params object in (deserialized into the same
+//! [`Params`] the command line uses), small JSON-compatible snapshots out, errors as `JsError`
+//! carrying the core's message.
+
+use crate::error::Error;
+use crate::estimators::Method;
+use crate::params::Params;
+use crate::session::Session;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once, when the module starts.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("internal: could not serialise a result: {e}")))
+}
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn params_from(value: JsValue) -> Result<Params, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Params::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The default parameters (the paper's settings), so JavaScript never hard-codes them.
+#[wasm_bindgen(js_name = defaultParams)]
+pub fn default_params() -> Result<JsValue, JsError> {
+    to_js(&Params::default())
+}
+
+/// Checks parameters; returns them normalised or throws the first rule they break.
+#[wasm_bindgen(js_name = checkParams)]
+pub fn check_params(params: JsValue) -> Result<JsValue, JsError> {
+    let p = params_from(params)?.check().map_err(js_err)?;
+    to_js(p.params())
+}
+
+/// One whole replicate, as `claime run --json` prints it.
+#[wasm_bindgen(js_name = runOnce)]
+pub fn run_once(params: JsValue, methods: &str) -> Result<JsValue, JsError> {
+    let methods = Method::parse_list(methods).map_err(js_err)?;
+    let report = crate::session::run(params_from(params)?, &methods, &mut now).map_err(js_err)?;
+    to_js(&report)
+}
+
+/// A replicate that streams in: advance by chunks of patients, report after each.
+#[wasm_bindgen]
+pub struct Explorer {
+    session: Session,
+    methods: Vec<Method>,
+}
+
+#[wasm_bindgen]
+impl Explorer {
+    /// Validates the parameters and draws the truth. `methods` is a comma-separated list.
+    #[wasm_bindgen(constructor)]
+    pub fn new(params: JsValue, methods: &str) -> Result<Explorer, JsError> {
+        let methods = Method::parse_list(methods).map_err(js_err)?;
+        let valid = params_from(params)?.check().map_err(js_err)?;
+        let within = methods.iter().any(|m| m.needs_within());
+        Ok(Explorer { session: Session::new(valid, within), methods })
+    }
+
+    /// Simulates up to `count` more patients; returns the patients so far.
+    pub fn advance(&mut self, count: u32) -> u32 {
+        self.session.advance(count as usize) as u32
+    }
+
+    /// Patients so far.
+    pub fn patients(&self) -> u32 {
+        self.session.patients() as u32
+    }
+
+    /// Total patients n.
+    pub fn total(&self) -> u32 {
+        self.session.params().n as u32
+    }
+
+    /// Whether all n patients are in.
+    pub fn done(&self) -> bool {
+        self.session.done()
+    }
+
+    /// Fits every method to the statistics so far and returns the metrics snapshot.
+    pub fn report(&self) -> Result<JsValue, JsError> {
+        let report = self.session.report(&self.methods, &mut now).map_err(js_err)?;
+        to_js(&report)
+    }
+}

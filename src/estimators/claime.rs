@@ -1,0 +1,59 @@
+//! CLAIME (paper Proposition 2.1): the rank-p SVD of the linearised cross-modal PMI
+//!
+//! PMI(w,w') = [Gamma_1 Gamma_2 / (gamma_1(w) gamma_2(w'))] [D12(w,w')/D12(.,.) - Cc(w,w')/Cc(.,.)],
+//!
+//! with Cc = N_1 N_2^T - D12 the cross-patient counts; V^_1 = U_1 L^{1/2}, V^_2 = U_2 L^{1/2}.
+//! A feature with gamma = 0 gets a zero row ([decision], model.md §4).
+
+use super::Fit;
+use crate::error::{Error, Result};
+use crate::linalg::truncated_svd;
+use crate::stats::SummaryStats;
+use faer::Mat;
+
+/// (d1, d2) PMI_CLAIME; rows/columns of features with gamma = 0 are zero.
+pub fn pmi(stats: &SummaryStats) -> Result<Mat<f64>> {
+    let (d1, d2) = (stats.d1, stats.d2);
+    let (g1, g2) = stats.gamma_totals();
+    let dtot = stats.d12_total();
+    let s1: f64 = stats.n1.iter().sum();
+    let s2: f64 = stats.n2.iter().sum();
+    let ctot = s1 * s2 - dtot;
+    if !(dtot > 0.0) || !(ctot > 0.0) || !(g1 > 0.0) || !(g2 > 0.0) {
+        return Err(Error::Unsupported {
+            what: "CLAIME needs same-patient and cross-patient pairs in both modalities (at least two patients with tokens)".into(),
+        });
+    }
+    let mut out = Mat::zeros(d1, d2);
+    for i in 0..d1 {
+        let gi = stats.gamma1[i];
+        if gi <= 0.0 {
+            continue;
+        }
+        for j in 0..d2 {
+            let gj = stats.gamma2[j];
+            if gj <= 0.0 {
+                continue;
+            }
+            let dij = stats.d12[i * d2 + j];
+            let cc = stats.n1[i] * stats.n2[j] - dij;
+            out[(i, j)] = (g1 * g2 / (gi * gj)) * (dij / dtot - cc / ctot);
+        }
+    }
+    Ok(out)
+}
+
+/// Fits CLAIME: rank-p SVD of [`pmi`].
+pub fn fit(stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
+    let m = pmi(stats)?;
+    let svd = truncated_svd(m.as_ref(), p, seed)?;
+    let k = svd.s.len();
+    let root: Vec<f64> = svd.s.iter().map(|s| s.max(0.0).sqrt()).collect();
+    let v1 = Mat::from_fn(stats.d1, p, |i, j| if j < k { svd.u[(i, j)] * root[j] } else { 0.0 });
+    let v2 = Mat::from_fn(stats.d2, p, |i, j| if j < k { svd.v[(i, j)] * root[j] } else { 0.0 });
+    let zero_rows = (
+        stats.gamma1.iter().filter(|g| **g <= 0.0).count(),
+        stats.gamma2.iter().filter(|g| **g <= 0.0).count(),
+    );
+    Ok(Fit { v1, v2, spectrum: svd.s, zero_rows })
+}

@@ -1,0 +1,131 @@
+//! The estimators of model.md §4, one per file, one signature:
+//! `fn fit(stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit>`.
+
+pub mod cl;
+pub mod claime;
+pub mod concate;
+
+use crate::error::{Error, Result};
+use crate::stats::SummaryStats;
+use faer::Mat;
+use serde::{Deserialize, Serialize};
+
+/// The SVD/eigen estimators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Cross-modal PMI, rank-p SVD (Proposition 2.1).
+    Claime,
+    /// Concatenated log-PMI, top-p eigenpairs (eq. 2.5).
+    Concate,
+    /// Concatenated contrastive PMI, top-p eigenpairs (Proposition 2.2).
+    Cl,
+}
+
+impl Method {
+    /// Every method with its name.
+    pub const ALL: [(Method, &'static str); 3] =
+        [(Method::Claime, "claime"), (Method::Concate, "concate"), (Method::Cl, "cl")];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        Method::ALL.iter().find(|(m, _)| *m == self).map(|(_, s)| *s).unwrap_or("claime")
+    }
+
+    /// Parses a name, naming the allowed values on error.
+    pub fn parse(s: &str) -> Result<Self> {
+        Method::ALL
+            .iter()
+            .find(|(_, n)| *n == s.trim())
+            .map(|(m, _)| *m)
+            .ok_or_else(|| Error::param("methods", format!("'{s}'"), "claime, concate or cl"))
+    }
+
+    /// Parses a comma-separated list, without duplicates.
+    pub fn parse_list(s: &str) -> Result<Vec<Method>> {
+        let mut out = Vec::new();
+        for part in s.split(',').filter(|x| !x.trim().is_empty()) {
+            let m = Method::parse(part)?;
+            if !out.contains(&m) {
+                out.push(m);
+            }
+        }
+        if out.is_empty() {
+            return Err(Error::param("methods", "an empty list", "at least one of claime, concate, cl"));
+        }
+        Ok(out)
+    }
+
+    /// Whether the method needs the within-modality counts C11, C22.
+    pub fn needs_within(self) -> bool {
+        !matches!(self, Method::Claime)
+    }
+
+    /// Fits the method to summary statistics.
+    pub fn fit(self, stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
+        match self {
+            Method::Claime => claime::fit(stats, p, seed),
+            Method::Concate => concate::fit(stats, p, seed),
+            Method::Cl => cl::fit(stats, p, seed),
+        }
+    }
+}
+
+/// Estimated embeddings of one method.
+#[derive(Debug, Clone)]
+pub struct Fit {
+    /// (d1, p) estimated code embeddings.
+    pub v1: Mat<f64>,
+    /// (d2, p) estimated CUI embeddings.
+    pub v2: Mat<f64>,
+    /// (p,) the leading singular values (CLAIME) or eigenvalues (Concate, CL) used.
+    pub spectrum: Vec<f64>,
+    /// Features with no usable counts, given zero rows (codes, CUIs).
+    pub zero_rows: (usize, usize),
+}
+
+/// Splits (d, p) rows into codes (first d1) and CUIs.
+pub(crate) fn split_rows(v: &Mat<f64>, d1: usize) -> (Mat<f64>, Mat<f64>) {
+    let (d, p) = (v.nrows(), v.ncols());
+    (Mat::from_fn(d1, p, |i, j| v[(i, j)]), Mat::from_fn(d - d1, p, |i, j| v[(d1 + i, j)]))
+}
+
+/// Builds the concatenated same-patient co-occurrence C = X^T X - diag(N) (d, d) from the
+/// statistics, or explains that C11/C22 are missing.
+pub(crate) fn concatenated_c(stats: &SummaryStats, method: &str) -> Result<Mat<f64>> {
+    let within = stats.within.as_ref().ok_or_else(|| Error::Unsupported {
+        what: format!("{method} needs within-modality counts (code_code and cui_cui), which this summary lacks"),
+    })?;
+    let (d1, d2) = (stats.d1, stats.d2);
+    let d = d1 + d2;
+    let mut c = Mat::zeros(d, d);
+    for i in 0..d1 {
+        for j in i..d1 {
+            let x = within.c11[i * d1 + j];
+            c[(i, j)] = x;
+            c[(j, i)] = x;
+        }
+    }
+    for i in 0..d2 {
+        for j in i..d2 {
+            let x = within.c22[i * d2 + j];
+            c[(d1 + i, d1 + j)] = x;
+            c[(d1 + j, d1 + i)] = x;
+        }
+    }
+    for i in 0..d1 {
+        for j in 0..d2 {
+            let x = stats.d12[i * d2 + j];
+            c[(i, d1 + j)] = x;
+            c[(d1 + j, i)] = x;
+        }
+    }
+    Ok(c)
+}
+
+/// V = U diag(sqrt(max(lambda, 0))) from top eigenpairs of a (d, d) matrix, split by modality.
+pub(crate) fn embed_from_eigen(e: &crate::linalg::Eigen, d1: usize) -> (Mat<f64>, Mat<f64>) {
+    let (d, k) = (e.vectors.nrows(), e.vectors.ncols());
+    let v = Mat::from_fn(d, k, |i, j| e.vectors[(i, j)] * e.values[j].max(0.0).sqrt());
+    split_rows(&v, d1)
+}

@@ -1,0 +1,261 @@
+//! Thin wrappers over faer: truncated SVD and top eigenpairs (Krylov-Schur, faer's
+//! `matrix_free::eigen`), their dense references, orthonormal bases, subspace distances and
+//! orthogonal Procrustes.
+//!
+//! Two small routines are written here by hand on purpose: a cyclic Jacobi eigensolver for
+//! p x p symmetric matrices and a modified Gram-Schmidt. They feed the *simulation* (the scale of
+//! the truth, the orthogonal-noise basis), where the numbers must be bit-identical natively and
+//! in WebAssembly; faer's kernels pick SIMD/FMA paths by CPU, which changes the last bits.
+
+use crate::error::{Error, Result};
+use crate::rng::{stream, Normal, Stream};
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::matrix_free::eigen::{
+    partial_self_adjoint_eigen, partial_self_adjoint_eigen_scratch, partial_svd, partial_svd_scratch,
+    PartialEigenParams,
+};
+use faer::{Col, Mat, MatRef, Par, Side};
+
+/// A rank-k truncated SVD A ~ U diag(s) V^T.
+#[derive(Debug, Clone)]
+pub struct Svd {
+    /// (m, k) left singular vectors.
+    pub u: Mat<f64>,
+    /// (k,) singular values, non-increasing.
+    pub s: Vec<f64>,
+    /// (n, k) right singular vectors.
+    pub v: Mat<f64>,
+}
+
+/// Top-k eigenpairs of a symmetric matrix, eigenvalues non-increasing (largest algebraic).
+#[derive(Debug, Clone)]
+pub struct Eigen {
+    /// (k,) eigenvalues.
+    pub values: Vec<f64>,
+    /// (n, k) eigenvectors.
+    pub vectors: Mat<f64>,
+}
+
+/// Below this smaller dimension the dense factorization is used (Krylov needs room).
+const DENSE_BELOW: usize = 160;
+const TOL: f64 = f64::EPSILON * 128.0;
+
+fn start_vector(n: usize, seed: u64) -> Col<f64> {
+    let mut rng = stream(seed, Stream::Linalg);
+    let mut nrm = Normal::new();
+    Col::from_fn(n, |_| nrm.sample(&mut rng))
+}
+
+/// Dense reference SVD, truncated to rank k.
+pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
+    let svd = a.thin_svd().map_err(|e| Error::Unsupported { what: format!("SVD failed to converge: {e:?}") })?;
+    let k = k.min(a.nrows()).min(a.ncols());
+    Ok(Svd {
+        u: svd.U().get(.., ..k).to_owned(),
+        s: (0..k).map(|i| svd.S()[i]).collect(),
+        v: svd.V().get(.., ..k).to_owned(),
+    })
+}
+
+/// Rank-k truncated SVD by Lanczos bidiagonalization with restarts (faer's `partial_svd`),
+/// falling back to the dense SVD for small matrices or when Lanczos does not converge.
+pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
+    let (m, n) = (a.nrows(), a.ncols());
+    let k = k.min(m).min(n);
+    if m.min(n) < DENSE_BELOW.max(4 * k + 8) {
+        return dense_svd(a, k);
+    }
+    let params = PartialEigenParams { max_dim: (2 * k + 32).max(64), ..Default::default() };
+    let mut mem = MemBuffer::new(partial_svd_scratch::<f64>(&a, k, Par::Seq, params));
+    let mut u = Mat::zeros(m, k);
+    let mut v = Mat::zeros(n, k);
+    let mut s = vec![0.0; k];
+    let v0 = start_vector(n, seed);
+    let info = partial_svd(
+        u.as_mut(),
+        v.as_mut(),
+        &mut s,
+        &a,
+        v0.as_ref(),
+        TOL,
+        Par::Seq,
+        MemStack::new(&mut mem),
+        params,
+    );
+    if info.n_converged_eigen < k {
+        return dense_svd(a, k);
+    }
+    Ok(Svd { u, s, v })
+}
+
+/// Dense reference: the k largest-algebraic eigenpairs of a symmetric matrix.
+pub fn dense_top_eigen(a: MatRef<'_, f64>, k: usize) -> Result<Eigen> {
+    let evd = a
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|e| Error::Unsupported { what: format!("eigendecomposition failed: {e:?}") })?;
+    let n = a.nrows();
+    let k = k.min(n);
+    // faer sorts eigenvalues non-decreasing: take the last k, reversed.
+    let idx: Vec<usize> = (0..k).map(|i| n - 1 - i).collect();
+    Ok(Eigen {
+        values: idx.iter().map(|&i| evd.S()[i]).collect(),
+        vectors: Mat::from_fn(n, k, |r, c| evd.U()[(r, idx[c])]),
+    })
+}
+
+/// The k largest-algebraic eigenpairs of a symmetric matrix. faer's Krylov-Schur solver returns
+/// the eigenvalues of largest magnitude; if m of them are computed, every eigenvalue >= t (the
+/// smallest magnitude among them) is among them, so the top k algebraic ones are known once k
+/// computed values are >= t. Otherwise m doubles, and past n/4 the dense solver takes over.
+pub fn top_eigen(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Eigen> {
+    let n = a.nrows();
+    let k = k.min(n);
+    let mut m = 2 * k + 2;
+    while n >= DENSE_BELOW.max(4 * m + 8) {
+        let params = PartialEigenParams { max_dim: (2 * m + 32).max(64), ..Default::default() };
+        let mut mem = MemBuffer::new(partial_self_adjoint_eigen_scratch::<f64>(&a, m, Par::Seq, params));
+        let mut vecs = Mat::zeros(n, m);
+        let mut vals = vec![0.0; m];
+        let v0 = start_vector(n, seed);
+        let info = partial_self_adjoint_eigen(
+            vecs.as_mut(),
+            &mut vals,
+            &a,
+            v0.as_ref(),
+            TOL,
+            Par::Seq,
+            MemStack::new(&mut mem),
+            params,
+        );
+        if info.n_converged_eigen < m {
+            break;
+        }
+        let t = vals.iter().map(|x| x.abs()).fold(f64::INFINITY, f64::min);
+        let mut order: Vec<usize> = (0..m).collect();
+        order.sort_by(|&i, &j| vals[j].total_cmp(&vals[i]));
+        if order.iter().take(k).all(|&i| vals[i] >= t) {
+            return Ok(Eigen {
+                values: order.iter().take(k).map(|&i| vals[i]).collect(),
+                vectors: Mat::from_fn(n, k, |r, c| vecs[(r, order[c])]),
+            });
+        }
+        m *= 2;
+    }
+    dense_top_eigen(a, k)
+}
+
+/// Orthonormal basis of the column space of v (d, p) by thin QR, dropping columns whose
+/// R diagonal is negligible. Returns (d, r), r <= p.
+pub fn orthonormal_basis(v: MatRef<'_, f64>) -> Mat<f64> {
+    let (d, p) = (v.nrows(), v.ncols());
+    let scale = v.norm_l2();
+    if scale == 0.0 || d == 0 || p == 0 {
+        return Mat::zeros(d, 0);
+    }
+    let qr = v.qr();
+    let q = qr.compute_thin_Q();
+    let r = qr.thin_R();
+    let keep: Vec<usize> = (0..p.min(d)).filter(|&j| r[(j, j)].abs() > 1e-10 * scale).collect();
+    Mat::from_fn(d, keep.len(), |i, c| q[(i, keep[c])])
+}
+
+/// ||Q1 Q1^T - Q2 Q2^T||_F for orthonormal Q1 (d, r1), Q2 (d, r2). Equal to
+/// sqrt(r1 + r2 - 2 ||Q1^T Q2||_F^2), but computed as sqrt(||(I - P2) Q1||^2 + ||(I - P1) Q2||^2)
+/// from residuals, which keeps full accuracy for nearly equal subspaces (the first form cancels
+/// down to about 1e-8).
+pub fn projection_distance_orthonormal(q1: MatRef<'_, f64>, q2: MatRef<'_, f64>) -> f64 {
+    let cross = q1.transpose() * q2; // (r1, r2)
+    let r1 = q1 - q2 * cross.transpose();
+    let r2 = q2 - q1 * &cross;
+    (r1.norm_l2().powi(2) + r2.norm_l2().powi(2)).sqrt()
+}
+
+/// Subspace (projection) distance between the column spaces of a and b.
+pub fn subspace_distance(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> f64 {
+    projection_distance_orthonormal(orthonormal_basis(a).as_ref(), orthonormal_basis(b).as_ref())
+}
+
+/// Orthogonal Procrustes: the (p, p) orthogonal R minimising ||a R - b||_F, from the SVD of a^T b.
+pub fn procrustes(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Result<Mat<f64>> {
+    let m = a.transpose() * b;
+    let svd = m.thin_svd().map_err(|e| Error::Unsupported { what: format!("Procrustes SVD failed: {e:?}") })?;
+    Ok(svd.U() * svd.V().transpose())
+}
+
+/// Cyclic Jacobi eigensolver for a small symmetric (p, p) row-major matrix. Returns eigenvalues
+/// non-increasing and eigenvectors as the columns of a row-major (p, p) matrix.
+pub fn jacobi_eigen(a: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut a = a.to_vec();
+    let mut v = vec![0.0; p * p];
+    for i in 0..p {
+        v[i * p + i] = 1.0;
+    }
+    for _sweep in 0..100 {
+        let off: f64 = (0..p).flat_map(|i| (0..p).map(move |j| (i, j))).filter(|(i, j)| i != j).map(|(i, j)| a[i * p + j].powi(2)).sum();
+        let total: f64 = a.iter().map(|x| x * x).sum();
+        if off <= 1e-30 * total.max(1e-300) {
+            break;
+        }
+        for i in 0..p {
+            for j in i + 1..p {
+                let aij = a[i * p + j];
+                if aij == 0.0 {
+                    continue;
+                }
+                let theta = (a[j * p + j] - a[i * p + i]) / (2.0 * aij);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..p {
+                    let (aki, akj) = (a[k * p + i], a[k * p + j]);
+                    a[k * p + i] = c * aki - s * akj;
+                    a[k * p + j] = s * aki + c * akj;
+                }
+                for k in 0..p {
+                    let (aik, ajk) = (a[i * p + k], a[j * p + k]);
+                    a[i * p + k] = c * aik - s * ajk;
+                    a[j * p + k] = s * aik + c * ajk;
+                }
+                for k in 0..p {
+                    let (vki, vkj) = (v[k * p + i], v[k * p + j]);
+                    v[k * p + i] = c * vki - s * vkj;
+                    v[k * p + j] = s * vki + c * vkj;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..p).collect();
+    order.sort_by(|&x, &y| a[y * p + y].total_cmp(&a[x * p + x]));
+    let vals = order.iter().map(|&i| a[i * p + i]).collect();
+    let mut vecs = vec![0.0; p * p];
+    for (c, &i) in order.iter().enumerate() {
+        for k in 0..p {
+            vecs[k * p + c] = v[k * p + i];
+        }
+    }
+    (vals, vecs)
+}
+
+/// Modified Gram-Schmidt (applied twice for stability): orthonormal columns spanning those of
+/// a (d, k); a dependent column becomes zero.
+pub fn gram_schmidt(a: &Mat<f64>) -> Mat<f64> {
+    let (d, k) = (a.nrows(), a.ncols());
+    let mut q = a.clone();
+    for j in 0..k {
+        for _pass in 0..2 {
+            for i in 0..j {
+                let dot: f64 = (0..d).map(|r| q[(r, i)] * q[(r, j)]).sum();
+                for r in 0..d {
+                    q[(r, j)] -= dot * q[(r, i)];
+                }
+            }
+        }
+        let norm = (0..d).map(|r| q[(r, j)] * q[(r, j)]).sum::<f64>().sqrt();
+        let f = if norm > 1e-12 { 1.0 / norm } else { 0.0 };
+        for r in 0..d {
+            q[(r, j)] *= f;
+        }
+    }
+    q
+}

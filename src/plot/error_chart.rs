@@ -1,0 +1,128 @@
+//! Recovery error against the number of patients n: one line with point markers per method,
+//! and a dashed reference at the no-recovery level sqrt(2p) of the projection distance
+//! (model.md §6). The x axis is logarithmic when every n > 0 and they span a factor of 10.
+
+use super::{check_finite, draw_err, legend, legend_width, series_style, title, Glyph, Series, GREY, LABEL_FONT, TICK_FONT};
+use crate::error::{Error, Result};
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Chart title.
+pub const TITLE: &str = "Recovery error against number of patients";
+/// Label of the dashed reference line.
+pub const NO_RECOVERY_LABEL: &str = "no recovery sqrt(2p)";
+
+/// Checks the series and the reference level; returns (x range, y max).
+fn check(series: &[Series], no_recovery: f64) -> Result<((f64, f64), f64)> {
+    if series.is_empty() {
+        return Err(Error::param("series", "an empty list", "at least one method's series"));
+    }
+    if !(no_recovery.is_finite() && no_recovery > 0.0) {
+        return Err(Error::param("no_recovery", no_recovery, "a finite level > 0 (sqrt(2p))"));
+    }
+    let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, no_recovery);
+    for (k, s) in series.iter().enumerate() {
+        if s.points.is_empty() {
+            return Err(Error::param(&format!("series[{k}] ({}).points", s.name), "no points", "at least one (n, error) point"));
+        }
+        check_finite(&format!("series[{k}] ({}).points.x", s.name), s.points.iter().map(|p| p.0))?;
+        check_finite(&format!("series[{k}] ({}).points.y", s.name), s.points.iter().map(|p| p.1))?;
+        for (i, &(x, y)) in s.points.iter().enumerate() {
+            if x < 0.0 || y < 0.0 {
+                return Err(Error::param(&format!("series[{k}] ({}).points[{i}]", s.name), format!("({x}, {y})"), "n >= 0 and error >= 0"));
+            }
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+    }
+    Ok(((x0, x1), y1 * 1.12))
+}
+
+/// Draws the chart into `area`.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], no_recovery: f64) -> Result<()> {
+    let ((x0, x1), ymax) = check(series, no_recovery)?;
+    let body = title(area, TITLE)?;
+    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    let (w, _) = body.dim_in_pixel();
+    let lw = legend_width(&names).min(w / 3);
+    let (plot, side) = body.split_horizontally(w - lw);
+    let entries: Vec<(Glyph, String)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let (c, m) = series_style(k);
+            (Glyph::LineMark(m, c), s.name.clone())
+        })
+        .collect();
+    legend(&side, 40, &entries)?;
+    if x0 > 0.0 && x1 / x0 >= 10.0 {
+        let (lo, hi) = (x0 / 1.25, x1 * 1.25);
+        body_with(&plot, (lo..hi).log_scale(), (lo, hi), series, no_recovery, ymax)
+    } else {
+        let pad = if x1 > x0 { 0.05 * (x1 - x0) } else { 0.5 * x0.max(1.0) };
+        let (lo, hi) = ((x0 - pad).max(0.0), x1 + pad);
+        body_with(&plot, lo..hi, (lo, hi), series, no_recovery, ymax)
+    }
+}
+
+/// The axes and lines over an x coordinate (linear or logarithmic) spanning lo..hi.
+fn body_with<DB: DrawingBackend, X>(
+    area: &DrawingArea<DB, Shift>,
+    x: X,
+    (lo, hi): (f64, f64),
+    series: &[Series],
+    no_recovery: f64,
+    ymax: f64,
+) -> Result<()>
+where
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let err = draw_err("error chart");
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(8)
+        .margin_right(12)
+        .x_label_area_size(50)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x, 0.0..ymax)
+        .map_err(&err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .x_desc("patients n")
+        .y_desc("projection distance")
+        .axis_desc_style(LABEL_FONT)
+        .label_style(TICK_FONT)
+        .x_label_formatter(&|v| super::compact_count(*v))
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(&err)?;
+    chart
+        .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
+        .map_err(&err)?;
+    let label = format!("{NO_RECOVERY_LABEL} = {no_recovery:.2}");
+    let ink = BLACK.mix(0.75);
+    let style = TextStyle::from(LABEL_FONT.into_font()).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
+    chart
+        .plotting_area()
+        .draw(&(EmptyElement::at((hi, no_recovery)) + Text::new(label, (-6, -4), style)))
+        .map_err(&err)?;
+    for (k, s) in series.iter().enumerate() {
+        let (c, m) = series_style(k);
+        chart.draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2))).map_err(&err)?;
+        for &p in &s.points {
+            super::draw_marker(chart.plotting_area(), m, p, 4, c, true).map_err(&err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The chart as an SVG string of `width` x `height` pixels.
+pub fn svg(series: &[Series], no_recovery: f64, width: u32, height: u32) -> Result<String> {
+    check(series, no_recovery)?;
+    super::render_svg(width, height, |root| draw(root, series, no_recovery))
+}

@@ -1,0 +1,134 @@
+//! The only stateful type: one replicate's parameters, truth, patient stream and growing summary
+//! statistics, refit on demand. The explorer's worker and the command line both drive it.
+//!
+//! Timing is injected as a clock closure (milliseconds), because `std::time::Instant` does not
+//! exist in the browser's WebAssembly; the core never reads a clock itself.
+
+use crate::error::Result;
+use crate::estimators::{Fit, Method};
+use crate::metrics::{evaluate, Metrics};
+use crate::params::{Params, ValidParams};
+use crate::simulate::{PatientSampler, Truth};
+use crate::stats::SummaryStats;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One method's outcome in a report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MethodReport {
+    /// Every recovery metric.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    /// The leading singular values or eigenvalues used by the fit.
+    pub spectrum: Vec<f64>,
+}
+
+/// What `claime run` prints and the page shows: metrics per method and timings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Report {
+    /// The model parameters.
+    pub params: Params,
+    /// Patients summarised so far.
+    pub patients: usize,
+    /// Metrics per method name.
+    pub methods: BTreeMap<String, MethodReport>,
+    /// Wall time per stage in milliseconds ("simulate", then one entry per method).
+    pub timings_ms: BTreeMap<String, f64>,
+    /// The no-recovery level sqrt(2p) of the projection distance.
+    pub no_recovery: f64,
+}
+
+/// A replicate in progress.
+#[derive(Debug, Clone)]
+pub struct Session {
+    params: ValidParams,
+    truth: Truth,
+    sampler: PatientSampler,
+    stats: SummaryStats,
+}
+
+impl Session {
+    /// Draws the truth; `with_within` collects C11 and C22 (needed by Concate and CL).
+    pub fn new(params: ValidParams, with_within: bool) -> Self {
+        let truth = Truth::draw(&params);
+        let sampler = PatientSampler::new(&params);
+        let stats = SummaryStats::new(params.d1, params.d2, with_within);
+        Session { params, truth, sampler, stats }
+    }
+
+    /// Simulates up to `count` more patients (never past n); returns the patients so far.
+    pub fn advance(&mut self, count: usize) -> usize {
+        let left = self.params.n - self.sampler.drawn();
+        self.sampler.draw_into(&self.truth, count.min(left), &mut self.stats);
+        self.sampler.drawn()
+    }
+
+    /// Patients simulated so far.
+    pub fn patients(&self) -> usize {
+        self.sampler.drawn()
+    }
+
+    /// Whether all n patients are in.
+    pub fn done(&self) -> bool {
+        self.sampler.drawn() >= self.params.n
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &ValidParams {
+        &self.params
+    }
+
+    /// The true embeddings.
+    pub fn truth(&self) -> &Truth {
+        &self.truth
+    }
+
+    /// The statistics so far.
+    pub fn stats(&self) -> &SummaryStats {
+        &self.stats
+    }
+
+    /// Fits one method to the statistics so far.
+    pub fn fit(&self, method: Method) -> Result<Fit> {
+        method.fit(&self.stats, self.params.p, self.params.seed)
+    }
+
+    /// Every metric of a fit against the truth.
+    pub fn evaluate(&self, fit: &Fit) -> Metrics {
+        evaluate(fit.v1.as_ref(), fit.v2.as_ref(), self.truth.v1.as_ref(), self.truth.v2.as_ref(), self.params.seed)
+    }
+
+    /// Fits and evaluates each method, timing each with `clock` (milliseconds).
+    pub fn report(&self, methods: &[Method], clock: &mut dyn FnMut() -> f64) -> Result<Report> {
+        let mut out = BTreeMap::new();
+        let mut timings = BTreeMap::new();
+        for &m in methods {
+            let t0 = clock();
+            let fit = self.fit(m)?;
+            let t1 = clock();
+            let metrics = self.evaluate(&fit);
+            timings.insert(m.name().to_string(), t1 - t0);
+            out.insert(m.name().to_string(), MethodReport { metrics, spectrum: fit.spectrum });
+        }
+        Ok(Report {
+            params: self.params.params().clone(),
+            patients: self.patients(),
+            methods: out,
+            timings_ms: timings,
+            no_recovery: (2.0 * self.params.p as f64).sqrt(),
+        })
+    }
+}
+
+/// Simulates all n patients and reports every requested method: one replicate.
+pub fn run(params: Params, methods: &[Method], clock: &mut dyn FnMut() -> f64) -> Result<Report> {
+    let valid = params.check()?;
+    let within = methods.iter().any(|m| m.needs_within());
+    let t0 = clock();
+    let mut session = Session::new(valid, within);
+    session.advance(usize::MAX);
+    let t1 = clock();
+    let mut report = session.report(methods, clock)?;
+    report.timings_ms.insert("simulate".into(), t1 - t0);
+    Ok(report)
+}

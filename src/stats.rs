@@ -1,0 +1,156 @@
+//! Summary statistics (model.md §3): everything the estimators need, accumulated patient by
+//! patient from sparse bags, never from an n x d count matrix.
+//!
+//! - N_M = X_M^T 1 (token count of each feature);
+//! - gamma_M(w) = sum_i x_{i,w} (T_i^(M) - 1), the row sums of C_MM = X_M^T X_M - diag(N_M);
+//! - D12 = X_1^T X_2, same-patient cross-modal pair counts;
+//! - optionally C11 and C22 (only Concate and CL need them), stored as upper triangles.
+//!
+//! Statistics of two cohorts add entry by entry ([`SummaryStats::merge`]): the federated use.
+
+use crate::error::{Error, Result};
+
+/// Within-modality same-patient co-occurrence counts C_MM, upper triangle (w <= w') of a
+/// row-major d_M x d_M buffer; the lower triangle stays zero.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Within {
+    /// (d1, d1) upper triangle of C11.
+    pub c11: Vec<f64>,
+    /// (d2, d2) upper triangle of C22.
+    pub c22: Vec<f64>,
+}
+
+/// The privacy-preserving summary of a cohort.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryStats {
+    /// Number of codes.
+    pub d1: usize,
+    /// Number of CUIs.
+    pub d2: usize,
+    /// Number of patients summarised.
+    pub patients: f64,
+    /// (d1,) N_1: token count of each code.
+    pub n1: Vec<f64>,
+    /// (d2,) N_2: token count of each CUI.
+    pub n2: Vec<f64>,
+    /// (d1,) gamma_1: within-modality pair totals of each code.
+    pub gamma1: Vec<f64>,
+    /// (d2,) gamma_2: within-modality pair totals of each CUI.
+    pub gamma2: Vec<f64>,
+    /// (d1, d2) row-major D12 = X_1^T X_2.
+    pub d12: Vec<f64>,
+    /// C11 and C22, when collected.
+    pub within: Option<Within>,
+}
+
+impl SummaryStats {
+    /// Empty statistics; `with_within` also collects C11 and C22.
+    pub fn new(d1: usize, d2: usize, with_within: bool) -> Self {
+        SummaryStats {
+            d1,
+            d2,
+            patients: 0.0,
+            n1: vec![0.0; d1],
+            n2: vec![0.0; d2],
+            gamma1: vec![0.0; d1],
+            gamma2: vec![0.0; d2],
+            d12: vec![0.0; d1 * d2],
+            within: with_within.then(|| Within { c11: vec![0.0; d1 * d1], c22: vec![0.0; d2 * d2] }),
+        }
+    }
+
+    /// Adds one patient given as sorted (feature, count) bags of codes and CUIs.
+    pub fn add_patient(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+        self.patients += 1.0;
+        let t1: u32 = codes.iter().map(|&(_, c)| c).sum();
+        let t2: u32 = cuis.iter().map(|&(_, c)| c).sum();
+        for &(w, c) in codes {
+            self.n1[w as usize] += c as f64;
+            self.gamma1[w as usize] += c as f64 * (t1 as f64 - 1.0);
+        }
+        for &(w, c) in cuis {
+            self.n2[w as usize] += c as f64;
+            self.gamma2[w as usize] += c as f64 * (t2 as f64 - 1.0);
+        }
+        let d2 = self.d2;
+        for &(w, a) in codes {
+            let row = &mut self.d12[w as usize * d2..(w as usize + 1) * d2];
+            let a = a as f64;
+            for &(v, b) in cuis {
+                row[v as usize] += a * b as f64;
+            }
+        }
+        if let Some(within) = &mut self.within {
+            add_upper(&mut within.c11, self.d1, codes);
+            add_upper(&mut within.c22, self.d2, cuis);
+        }
+    }
+
+    /// Adds the statistics of another cohort over the same features.
+    pub fn merge(&mut self, other: &SummaryStats) -> Result<()> {
+        if self.d1 != other.d1 || self.d2 != other.d2 {
+            return Err(Error::Unsupported {
+                what: format!(
+                    "cannot merge statistics of {}x{} features with {}x{}",
+                    self.d1, self.d2, other.d1, other.d2
+                ),
+            });
+        }
+        self.patients += other.patients;
+        add(&mut self.n1, &other.n1);
+        add(&mut self.n2, &other.n2);
+        add(&mut self.gamma1, &other.gamma1);
+        add(&mut self.gamma2, &other.gamma2);
+        add(&mut self.d12, &other.d12);
+        self.within = match (self.within.take(), &other.within) {
+            (Some(mut a), Some(b)) => {
+                add(&mut a.c11, &b.c11);
+                add(&mut a.c22, &b.c22);
+                Some(a)
+            }
+            _ => None,
+        };
+        Ok(())
+    }
+
+    /// D12(w, w').
+    #[inline]
+    pub fn d12_at(&self, w: usize, v: usize) -> f64 {
+        self.d12[w * self.d2 + v]
+    }
+
+    /// D12(.,.) = sum_i T_i^(1) T_i^(2).
+    pub fn d12_total(&self) -> f64 {
+        self.d12.iter().sum()
+    }
+
+    /// Gamma_M = sum_w gamma_M(w) for M = 1, 2.
+    pub fn gamma_totals(&self) -> (f64, f64) {
+        (self.gamma1.iter().sum(), self.gamma2.iter().sum())
+    }
+}
+
+/// Upper-triangle symmetric accessor of a row-major (d, d) buffer.
+#[inline]
+pub fn upper_at(buf: &[f64], d: usize, a: usize, b: usize) -> f64 {
+    let (i, j) = if a <= b { (a, b) } else { (b, a) };
+    buf[i * d + j]
+}
+
+fn add(a: &mut [f64], b: &[f64]) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+}
+
+/// Adds x x^T - diag(x) of a sorted bag to the upper triangle of a (d, d) buffer.
+fn add_upper(buf: &mut [f64], d: usize, bag: &[(u32, u32)]) {
+    for (k, &(w, a)) in bag.iter().enumerate() {
+        let a = a as f64;
+        let row = &mut buf[w as usize * d..(w as usize + 1) * d];
+        row[w as usize] += a * (a - 1.0);
+        for &(v, b) in &bag[k + 1..] {
+            row[v as usize] += a * b as f64;
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The explorer's charts (src/plot/) and their data (src/views.rs): each chart renders an SVG
+//! with its title, labels, series names and the expected number of markers; each renderer
+//! rejects bad input with an error; the alignment and heatmap views undo a planted scale and
+//! rotation (closed form).
+
+use claime::estimators::Fit;
+use claime::plot::{alignment, error_chart, heatmap, spectrum, Series};
+use claime::simulate::{simulate, Truth};
+use claime::views::{alignment_view, claime_spectrum, evenly_spaced, similarity_heatmaps, Heat, Modality};
+use claime::{NoiseKind, Params};
+use faer::Mat;
+
+fn params() -> Params {
+    Params { d1: 30, d2: 24, p: 3, n: 3000, signal: 3.0, noise: NoiseKind::None, seed: 7, ..Params::default() }
+}
+
+fn truth() -> Truth {
+    Truth::draw(&params().check().unwrap())
+}
+
+fn fit_of(v1: Mat<f64>, v2: Mat<f64>) -> Fit {
+    Fit { v1, v2, spectrum: vec![], zero_rows: (0, 0) }
+}
+
+/// A rotation in the (0, 1) and (1, 2) planes: orthogonal, not the identity.
+fn rotation(p: usize) -> Mat<f64> {
+    let (c, s) = (0.6_f64, 0.8_f64);
+    let mut a = Mat::<f64>::identity(p, p);
+    a[(0, 0)] = c;
+    a[(0, 1)] = -s;
+    a[(1, 0)] = s;
+    a[(1, 1)] = c;
+    let mut b = Mat::<f64>::identity(p, p);
+    b[(1, 1)] = c;
+    b[(1, 2)] = s;
+    b[(2, 1)] = -s;
+    b[(2, 2)] = c;
+    &a * &b
+}
+
+fn count(svg: &str, what: &str) -> usize {
+    svg.matches(what).count()
+}
+
+fn assert_svg(svg: &str, texts: &[&str]) {
+    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(80)]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("<text"));
+    for t in texts {
+        assert!(svg.contains(t), "missing {t:?}");
+    }
+}
+
+fn curves() -> Vec<Series> {
+    let ns: [f64; 5] = [1000.0, 3000.0, 10_000.0, 30_000.0, 100_000.0];
+    let line = |name: &str, a: f64| Series { name: name.into(), points: ns.iter().map(|&n| (n, a * (1000.0 / n).sqrt())).collect() };
+    vec![line("claime", 1.5), line("concate", 2.2), line("cl", 1.9)]
+}
+
+#[test]
+fn error_chart_renders_lines_markers_and_reference() {
+    let svg = error_chart::svg(&curves(), 6.0_f64.sqrt(), 720, 420).unwrap();
+    assert_svg(&svg, &["claime", "concate", "cl", error_chart::TITLE, error_chart::NO_RECOVERY_LABEL, "patients n", "projection distance"]);
+    // Series 0 circles, series 1 triangles (filled polygons), each 5 points + 1 legend glyph.
+    assert_eq!(count(&svg, "<circle"), 6);
+    assert_eq!(count(&svg, "<polygon"), 6);
+    // Three series lines + three legend lines + the dashed reference (many segments) at least.
+    assert!(count(&svg, "<polyline") >= 6);
+}
+
+#[test]
+fn error_chart_rejects_bad_input() {
+    let ok = curves();
+    assert!(error_chart::svg(&[], 2.0, 720, 420).unwrap_err().to_string().contains("series"));
+    let mut nan = ok.clone();
+    nan[1].points[2].1 = f64::NAN;
+    let e = error_chart::svg(&nan, 2.0, 720, 420).unwrap_err().to_string();
+    assert!(e.contains("series[1] (concate)") && e.contains("[2]"), "{e}");
+    let mut empty = ok.clone();
+    empty[2].points.clear();
+    assert!(error_chart::svg(&empty, 2.0, 720, 420).unwrap_err().to_string().contains("series[2] (cl)"));
+    let mut inf = ok.clone();
+    inf[0].points[0].0 = f64::INFINITY;
+    assert!(error_chart::svg(&inf, 2.0, 720, 420).is_err());
+    assert!(error_chart::svg(&ok, 0.0, 720, 420).unwrap_err().to_string().contains("no_recovery"));
+    assert!(error_chart::svg(&ok, f64::NAN, 720, 420).is_err());
+    assert!(error_chart::svg(&ok, 2.0, 10, 420).unwrap_err().to_string().contains("width"));
+    assert!(error_chart::svg(&ok, 2.0, 720, 100_000).unwrap_err().to_string().contains("height"));
+    // A single point, equal x values: a linear axis, still fine.
+    let one = vec![Series { name: "claime".into(), points: vec![(500.0, 1.0)] }];
+    assert!(error_chart::svg(&one, 2.0, 720, 420).is_ok());
+}
+
+#[test]
+fn alignment_of_a_perfect_fit_has_zero_distances() {
+    let t = truth();
+    let view = alignment_view(&t, &fit_of(t.v1.clone(), t.v2.clone()), 1000).unwrap();
+    assert_eq!(view.points.len(), 54);
+    assert!((view.scale - 1.0).abs() < 1e-12);
+    assert!(view.relative_residual < 1e-9);
+    for q in &view.points {
+        let d = ((q.truth.0 - q.estimate.0).powi(2) + (q.truth.1 - q.estimate.1).powi(2)).sqrt();
+        assert!(d < 1e-9, "feature {:?} {} moved by {d}", q.modality, q.index);
+        assert_eq!(q.truth_full.len(), 3);
+    }
+    assert!(view.explained.0 >= view.explained.1 && view.explained.0 + view.explained.1 <= 1.0 + 1e-12);
+    let json = serde_json::to_string(&view).unwrap();
+    assert!(json.contains("\"modality\":\"code\"") && json.contains("\"modality\":\"cui\""));
+}
+
+#[test]
+fn procrustes_undoes_a_planted_rotation_and_scale() {
+    // E = T Q / c: the alignment must find s = c and R = Q^T, so s E R = T exactly.
+    let t = truth();
+    let (q, c) = (rotation(3), 2.5);
+    let fit = fit_of(&t.v1 * &q * (1.0 / c), &t.v2 * &q * (1.0 / c));
+    let view = alignment_view(&t, &fit, 1000).unwrap();
+    assert!((view.scale - c).abs() < 1e-9, "scale {}", view.scale);
+    for i in 0..3 {
+        for j in 0..3 {
+            assert!((view.rotation[i * 3 + j] - q[(j, i)]).abs() < 1e-9, "R[{i},{j}]");
+        }
+    }
+    assert!(view.relative_residual < 1e-9);
+    for q in &view.points {
+        for (a, b) in q.truth_full.iter().zip(&q.estimate_full) {
+            assert!((a - b).abs() < 1e-9);
+        }
+        assert!((q.truth.0 - q.estimate.0).abs() < 1e-9 && (q.truth.1 - q.estimate.1).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn alignment_subsamples_evenly_and_keeps_indices() {
+    let t = truth();
+    let view = alignment_view(&t, &fit_of(t.v1.clone(), t.v2.clone()), 10).unwrap();
+    let stacked: Vec<usize> = view.points.iter().map(|q| if q.modality == Modality::Code { q.index } else { 30 + q.index }).collect();
+    assert_eq!(stacked, evenly_spaced(54, 10));
+    assert_eq!(evenly_spaced(54, 10), vec![0, 5, 10, 16, 21, 27, 32, 37, 43, 48]);
+    for q in &view.points {
+        let row = if q.modality == Modality::Code { t.v1.row(q.index) } else { t.v2.row(q.index) };
+        assert!((0..3).all(|j| (row[j] - q.truth_full[j]).abs() < 1e-12));
+    }
+    assert!(alignment_view(&t, &fit_of(t.v1.clone(), t.v2.clone()), 0).is_err());
+    let bad = fit_of(Mat::zeros(29, 3), t.v2.clone());
+    assert!(alignment_view(&t, &bad, 10).unwrap_err().to_string().contains("fit"));
+    let mut nan = t.v1.clone();
+    nan[(4, 1)] = f64::NAN;
+    assert!(alignment_view(&t, &fit_of(nan, t.v2.clone()), 10).unwrap_err().to_string().contains("fit.v1"));
+}
+
+#[test]
+fn alignment_chart_renders_codes_and_cuis() {
+    let t = truth();
+    let q = rotation(3);
+    let noisy = fit_of(&t.v1 * &q + Mat::from_fn(30, 3, |i, j| 0.05 * ((i * 7 + j) % 5) as f64), &t.v2 * &q);
+    let view = alignment_view(&t, &noisy, 1000).unwrap();
+    let svg = alignment::svg(&view, 760, 520).unwrap();
+    assert_svg(&svg, &[alignment::TITLE, "code, true", "CUI, estimate", "principal axis 2"]);
+    // 30 codes: hollow + filled circles, plus two legend circles; 24 CUIs: filled triangles + 1.
+    assert_eq!(count(&svg, "<circle"), 2 * 30 + 2);
+    assert_eq!(count(&svg, "<polygon"), 24 + 1);
+    let mut bad = view.clone();
+    bad.points[3].estimate.1 = f64::INFINITY;
+    assert!(alignment::svg(&bad, 760, 520).unwrap_err().to_string().contains("view.points.estimate"));
+    bad.points.clear();
+    assert!(alignment::svg(&bad, 760, 520).is_err());
+}
+
+#[test]
+fn spectrum_chart_highlights_p_and_annotates_the_gap() {
+    let values = [9.0, 7.5, 6.0, 1.2, 1.1, 1.0, 0.95, 0.9, 0.8];
+    let svg = spectrum::svg(&values, 3, 640, 400).unwrap();
+    assert_svg(&svg, &[spectrum::TITLE, spectrum::SIGNAL_LABEL, spectrum::NOISE_LABEL, "gap s3 / s4 = 5.00x"]);
+    // 3 signal bars + 1 legend swatch in blue, 6 noise bars + 1 swatch in grey.
+    assert_eq!(count(&svg, "fill=\"#0072B2\""), 4);
+    assert_eq!(count(&svg, "fill=\"#969696\""), 7);
+    assert!(spectrum::svg(&values, 9, 640, 400).is_ok()); // no gap to annotate
+    assert!(spectrum::svg(&[], 1, 640, 400).unwrap_err().to_string().contains("values"));
+    assert!(spectrum::svg(&values, 0, 640, 400).unwrap_err().to_string().contains("p"));
+    assert!(spectrum::svg(&values, 10, 640, 400).is_err());
+    assert!(spectrum::svg(&[1.0, -0.5], 1, 640, 400).unwrap_err().to_string().contains("values[1]"));
+    assert!(spectrum::svg(&[1.0, f64::NAN], 1, 640, 400).unwrap_err().to_string().contains("values[1]"));
+}
+
+#[test]
+fn claime_spectrum_of_a_strong_signal_has_a_gap_after_p() {
+    let (_, stats) = simulate(&params().check().unwrap(), false);
+    let s = claime_spectrum(&stats, 9, 7).unwrap();
+    assert_eq!(s.len(), 9);
+    assert!(s.windows(2).all(|w| w[0] >= w[1] - 1e-12));
+    assert!(s[2] > 2.0 * s[3], "{s:?}");
+    assert!(claime_spectrum(&stats, 0, 7).is_err());
+}
+
+#[test]
+fn similarity_heatmaps_undo_the_scale_and_the_a_transform() {
+    // V^1 = V*1 A / c, V^2 = V*2 A^{-T}: the product is V*1 V*2^T / c, rescaled back to the truth.
+    let t = truth();
+    let a = Mat::from_fn(3, 3, |i, j| if i == j { 2.0 } else if j == i + 1 { 0.5 } else { 0.0 });
+    let a_inv_t = Mat::from_fn(3, 3, |i, j| [[0.5, 0.0, 0.0], [-0.125, 0.5, 0.0], [0.03125, -0.125, 0.5]][i][j]);
+    let fit = fit_of(&t.v1 * &a * (1.0 / 4.0), &t.v2 * &a_inv_t);
+    let (truth_heat, est) = similarity_heatmaps(&t, &fit, 10).unwrap();
+    assert_eq!((truth_heat.rows, truth_heat.cols, est.values.len()), (10, 10, 100));
+    assert_eq!(truth_heat.row_index, evenly_spaced(30, 10));
+    for (x, y) in truth_heat.values.iter().zip(&est.values) {
+        assert!((x - y).abs() < 1e-9, "{x} vs {y}");
+    }
+    assert_eq!(truth_heat.limit, est.limit);
+    let svg = heatmap::svg(&truth_heat, 520, 460).unwrap();
+    assert_svg(&svg, &[&truth_heat.title, "code index", "CUI index"]);
+    assert!(count(&svg, "<rect") >= 100 + 64);
+}
+
+#[test]
+fn heatmap_rejects_bad_input() {
+    let heat = Heat {
+        title: "m".into(),
+        rows: 2,
+        cols: 3,
+        values: vec![1.0, -1.0, 0.0, 0.5, 0.25, -0.25],
+        limit: 0.0,
+        row_label: "rows".into(),
+        col_label: "cols".into(),
+        row_index: vec![],
+        col_index: vec![],
+    };
+    assert!(heatmap::svg(&heat, 400, 300).is_ok());
+    let with = |f: &dyn Fn(&mut Heat)| {
+        let mut h = heat.clone();
+        f(&mut h);
+        heatmap::svg(&h, 400, 300).unwrap_err().to_string()
+    };
+    assert!(with(&|h| h.values.pop().map(drop).unwrap_or(())).contains("heat.values"));
+    assert!(with(&|h| h.values[4] = f64::NAN).contains("heat.values[4]"));
+    assert!(with(&|h| h.rows = 0).contains("heat.rows"));
+    assert!(with(&|h| h.limit = -1.0).contains("heat.limit"));
+    assert!(with(&|h| h.row_index = vec![1]).contains("heat.row_index"));
+    assert!(with(&|h| {
+        h.rows = 300;
+        h.cols = 300;
+    })
+    .contains("cells"));
+}
+
+/// Writes one SVG of each chart to the temporary directory, for looking at.
+#[test]
+fn render_examples() {
+    let dir = std::env::temp_dir();
+    let t = truth();
+    let (_, stats) = simulate(&params().check().unwrap(), false);
+    let fit = claime::Method::Claime.fit(&stats, 3, 7).unwrap();
+    let view = alignment_view(&t, &fit, 400).unwrap();
+    let (th, eh) = similarity_heatmaps(&t, &fit, 24).unwrap();
+    let spec = claime_spectrum(&stats, 9, 7).unwrap();
+    let files = [
+        ("claime_error.svg", error_chart::svg(&curves(), 6.0_f64.sqrt(), 720, 420)),
+        ("claime_alignment.svg", alignment::svg(&view, 760, 520)),
+        ("claime_spectrum.svg", spectrum::svg(&spec, 3, 640, 400)),
+        ("claime_heat_truth.svg", heatmap::svg(&th, 480, 440)),
+        ("claime_heat_estimate.svg", heatmap::svg(&eh, 480, 440)),
+    ];
+    for (name, svg) in files {
+        std::fs::write(dir.join(name), svg.unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn smallest_size_and_long_names_do_not_panic() {
+    let t = truth();
+    let view = alignment_view(&t, &fit_of(t.v1.clone(), t.v2.clone()), 50).unwrap();
+    let (th, _) = similarity_heatmaps(&t, &fit_of(t.v1.clone(), t.v2.clone()), 50).unwrap();
+    let mut long = curves();
+    long[0].name = "a very long method name <with> & markup".repeat(4);
+    for (w, h) in [(200, 200), (4000, 200), (200, 4000)] {
+        let svg = error_chart::svg(&long, 2.0, w, h).unwrap();
+        assert!(svg.contains("&lt;with&gt; &amp; markup"));
+        alignment::svg(&view, w, h).unwrap();
+        spectrum::svg(&[3.0, 1.0], 1, w, h).unwrap();
+        heatmap::svg(&th, w, h).unwrap();
+    }
+}

@@ -1,0 +1,85 @@
+//! Seeded statistical tests of recovery against the planted truth (model.md §2, §6, Theorem 3.1,
+//! Corollary 3.1), with explicit tolerances.
+
+use claime::{run, Method, NoiseKind, Params, Report};
+
+const ALL: [Method; 3] = [Method::Claime, Method::Concate, Method::Cl];
+
+fn report(params: Params, methods: &[Method]) -> Report {
+    run(params, methods, &mut || 0.0).unwrap()
+}
+
+fn dist(r: &Report, m: &str) -> f64 {
+    r.methods[m].metrics.projection_distance
+}
+
+#[test]
+fn strong_signal_every_method_recovers() {
+    // Signal 4, d = 400, n = 20000: every projection distance well below 0.5 (sqrt(2p) = 2.83).
+    let r = report(Params { d1: 200, d2: 200, signal: 4.0, n: 20_000, seed: 3, ..Params::default() }, &ALL);
+    for m in ["claime", "concate", "cl"] {
+        assert!(dist(&r, m) < 0.5, "{m}: {}", dist(&r, m));
+        assert!(r.methods[m].metrics.similarity_correlation > 0.95, "{m}");
+        assert!(r.methods[m].metrics.relatedness_auc > 0.9, "{m}");
+    }
+}
+
+#[test]
+fn claime_error_falls_as_patients_grow() {
+    let base = Params { d1: 200, d2: 200, signal: 4.0, seed: 5, ..Params::default() };
+    let errs: Vec<f64> = [5_000, 10_000, 20_000, 40_000]
+        .iter()
+        .map(|&n| dist(&report(Params { n, ..base.clone() }, &[Method::Claime]), "claime"))
+        .collect();
+    // Error ~ n^(-1/2): each doubling should cut it by a clear margin (1/sqrt(2) = 0.71 in theory).
+    for w in errs.windows(2) {
+        assert!(w[1] < 0.85 * w[0], "errors {errs:?}");
+    }
+}
+
+#[test]
+fn orthogonal_noise_defeats_concatenation_but_not_claime() {
+    // Corollary 3.1: noise variance tau^2 = 25 in a subspace orthogonal to the truth (signal 2,
+    // so the noise dominates the within-modality PMI). sqrt(2p) = 2.83 means nothing recovered.
+    let base = Params { d1: 200, d2: 200, noise: NoiseKind::Orthogonal, tau2: 25.0, signal: 2.0, seed: 7, ..Params::default() };
+    let small = report(Params { n: 10_000, ..base.clone() }, &ALL);
+    let large = report(Params { n: 80_000, ..base }, &ALL);
+    let none = (8.0f64).sqrt();
+    for m in ["concate", "cl"] {
+        for r in [&small, &large] {
+            assert!(dist(r, m) > none - 0.15, "{m} should fail: {}", dist(r, m));
+        }
+    }
+    assert!(dist(&large, "claime") < 0.6 * dist(&small, "claime"), "{} -> {}", dist(&small, "claime"), dist(&large, "claime"));
+    assert!(dist(&large, "claime") < 0.5);
+}
+
+#[test]
+fn no_signal_means_no_recovery() {
+    let r = report(Params { d1: 100, d2: 100, signal: 0.0, n: 5_000, ..Params::default() }, &[Method::Claime]);
+    // With s = 0 the truth is the zero matrix; its column space is empty and the distance is sqrt(p).
+    assert!(dist(&r, "claime") >= 1.9, "{}", dist(&r, "claime"));
+}
+
+#[test]
+fn same_seed_same_numbers_other_seed_other_numbers() {
+    let p = Params { d1: 60, d2: 60, n: 3_000, signal: 3.0, ..Params::default() };
+    let a = report(p.clone(), &ALL);
+    let b = report(p.clone(), &ALL);
+    let c = report(Params { seed: 2, ..p }, &ALL);
+    assert_eq!(a, b);
+    assert_ne!(a.methods["claime"].metrics, c.methods["claime"].metrics);
+}
+
+#[test]
+fn streaming_in_chunks_equals_one_pass() {
+    let p = Params { d1: 40, d2: 30, n: 2_000, signal: 3.0, ..Params::default() }.check().unwrap();
+    let mut whole = claime::Session::new(p.clone(), true);
+    whole.advance(usize::MAX);
+    let mut chunks = claime::Session::new(p, true);
+    while !chunks.done() {
+        chunks.advance(333);
+    }
+    assert_eq!(whole.stats(), chunks.stats());
+    assert_eq!(chunks.patients(), 2_000);
+}
