@@ -16,7 +16,8 @@ const COLUMNS = [
   ['relatedness_auc', 4],
 ];
 
-const state = { worker: null, nextId: 1, runId: null, runStart: 0, defaults: null };
+const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
+const state = { worker: null, nextId: 1, runId: null, runStart: 0, defaults: null, restarts: 0, started: false };
 
 // Shows a message in the status line; `kind` is 'info' or 'error'.
 function setStatus(text, kind = 'info') {
@@ -47,6 +48,10 @@ function restartWorker(reason) {
   state.worker?.terminate();
   state.runId = null;
   $('views').dataset.state = 'error';
+  if (state.restarts >= MAX_RESTARTS) {
+    return setStatus(`Worker failed: ${reason} Gave up after ${MAX_RESTARTS} restarts; reload the page.`, 'error');
+  }
+  state.restarts += 1;
   setStatus(`Worker failed: ${reason} The worker was restarted.`, 'error');
   startWorker();
 }
@@ -54,11 +59,12 @@ function restartWorker(reason) {
 // Handles an uncaught error inside the worker (e.g. the wasm failed to load).
 function onWorkerError(event) {
   event.preventDefault();
-  restartWorker(event.message || 'uncaught error in the worker.');
+  restartWorker(event.message ? `${event.message}.` : 'the worker script could not start (is www/pkg built?).');
 }
 
 // Starts a streamed run; any previous run is superseded.
 function startRun(params, methods = METHODS.join(','), chunk = DEFAULT_CHUNK) {
+  state.started = true;
   state.runId = send(Req.RUN, { params, methods, chunk });
   state.runStart = performance.now();
   $('views').dataset.state = 'running';
@@ -77,8 +83,10 @@ function onReply(msg) {
 // Stores the defaults, shows them and starts the default run.
 function onReady(defaults) {
   state.defaults = defaults;
+  state.restarts = 0;
   showParams(defaults);
-  if (state.runId === null) startRun(defaults);
+  // Only the first `ready` starts a run: a restarted worker must not replay a run that trapped.
+  if (!state.started) startRun(defaults);
 }
 
 // Shows a worker error; restarts the worker when the wasm trapped.

@@ -18,15 +18,16 @@
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
-//   {id, type: 'progress', patients, total, report}    report: Report JSON (see README)
+//   {id, type: 'progress', patients, total, report}    report: Report JSON (below)
 //   {id, type: 'done', report, ms}                     ms: wall time of the whole run
 //   {id, type: 'cancelled', patients}                  patients simulated before it stopped
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
 //                                                      fatal: a wasm trap (Rust panic), so the
 //                                                      page should restart the worker
 //
-// Report JSON: {params, patients, methods: {NAME: {projection_distance, ..., spectrum}},
-//               timings_ms: {NAME: ms}, no_recovery}
+// Report JSON (Report in src/session.rs):
+//   {params, patients, methods: {NAME: {projection_distance, ..., spectrum}},
+//    timings_ms: {NAME: ms}, no_recovery}
 
 /** Request types (page -> worker). */
 export const Req = Object.freeze({ INIT: 'init', RUN: 'run', CANCEL: 'cancel' });

@@ -1,1 +1,242 @@
-fn main() {}
+//! `claime`: the native command line over the same core as the browser explorer.
+//!
+//! Subcommands: `simulate` (write a summary file and the true embeddings), `fit` (embeddings from
+//! a summary file, in the Embedding Projector's TSV format) and `run` (simulate, fit, print the
+//! metrics). Bad input prints one line naming the flag or field and exits with status 2.
+
+use clap::{Args, Parser, Subcommand};
+use claime::estimators::Method;
+use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::format::Summary;
+use claime::params::{NoiseKind, Params};
+use claime::{Error, Session};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "claime", version, about = "CLAIME: contrastive learning on multimodal EHR summary statistics (Cai et al., arXiv 2403.14926)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Simulate the paper's model; write PREFIX.summary.json (with code_code and cui_cui) and
+    /// PREFIX.truth.tsv (true embeddings, codes then CUIs, one row per feature, no header).
+    Simulate {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Output prefix.
+        #[arg(long)]
+        out: String,
+    },
+    /// Fit a method to a claime-summary file; write PREFIX.vectors.tsv and PREFIX.metadata.tsv
+    /// (the TensorFlow Embedding Projector's format, codes first, in file order).
+    Fit {
+        /// A claime-summary version 1 JSON file.
+        #[arg(long)]
+        summary: String,
+        /// Embedding dimension.
+        #[arg(long)]
+        p: usize,
+        /// Estimator.
+        #[arg(long, value_parser = ["claime", "concate", "cl"], default_value = "claime")]
+        method: String,
+        /// Seed of the factorization's start vector.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output prefix.
+        #[arg(long)]
+        out: String,
+    },
+    /// Simulate, fit each method and print its recovery metrics and timings.
+    Run {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Comma-separated methods: claime, concate, cl.
+        #[arg(long, default_value = "claime,concate,cl")]
+        methods: String,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The model flags, defaulting to the paper's settings.
+#[derive(Args)]
+struct ModelArgs {
+    /// Number of codes (modality 1).
+    #[arg(long, default_value_t = 500)]
+    d1: usize,
+    /// Number of CUIs (modality 2).
+    #[arg(long, default_value_t = 500)]
+    d2: usize,
+    /// Embedding dimension.
+    #[arg(long, default_value_t = 4)]
+    p: usize,
+    /// Number of patients.
+    #[arg(long, default_value_t = 20_000)]
+    n: usize,
+    /// Mean tokens per patient and modality (Poisson, redrawn below 2).
+    #[arg(long = "mean-t", default_value_t = 50.0)]
+    mean_t: f64,
+    /// Noise structure.
+    #[arg(long, value_parser = ["spike", "ar1", "orthogonal", "none"], default_value = "spike")]
+    noise: String,
+    /// Spike level: noisy features get variance 1/c.
+    #[arg(long, default_value_t = 0.2)]
+    c: f64,
+    /// AR(1) correlation.
+    #[arg(long, default_value_t = 0.8)]
+    rho: f64,
+    /// Orthogonal-noise variance.
+    #[arg(long, default_value_t = 1.0)]
+    tau2: f64,
+    /// Signal scale of the true embeddings.
+    #[arg(long, default_value_t = 1.0)]
+    signal: f64,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl ModelArgs {
+    fn params(&self) -> Result<Params, Error> {
+        Ok(Params {
+            d1: self.d1,
+            d2: self.d2,
+            p: self.p,
+            n: self.n,
+            mean_t: self.mean_t,
+            noise: NoiseKind::parse(&self.noise)?,
+            c: self.c,
+            rho: self.rho,
+            tau2: self.tau2,
+            signal: self.signal,
+            seed: self.seed,
+        })
+    }
+}
+
+/// One line for the user: parameter errors name the flag.
+fn message(e: &Error) -> String {
+    match e {
+        Error::Param { name, got, expected } => {
+            format!("--{}: got {got}, expected {expected}", name.replace('_', "-"))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn write(path: &str, text: &str) -> Result<(), Error> {
+    std::fs::write(path, text).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })
+}
+
+fn read(path: &str) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })
+}
+
+fn simulate(model: &ModelArgs, out: &str) -> Result<(), Error> {
+    let params = model.params()?.check()?;
+    let mut session = Session::new(params, true);
+    session.advance(usize::MAX);
+    let summary = Summary::with_default_names(session.stats().clone());
+    write(&format!("{out}.summary.json"), &summary.to_json())?;
+    write(&format!("{out}.truth.tsv"), &truth_tsv(session.truth().v1.as_ref(), session.truth().v2.as_ref()))?;
+    eprintln!("wrote {out}.summary.json and {out}.truth.tsv");
+    Ok(())
+}
+
+fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<(), Error> {
+    let s = Summary::from_json(&read(summary)?).map_err(|e| match e {
+        Error::Format { field, message } => Error::Format { field: format!("{summary}: {field}"), message },
+        other => other,
+    })?;
+    let dmin = s.stats.d1.min(s.stats.d2);
+    if p == 0 || p > dmin {
+        return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));
+    }
+    let m = Method::parse(method)?;
+    let f = m.fit(&s.stats, p, seed)?;
+    write(&format!("{out}.vectors.tsv"), &projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))?;
+    write(&format!("{out}.metadata.tsv"), &projector_metadata_tsv(&s.codes, &s.cuis))?;
+    if f.zero_rows.0 + f.zero_rows.1 > 0 {
+        eprintln!("note: {} codes and {} CUIs have no usable counts and got zero rows", f.zero_rows.0, f.zero_rows.1);
+    }
+    eprintln!("wrote {out}.vectors.tsv and {out}.metadata.tsv");
+    Ok(())
+}
+
+fn run(model: &ModelArgs, methods: &str, json: bool) -> Result<(), Error> {
+    let methods = Method::parse_list(methods)?;
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+    let report = claime::run(model.params()?, &methods, &mut clock)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::Unsupported { what: e.to_string() })?);
+        return Ok(());
+    }
+    let p = &report.params;
+    println!(
+        "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
+        p.d1, p.d2, p.p, p.n, p.mean_t, p.noise.name(), p.c, p.rho, p.tau2, p.signal, p.seed
+    );
+    println!("simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}", report.timings_ms["simulate"], report.no_recovery);
+    println!(
+        "{:<8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8}",
+        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC", "fit ms"
+    );
+    for m in &methods {
+        let r = &report.methods[m.name()].metrics;
+        println!(
+            "{:<8} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4} {:>8.1}",
+            m.name(),
+            r.projection_distance,
+            r.projection_distance_codes,
+            r.projection_distance_cuis,
+            r.literal_error,
+            r.similarity_correlation,
+            r.retrieval_at_10,
+            r.relatedness_auc,
+            report.timings_ms[m.name()]
+        );
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            }
+            let text = e.to_string();
+            // clap's message without its usage block: one line, with the allowed values if any.
+            let first = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = first.trim_start_matches("error: ");
+            eprintln!("error: {first} (see claime --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &cli.command {
+        Command::Simulate { model, out } => simulate(model, out),
+        Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
+        Command::Run { model, methods, json } => run(model, methods, *json),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", message(&e));
+            ExitCode::from(2)
+        }
+    }
+}
