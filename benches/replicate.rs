@@ -1,1 +1,51 @@
-fn main() {}
+//! One replicate at the paper's scale (d = 1000, n = 100000, p = 4): simulation with summary
+//! statistics, and each estimator's fit, timed separately. Benchmark ids carry their sizes.
+//! Run: `cargo bench --bench replicate` (figures go to docs/benchmarks.md).
+
+use claime::{Method, NoiseKind, Params, Session};
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+
+fn paper(noise: NoiseKind) -> Params {
+    Params { d1: 500, d2: 500, p: 4, n: 100_000, noise, ..Params::default() }
+}
+
+fn replicate(c: &mut Criterion) {
+    let mut g = c.benchmark_group("replicate");
+    g.sample_size(10).measurement_time(Duration::from_secs(30)).warm_up_time(Duration::from_secs(1));
+    for noise in [NoiseKind::Ar1, NoiseKind::Spike] {
+        let params = paper(noise);
+        let id = format!("all_methods/{}/d1000_n100000_p4", noise.name());
+        g.bench_function(&id, |b| {
+            b.iter(|| claime::run(params.clone(), &[Method::Claime, Method::Concate, Method::Cl], &mut || 0.0).unwrap())
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("stage");
+    g.sample_size(10).measurement_time(Duration::from_secs(20)).warm_up_time(Duration::from_secs(1));
+    let params = paper(NoiseKind::Ar1).check().unwrap();
+    g.bench_function("simulate_with_within/ar1/d1000_n100000", |b| {
+        b.iter(|| {
+            let mut s = Session::new(params.clone(), true);
+            s.advance(usize::MAX)
+        })
+    });
+    g.bench_function("simulate_claime_only/ar1/d1000_n100000", |b| {
+        b.iter(|| {
+            let mut s = Session::new(params.clone(), false);
+            s.advance(usize::MAX)
+        })
+    });
+    let mut s = Session::new(params.clone(), true);
+    s.advance(usize::MAX);
+    for m in [Method::Claime, Method::Concate, Method::Cl] {
+        g.bench_function(format!("fit/{}/d1000_p4", m.name()), |b| b.iter(|| s.fit(m).unwrap()));
+    }
+    let fit = s.fit(Method::Claime).unwrap();
+    g.bench_function("metrics/d1000_p4", |b| b.iter(|| s.evaluate(&fit)));
+    g.finish();
+}
+
+criterion_group!(benches, replicate);
+criterion_main!(benches);

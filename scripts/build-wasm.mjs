@@ -12,7 +12,6 @@ import { gzipSync } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = 'wasm32-unknown-unknown';
-const CRATE_WASM = join(ROOT, 'target', TARGET, 'release', 'claime.wasm');
 export const PKG_DIR = join(ROOT, 'www', 'pkg');
 const PKG_WASM = join(PKG_DIR, 'claime_bg.wasm');
 const PKG_JS = join(PKG_DIR, 'claime.js');
@@ -31,6 +30,13 @@ function step(cmd, argv) {
   return performance.now() - t0;
 }
 
+// Cargo's target directory (honours CARGO_TARGET_DIR and .cargo/config).
+function targetDir() {
+  const r = spawnSync('cargo', ['metadata', '--format-version', '1', '--no-deps'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) return join(ROOT, 'target');
+  return JSON.parse(r.stdout).target_directory;
+}
+
 // Modification time of a file in ms, or -1 when it is absent.
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : -1;
@@ -45,13 +51,14 @@ function kib(bytes) {
 export function buildWasm() {
   say(`cargo build --release --lib --target ${TARGET}`);
   const cargoMs = step('cargo', ['build', '--release', '--lib', '--target', TARGET]);
+  const crateWasm = join(targetDir(), TARGET, 'release', 'claime.wasm');
   say(`cargo: ${(cargoMs / 1000).toFixed(1)} s`);
   let bindgenMs = 0;
-  const fresh = mtime(PKG_WASM) > mtime(CRATE_WASM) && existsSync(PKG_JS);
+  const fresh = mtime(PKG_WASM) > mtime(crateWasm) && existsSync(PKG_JS);
   if (fresh) {
     say(`wasm-bindgen: skipped, ${relative(ROOT, PKG_DIR)} is up to date`);
   } else {
-    const argv = ['--target', 'web', '--out-dir', PKG_DIR, CRATE_WASM];
+    const argv = ['--target', 'web', '--out-dir', PKG_DIR, crateWasm];
     bindgenMs = step('wasm-bindgen', argv);
     say(`wasm-bindgen: ${(bindgenMs / 1000).toFixed(1)} s`);
   }
