@@ -6,7 +6,7 @@
 use crate::error::Error;
 use crate::estimators::Method;
 use crate::params::Params;
-use crate::session::Session;
+use crate::explorer::{ChartSize, LiveRun};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -58,47 +58,55 @@ pub fn run_once(params: JsValue, methods: &str) -> Result<JsValue, JsError> {
     to_js(&report)
 }
 
-/// A replicate that streams in: advance by chunks of patients, report after each.
+/// A replicate that streams in: advance by chunks of patients, snapshot after each.
 #[wasm_bindgen]
 pub struct Explorer {
-    session: Session,
-    methods: Vec<Method>,
+    run: LiveRun,
 }
 
 #[wasm_bindgen]
 impl Explorer {
-    /// Validates the parameters and draws the truth. `methods` is a comma-separated list.
+    /// Validates the parameters and draws the truth. `methods` is a comma-separated list;
+    /// charts are `width` x `height` pixels (0 = the default 640 x 400).
     #[wasm_bindgen(constructor)]
-    pub fn new(params: JsValue, methods: &str) -> Result<Explorer, JsError> {
+    pub fn new(params: JsValue, methods: &str, width: u32, height: u32) -> Result<Explorer, JsError> {
         let methods = Method::parse_list(methods).map_err(js_err)?;
         let valid = params_from(params)?.check().map_err(js_err)?;
-        let within = methods.iter().any(|m| m.needs_within());
-        Ok(Explorer { session: Session::new(valid, within), methods })
+        let size = if width == 0 || height == 0 { ChartSize::default() } else { ChartSize { width, height } };
+        Ok(Explorer { run: LiveRun::new(valid, methods, size) })
     }
 
     /// Simulates up to `count` more patients; returns the patients so far.
     pub fn advance(&mut self, count: u32) -> u32 {
-        self.session.advance(count as usize) as u32
+        self.run.advance(count as usize) as u32
     }
 
     /// Patients so far.
     pub fn patients(&self) -> u32 {
-        self.session.patients() as u32
+        self.run.session().patients() as u32
     }
 
     /// Total patients n.
     pub fn total(&self) -> u32 {
-        self.session.params().n as u32
+        self.run.session().params().n as u32
     }
 
     /// Whether all n patients are in.
     pub fn done(&self) -> bool {
-        self.session.done()
+        self.run.session().done()
     }
 
-    /// Fits every method to the statistics so far and returns the metrics snapshot.
-    pub fn report(&self) -> Result<JsValue, JsError> {
-        let report = self.session.report(&self.methods, &mut now).map_err(js_err)?;
-        to_js(&report)
+    /// Refits every method and returns the snapshot (report, history, charts); `view` is the
+    /// method shown in the alignment view.
+    pub fn snapshot(&mut self, view: &str) -> Result<JsValue, JsError> {
+        let view = Method::parse(view).map_err(js_err)?;
+        let snap = self.run.snapshot(view, &mut now).map_err(js_err)?;
+        to_js(&snap)
+    }
+
+    /// Re-renders the charts for another method without refitting.
+    pub fn charts(&self, view: &str) -> Result<JsValue, JsError> {
+        let view = Method::parse(view).map_err(js_err)?;
+        to_js(&self.run.charts(view).map_err(js_err)?)
     }
 }

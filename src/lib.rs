@@ -20,6 +20,7 @@
 
 pub mod error;
 pub mod estimators;
+pub mod explorer;
 pub mod export;
 pub mod format;
 pub mod linalg;

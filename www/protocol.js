@@ -18,8 +18,10 @@
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
-//   {id, type: 'progress', patients, total, report}    report: Report JSON (below)
-//   {id, type: 'done', report, ms}                     ms: wall time of the whole run
+//   {id, type: 'progress', patients, total, report, history?, charts?}
+//       report: Report JSON (below); history and charts: present when the wasm Explorer has
+//       snapshot(view) (error against patients so far; the rendered views)
+//   {id, type: 'done', report, history?, charts?, ms}  ms: wall time of the whole run
 //   {id, type: 'cancelled', patients}                  patients simulated before it stopped
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
 //                                                      fatal: a wasm trap (Rust panic), so the

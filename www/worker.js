@@ -41,26 +41,38 @@ async function onInit(msg) {
   post(msg.id, Reply.READY, { defaults: defaultParams() });
 }
 
+// Reads the metrics from an Explorer: {report} and, where the wasm has snapshot(view), also
+// {history, charts}. `view` is the method the charts show (the first one asked for).
+function readSnapshot(explorer, view) {
+  if (typeof explorer.snapshot === 'function') {
+    const { report, history, charts } = explorer.snapshot(view);
+    return { report, history, charts };
+  }
+  return { report: explorer.report() };
+}
+
 // Runs one replicate in chunks, posting progress after each and `done` at the end.
 async function onRun(msg) {
   currentRun = msg.id;
   await loadWasm();
   const t0 = performance.now();
   const chunk = Math.max(1, Math.floor(msg.chunk ?? 5000));
+  const view = String(msg.methods ?? '').split(',')[0].trim();
   let explorer = null;
   try {
-    explorer = new Explorer(msg.params ?? null, msg.methods);
-    let report = null;
+    // width, height = 0: the default chart size.
+    explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
+    let snap = null;
     while (!explorer.done()) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
       const patients = explorer.advance(chunk);
-      report = explorer.report();
-      post(msg.id, Reply.PROGRESS, { patients, total: explorer.total(), report });
+      snap = readSnapshot(explorer, view);
+      post(msg.id, Reply.PROGRESS, { patients, total: explorer.total(), ...snap });
       await yieldToMessages();
     }
     if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-    report ??= explorer.report();
-    post(msg.id, Reply.DONE, { report, ms: performance.now() - t0 });
+    snap ??= readSnapshot(explorer, view);
+    post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
   } finally {
     release(explorer);
     if (currentRun === msg.id) currentRun = null;

@@ -47,6 +47,12 @@ fn square_ranges(view: &AlignmentView, iw: f64, ih: f64) -> ((f64, f64), (f64, f
 
 /// Draws the chart into `area`.
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &AlignmentView) -> Result<()> {
+    draw_located(area, view).map(|_| ())
+}
+
+/// Draws the chart and returns each point's estimated-position pixel (x, y) in the backend's
+/// coordinates, in the order of `view.points`, so a page can find the point under the pointer.
+pub fn draw_located<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &AlignmentView) -> Result<Vec<(i32, i32)>> {
     check(view)?;
     let err = draw_err("alignment chart");
     let body = title(area, TITLE)?;
@@ -94,7 +100,18 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &AlignmentV
             super::draw_marker(chart.plotting_area(), m, if filled { q.estimate } else { q.truth }, r, c, filled).map_err(&err)?;
         }
     }
-    Ok(())
+    Ok(view.points.iter().map(|q| chart.backend_coord(&q.estimate)).collect())
+}
+
+/// The chart as an SVG string plus each point's estimated-position pixel (see [`draw_located`]).
+pub fn svg_located(view: &AlignmentView, width: u32, height: u32) -> Result<(String, Vec<(i32, i32)>)> {
+    check(view)?;
+    let mut located = Vec::new();
+    let svg = super::render_svg(width, height, |root| {
+        located = draw_located(root, view)?;
+        Ok(())
+    })?;
+    Ok((svg, located))
 }
 
 /// The chart as an SVG string of `width` x `height` pixels.

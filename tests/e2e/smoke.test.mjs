@@ -81,8 +81,8 @@ function checkClean(seen, prefix) {
 }
 
 before(async () => {
-  const pkg = join(ROOT, 'www', 'pkg', 'claime_bg.wasm');
-  if (!existsSync(pkg) || !existsSync(join(ROOT, 'dist', 'index.html'))) buildDist();
+  // Refresh dist/ from www/ (a copy, milliseconds); build the wasm only when www/pkg is empty.
+  buildDist({ skipWasm: existsSync(join(ROOT, 'www', 'pkg', 'claime_bg.wasm')) });
   profile = mkdtempSync(join(tmpdir(), 'claime-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
