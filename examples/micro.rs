@@ -14,5 +14,12 @@ fn main() {
     let t = std::time::Instant::now();
     let mut acc = 0.0;
     for _ in 0..n/10 { acc += nrm.sample(&mut rng); }
-    println!("normal polar {:.2} ns {}", t.elapsed().as_secs_f64() * 1e9 / (n/10) as f64, acc);
+    let mut x = claime::rng::patient_rng(1);
+    let t = std::time::Instant::now();
+    let mut acc = 0.0;
+    for _ in 0..n/10 { acc += nrm.sample(&mut x); }
+    println!("normal xoshiro {:.2} ns {}", t.elapsed().as_secs_f64() * 1e9 / (n/10) as f64, acc);
+    println!("normal chacha {:.2} ns {}", t.elapsed().as_secs_f64() * 1e9 / (n/10) as f64, acc);
 }
+#[allow(dead_code)]
+fn unused() {}
