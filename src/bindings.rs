@@ -43,6 +43,15 @@ pub fn default_params() -> Result<JsValue, JsError> {
     to_js(&Params::default())
 }
 
+/// The parameters of a named preset (`params::preset`: "paper-spike", "paper-ar1",
+/// "orthogonal", "claime-wins", "concate-wins", "no-signal"), so the page's preset buttons
+/// use the same table as the command line.
+#[wasm_bindgen(js_name = presetParams)]
+pub fn preset_params(name: &str) -> Result<JsValue, JsError> {
+    let params = crate::params::preset(name).ok_or_else(|| JsError::new(&format!("preset: unknown name '{name}'")))?;
+    to_js(&params)
+}
+
 /// Checks parameters; returns them normalised or throws the first rule they break.
 #[wasm_bindgen(js_name = checkParams)]
 pub fn check_params(params: JsValue) -> Result<JsValue, JsError> {

@@ -31,6 +31,7 @@ pub mod rng;
 pub mod session;
 pub mod simulate;
 pub mod stats;
+pub mod train;
 pub mod views;
 
 #[cfg(target_arch = "wasm32")]

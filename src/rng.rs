@@ -109,7 +109,7 @@ impl Normal {
     }
 
     /// One N(0, 1) draw.
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&mut self, rng: &mut R) -> f64 {
         let t = &*self.tab;
         loop {

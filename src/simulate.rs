@@ -8,7 +8,7 @@
 use crate::linalg::{gram_schmidt, jacobi_eigen};
 use crate::params::{NoiseKind, ValidParams};
 use crate::rng::{patient_rng, stream, Normal, Poisson, Stream};
-use crate::stats::SummaryStats;
+use crate::stats::{PairStaging, SummaryStats};
 use faer::Mat;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -129,10 +129,14 @@ impl Truth {
 pub fn exp_nonpositive(x: f64) -> f64 {
     const LN2_HI: f64 = 6.931_471_803_691_238_164_9e-1;
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+    // 1.5 * 2^52: adding it rounds to an integer held in the low bits of the mantissa.
+    const SHIFTER: f64 = 6_755_399_441_055_744.0;
     let x = x.max(-700.0);
-    // k = round(x / ln 2): for x <= 0 truncation toward zero of (y - 0.5) is ceil(y - 0.5), and a
-    // cast is one instruction where `ceil` is a call on baseline x86-64.
-    let k = ((x * std::f64::consts::LOG2_E - 0.5) as i64) as f64;
+    // k = round(x / ln 2) with float operations and bit arithmetic only, so the loop vectorises
+    // (an f64-to-i64 conversion does not on baseline x86-64).
+    let t = x * std::f64::consts::LOG2_E + SHIFTER;
+    let k = t - SHIFTER;
+    let ki = t.to_bits().wrapping_sub(SHIFTER.to_bits());
     let r = (x - k * LN2_HI) - k * LN2_LO;
     let mut p = 1.0 / 6_227_020_800.0;
     for c in [
@@ -152,7 +156,7 @@ pub fn exp_nonpositive(x: f64) -> f64 {
     ] {
         p = p * r + c;
     }
-    p * f64::from_bits(((k as i64 + 1023) as u64) << 52)
+    p * f64::from_bits(ki.wrapping_add(1023) << 52)
 }
 
 /// One patient's tokens in one modality, as (feature index, count) sorted by index.
@@ -212,22 +216,29 @@ impl PatientSampler {
     /// Draws `count` patients and adds them to `stats`.
     pub fn draw_into(&mut self, truth: &Truth, count: usize, stats: &mut SummaryStats) {
         let mut bags: [Bag; 2] = [Vec::new(), Vec::new()];
+        let mut staging = PairStaging::new(stats);
         for _ in 0..count {
             self.next_patient(truth, &mut bags);
-            stats.add_patient(&bags[0], &bags[1]);
+            staging.add_patient(stats, &bags[0], &bags[1]);
         }
+        staging.flush(stats);
     }
 
     fn modality(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
         let d = v.nrows();
         let logits = &mut self.logits[..d];
         // Signal: l = V c, accumulated column by column.
-        logits.fill(0.0);
         for k in 0..self.p {
             let ck = self.c[k];
-            let col = v.col(k);
-            for (i, l) in logits.iter_mut().enumerate() {
-                *l += col[i] * ck;
+            let col = v.col(k).try_as_col_major().expect("faer columns are contiguous").as_slice();
+            if k == 0 {
+                for (l, x) in logits.iter_mut().zip(col) {
+                    *l = x * ck;
+                }
+            } else {
+                for (l, x) in logits.iter_mut().zip(col) {
+                    *l += x * ck;
+                }
             }
         }
         match noise {
@@ -239,10 +250,13 @@ impl PatientSampler {
             }
             ModalityNoise::Ar1 { scale, rho } => {
                 let innov = (1.0 - rho * rho).sqrt();
-                let mut z = self.nrm.sample(&mut self.rng);
+                // Draw the d innovations in one tight loop, then run the recursion.
+                let eta = &mut self.cum[..d];
+                self.nrm.fill(&mut self.rng, eta);
+                let mut z = eta[0];
                 logits[0] += scale[0] * z;
                 for w in 1..d {
-                    z = rho * z + innov * self.nrm.sample(&mut self.rng);
+                    z = rho * z + innov * eta[w];
                     logits[w] += scale[w] * z;
                 }
             }

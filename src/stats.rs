@@ -130,6 +130,106 @@ impl SummaryStats {
     }
 }
 
+/// Pair counts staged as u32 while patients stream in, flushed into [`SummaryStats`]: half the
+/// memory traffic of f64 in the hot loop (the D12, C11 and C22 buffers outgrow the L2 cache at
+/// the paper's scale). Exact: a flush happens before any entry could exceed u32::MAX, since one
+/// patient raises an entry by at most max(T1, T2)^2.
+#[derive(Debug, Clone)]
+pub struct PairStaging {
+    d1: usize,
+    d2: usize,
+    /// (d1, d2) row-major staged D12.
+    d12: Vec<u32>,
+    /// (d1, d1) upper triangle of staged C11 (empty without within counts).
+    c11: Vec<u32>,
+    /// (d2, d2) upper triangle of staged C22 (empty without within counts).
+    c22: Vec<u32>,
+    /// Largest possible increase of any entry since the last flush.
+    load: u64,
+}
+
+impl PairStaging {
+    /// Empty staging for statistics of this shape.
+    pub fn new(stats: &SummaryStats) -> Self {
+        let within = stats.within.is_some();
+        let (d1, d2) = (stats.d1, stats.d2);
+        PairStaging {
+            d1,
+            d2,
+            d12: vec![0; d1 * d2],
+            c11: if within { vec![0; d1 * d1] } else { Vec::new() },
+            c22: if within { vec![0; d2 * d2] } else { Vec::new() },
+            load: 0,
+        }
+    }
+
+    /// Adds one patient: counts and pair totals go straight to `stats`, pair counts to the staging.
+    pub fn add_patient(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+        let t1: u64 = codes.iter().map(|&(_, c)| c as u64).sum();
+        let t2: u64 = cuis.iter().map(|&(_, c)| c as u64).sum();
+        let step = t1.max(t2).pow(2);
+        if self.load + step > u32::MAX as u64 {
+            self.flush(stats);
+        }
+        if step > u32::MAX as u64 {
+            // A patient this long cannot be staged: add it directly.
+            stats.add_patient(codes, cuis);
+            return;
+        }
+        self.load += step;
+        stats.patients += 1.0;
+        for &(w, c) in codes {
+            stats.n1[w as usize] += c as f64;
+            stats.gamma1[w as usize] += c as f64 * (t1 as f64 - 1.0);
+        }
+        for &(w, c) in cuis {
+            stats.n2[w as usize] += c as f64;
+            stats.gamma2[w as usize] += c as f64 * (t2 as f64 - 1.0);
+        }
+        let d2 = self.d2;
+        for &(w, a) in codes {
+            let row = &mut self.d12[w as usize * d2..(w as usize + 1) * d2];
+            for &(v, b) in cuis {
+                row[v as usize] += a * b;
+            }
+        }
+        if !self.c11.is_empty() {
+            stage_upper(&mut self.c11, self.d1, codes);
+            stage_upper(&mut self.c22, self.d2, cuis);
+        }
+    }
+
+    /// Adds the staged pair counts to `stats` and clears the staging.
+    pub fn flush(&mut self, stats: &mut SummaryStats) {
+        if self.load == 0 {
+            return;
+        }
+        drain(&mut stats.d12, &mut self.d12);
+        if let Some(w) = &mut stats.within {
+            drain(&mut w.c11, &mut self.c11);
+            drain(&mut w.c22, &mut self.c22);
+        }
+        self.load = 0;
+    }
+}
+
+fn drain(dst: &mut [f64], src: &mut [u32]) {
+    for (x, y) in dst.iter_mut().zip(src.iter_mut()) {
+        *x += *y as f64;
+        *y = 0;
+    }
+}
+
+fn stage_upper(buf: &mut [u32], d: usize, bag: &[(u32, u32)]) {
+    for (k, &(w, a)) in bag.iter().enumerate() {
+        let row = &mut buf[w as usize * d..(w as usize + 1) * d];
+        row[w as usize] += a * (a - 1);
+        for &(v, b) in &bag[k + 1..] {
+            row[v as usize] += a * b;
+        }
+    }
+}
+
 /// Upper-triangle symmetric accessor of a row-major (d, d) buffer.
 #[inline]
 pub fn upper_at(buf: &[f64], d: usize, a: usize, b: usize) -> f64 {

@@ -188,3 +188,22 @@ fn lengths_are_at_least_two_and_average_the_poisson_mean() {
     let mean = total / (2.0 * params.n as f64);
     assert!((mean - expect).abs() < 0.05, "mean length {mean} vs {expect}");
 }
+
+#[test]
+fn staged_streaming_equals_patient_by_patient_addition() {
+    // draw_into stages pair counts as u32 and flushes; add_patient adds f64 directly.
+    for within in [false, true] {
+        let params = Params { d1: 25, d2: 35, p: 3, n: 700, mean_t: 20.0, seed: 12, ..Params::default() }.check().unwrap();
+        let truth = Truth::draw(&params);
+        let mut staged = SummaryStats::new(25, 35, within);
+        PatientSampler::new(&params).draw_into(&truth, 700, &mut staged);
+        let mut direct = SummaryStats::new(25, 35, within);
+        let mut sampler = PatientSampler::new(&params);
+        let mut bags = [Vec::new(), Vec::new()];
+        for _ in 0..700 {
+            sampler.next_patient(&truth, &mut bags);
+            direct.add_patient(&bags[0], &bags[1]);
+        }
+        assert_eq!(staged, direct);
+    }
+}

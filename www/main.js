@@ -1,23 +1,23 @@
-// The page: starts the worker, asks for the defaults, runs one default replicate and shows
-// its progress and metrics. Messages are described in protocol.js.
+// The page: starts the worker, builds the controls from the wasm's defaults (and the URL), and
+// owns the one path from a control change to a new streamed run. Messages: protocol.js.
 
-import { DEFAULT_CHUNK, METHODS, Reply, Req, message } from './protocol.js';
+import { createControls } from './controls.js';
+import { LABELS, Reply, Req, message } from './protocol.js';
+import { createProgress } from './progress.js';
+import { checkReport, fmt, fmtInt, renderTable, setDownload } from './table.js';
+import { createTooltip } from './tooltip.js';
+import { readUrl, writeUrl } from './url.js';
+import { renderCharts, setRunState, setViewChoices } from './views.js';
 
 const $ = (id) => document.getElementById(id);
-const LABELS = { claime: 'CLAIME', concate: 'Concatenation', cl: 'Contrastive (CL)' };
-// Table columns after the method name: [metric key, decimals].
-const COLUMNS = [
-  ['projection_distance', 3],
-  ['projection_distance_codes', 3],
-  ['projection_distance_cuis', 3],
-  ['literal_error', 3],
-  ['similarity_correlation', 4],
-  ['retrieval_at_10', 4],
-  ['relatedness_auc', 4],
-];
-
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
-const state = { worker: null, nextId: 1, runId: null, runStart: 0, defaults: null, restarts: 0, started: false };
+const state = {
+  worker: null, nextId: 1, runId: null, defaults: null, restarts: 0, started: false,
+  stopped: null, view: 'claime', methods: [], params: null, shownRun: null,
+};
+let controls = null;
+let tooltip = null;
+let progress = null;
 
 // Shows a message in the status line; `kind` is 'info' or 'error'.
 function setStatus(text, kind = 'info') {
@@ -46,8 +46,7 @@ function startWorker() {
 // Replaces a broken worker with a fresh one (after a load failure or a wasm panic).
 function restartWorker(reason) {
   state.worker?.terminate();
-  state.runId = null;
-  $('views').dataset.state = 'error';
+  finishRun('error');
   if (state.restarts >= MAX_RESTARTS) {
     return setStatus(`Worker failed: ${reason} Gave up after ${MAX_RESTARTS} restarts; reload the page.`, 'error');
   }
@@ -62,111 +61,142 @@ function onWorkerError(event) {
   restartWorker(event.message ? `${event.message}.` : 'the worker script could not start (is www/pkg built?).');
 }
 
-// Starts a streamed run; any previous run is superseded.
-function startRun(params, methods = METHODS.join(','), chunk = DEFAULT_CHUNK) {
-  state.started = true;
-  state.runId = send(Req.RUN, { params, methods, chunk });
-  state.runStart = performance.now();
-  $('views').dataset.state = 'running';
-  setStatus('Running…');
+// Reads the controls and starts a run with them (or shows why it cannot).
+function requestRun() {
+  if (!state.defaults) return; // the first run starts when the worker is ready
+  const read = controls.read();
+  if (read.error) {
+    if (state.runId !== null) send(Req.CANCEL, { run: state.runId });
+    finishRun('error');
+    return setStatus(read.error, 'error');
+  }
+  startRun(read.params, read.methods);
 }
 
-// Routes one reply from the worker; replies to superseded runs are ignored.
+// Starts a streamed run; the worker drops any older one at its next chunk boundary.
+function startRun(params, methods) {
+  state.started = true;
+  state.params = params;
+  state.methods = methods;
+  if (!methods.includes(state.view)) state.view = methods[0];
+  setViewChoices($('view-method'), methods, LABELS, state.view);
+  writeUrl({ params, methods, view: state.view }, state.defaults);
+  state.runId = send(Req.RUN, { params, methods: methods.join(','), view: state.view });
+  state.stopped = null;
+  progress.start(params.n);
+  setRunState($('views'), 'running');
+  setButtons(true);
+  setStatus('Running: patients stream in and every method is refit after each step.');
+}
+
+// Marks the current run as over (done, stopped or error).
+function finishRun(runState, ms) {
+  progress.stop(ms);
+  state.runId = null;
+  setRunState($('views'), runState);
+  setButtons(false);
+}
+
+// Enables Stop while a run is going, "Run again" otherwise.
+function setButtons(running) {
+  $('stop').disabled = !running;
+  $('rerun').disabled = running;
+}
+
+// Stops the current run: later snapshots of it are ignored, and the worker drops it.
+function stopRun() {
+  if (state.runId === null) return;
+  send(Req.CANCEL, { run: state.runId });
+  state.stopped = state.runId;
+  finishRun('stopped');
+  setStatus('Stopped. Change a control or press “Run again” to start a new run.');
+}
+
+// Routes one reply from the worker; replies to superseded or stopped runs are ignored.
 function onReply(msg) {
   if (msg.type === Reply.READY) return onReady(msg.defaults);
   if (msg.type === Reply.ERROR) return onError(msg);
+  if (msg.type === Reply.PRESET) return onPreset(msg.params);
+  if (msg.type === Reply.CHARTS) return msg.run === state.shownRun && showCharts(msg.charts);
   if (msg.id !== state.runId) return;
-  if (msg.type === Reply.PROGRESS) showProgress(msg.patients, msg.total, msg.report);
-  if (msg.type === Reply.DONE) onDone(msg.report, msg.ms);
+  if (msg.type === Reply.PROGRESS) showSnapshot(msg);
+  if (msg.type === Reply.DONE) onDone(msg);
 }
 
-// Stores the defaults, shows them and starts the default run.
+// Builds the controls from the defaults (and the URL) and starts the first run.
 function onReady(defaults) {
   state.defaults = defaults;
   state.restarts = 0;
-  showParams(defaults);
   // Only the first `ready` starts a run: a restarted worker must not replay a run that trapped.
-  if (!state.started) startRun(defaults);
+  if (state.started) return;
+  const fromUrl = readUrl(location.search, defaults);
+  state.view = fromUrl.view;
+  controls.set(fromUrl.params, fromUrl.methods);
+  requestRun();
+}
+
+// Applies a preset's parameters to the controls and runs them.
+function onPreset(params) {
+  controls.set(params);
+  requestRun();
 }
 
 // Shows a worker error; restarts the worker when the wasm trapped.
 function onError(msg) {
   if (msg.fatal) return restartWorker(`${msg.message}.`);
-  if (msg.id === state.runId) $('views').dataset.state = 'error';
+  if (msg.id === state.runId) finishRun('error');
   setStatus(`Error: ${msg.message}`, 'error');
 }
 
-// Updates the progress line and the table after a chunk.
-function showProgress(patients, total, report) {
-  const ms = performance.now() - state.runStart;
-  $('progress').textContent =
-    `${fmtInt(patients)} / ${fmtInt(total)} patients · ${fmtInt(Math.round(ms))} ms elapsed`;
-  $('progress-bar').value = total ? patients / total : 0;
-  showReport(report);
-}
-
-// Marks the run finished and shows its final numbers.
-function onDone(report, ms) {
-  showReport(report);
-  $('progress').textContent =
-    `${fmtInt(report.patients)} / ${fmtInt(report.params.n)} patients · done in ${fmtInt(Math.round(ms))} ms`;
-  $('progress-bar').value = 1;
-  $('views').dataset.state = 'done';
-  setStatus('Done.');
-}
-
-// Fills the metrics table and the no-recovery note from a Report.
-function showReport(report) {
-  if (!report || typeof report.methods !== 'object') return setStatus('Malformed report.', 'error');
-  const body = $('metrics').tBodies[0];
-  body.replaceChildren(...METHODS.filter((m) => report.methods[m]).map((m) => metricRow(m, report)));
-  $('no-recovery').textContent = fmt(report.no_recovery, 3);
-  $('no-recovery-p').textContent = String(report.params.p);
-}
-
-// Builds one table row for a method.
-function metricRow(name, report) {
-  const tr = document.createElement('tr');
-  tr.dataset.method = name;
-  const th = document.createElement('th');
-  th.scope = 'row';
-  th.textContent = LABELS[name] ?? name;
-  tr.append(th);
-  const metrics = report.methods[name];
-  for (const [key, digits] of COLUMNS) tr.append(numberCell(metrics[key], digits));
-  tr.append(numberCell(report.timings_ms?.[name], 1));
-  return tr;
-}
-
-// A right-aligned numeric cell ("–" when the value is missing or not finite).
-function numberCell(value, digits) {
-  const td = document.createElement('td');
-  td.className = 'num';
-  td.textContent = fmt(value, digits);
-  return td;
-}
-
-// Formats a number with fixed decimals, or "–".
-function fmt(value, digits) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-// Formats an integer with thousands separators.
-function fmtInt(value) {
-  return Number(value).toLocaleString('en-US');
-}
-
-// Shows the parameters of the run in the (read-only, for now) controls panel.
-function showParams(params) {
-  const list = $('params');
-  list.replaceChildren();
-  for (const [key, value] of Object.entries(params)) {
-    const dt = document.createElement('dt');
-    dt.textContent = key;
-    const dd = document.createElement('dd');
-    dd.textContent = String(value);
-    list.append(dt, dd);
+// Renders the charts and hands the hover points to the tooltip.
+function showCharts(charts) {
+  try {
+    renderCharts(charts);
+    tooltip.setPoints(charts.hover);
+  } catch (e) {
+    setStatus(`Could not show the charts: ${e.message}`, 'error');
   }
 }
 
-startWorker();
+// Shows one snapshot: charts, table, progress.
+function showSnapshot(msg) {
+  if (checkReport(msg.report)) return setStatus(`Malformed snapshot: ${checkReport(msg.report)}`, 'error');
+  state.shownRun = msg.id;
+  showCharts(msg.charts);
+  renderTable($('metrics'), msg.report);
+  $('no-recovery').textContent = fmt(msg.report.no_recovery, 3);
+  $('no-recovery-p').textContent = String(msg.report.params.p);
+  progress.update(msg.patients, msg.total);
+}
+
+// Shows the final snapshot and marks the run finished.
+function onDone(msg) {
+  showSnapshot(msg);
+  finishRun('done', msg.ms);
+  setDownload($('download'), msg.report);
+  setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${state.methods.map((m) => LABELS[m]).join(', ')}.`);
+}
+
+// Shows another method in the alignment view, without refitting.
+function onViewChange(e) {
+  state.view = e.target.value;
+  if (state.params) writeUrl({ params: state.params, methods: state.methods, view: state.view }, state.defaults);
+  send(Req.VIEW, { view: state.view });
+}
+
+// Wires the page and starts the worker.
+function main() {
+  controls = createControls($('controls-form'), {
+    onChange: requestRun,
+    onPreset: (name) => send(Req.PRESET, { name }),
+  });
+  progress = createProgress($('progress-bar'), $('progress'));
+  tooltip = createTooltip($('chart-alignment-wrap'), $('tooltip'), $('ring'));
+  $('stop').addEventListener('click', stopRun);
+  $('rerun').addEventListener('click', requestRun);
+  $('view-method').addEventListener('change', onViewChange);
+  setButtons(false);
+  startWorker();
+}
+
+main();

@@ -6,23 +6,35 @@
 // Page -> worker
 //   {id, type: 'init'}
 //       Loads the wasm (once per worker) and answers `ready`.
-//   {id, type: 'run', params, methods, chunk}
+//   {id, type: 'run', params, methods, view?, chunk?}
 //       params: parameter object (as `defaultParams()` returns; missing keys take defaults),
 //       methods: comma-separated list such as "claime,concate,cl",
-//       chunk: patients to simulate between two reports.
-//       Streams `progress` after each chunk, then `done`. A newer `run` supersedes an older one:
-//       the older one stops at its next chunk boundary and answers `cancelled`.
+//       view: the method shown in the alignment view and estimate heatmap (default: the first),
+//       chunk: patients between two snapshots; absent = the geometric schedule of
+//       `schedule(n)` (n/16, n/8, ..., n, the first at least 500).
+//       Streams `progress` after each snapshot, then `done`. A newer `run` supersedes an older
+//       one: the older one stops at its next chunk boundary and answers `cancelled`.
 //   {id, type: 'cancel', run}
 //       Stops run `run` (or whichever run is going, when `run` is absent) at its next chunk
 //       boundary; that run answers `cancelled`.
+//   {id, type: 'view', view}
+//       Shows another method in the alignment view: later snapshots use it, and the charts of
+//       the latest fits are re-rendered at once (no refit) and answered as `charts`.
+//   {id, type: 'once', params, methods}
+//       One whole replicate in one call (`runOnce`, as `claime run --json`); answers `report`.
+//   {id, type: 'preset', name}
+//       The parameters of a named preset (the Rust table); answers `preset`.
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
-//   {id, type: 'progress', patients, total, report, history?, charts?}
-//       report: Report JSON (below); history and charts: present when the wasm Explorer has
-//       snapshot(view) (error against patients so far; the rendered views)
-//   {id, type: 'done', report, history?, charts?, ms}  ms: wall time of the whole run
+//   {id, type: 'progress', patients, total, report, history, charts}
+//       report: Report JSON (below); history: error against patients so far; charts: the views
+//       as SVG strings plus hover data (Charts in src/explorer.rs)
+//   {id, type: 'done', report, history, charts, ms}    ms: wall time of the whole run
 //   {id, type: 'cancelled', patients}                  patients simulated before it stopped
+//   {id, type: 'charts', run, charts}                  answer to `view`; run: the run they show
+//   {id, type: 'report', report, ms}                   answer to `once`
+//   {id, type: 'preset', name, params}                 answer to `preset`
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
 //                                                      fatal: a wasm trap (Rust panic), so the
 //                                                      page should restart the worker
@@ -32,7 +44,14 @@
 //    timings_ms: {NAME: ms}, no_recovery}
 
 /** Request types (page -> worker). */
-export const Req = Object.freeze({ INIT: 'init', RUN: 'run', CANCEL: 'cancel' });
+export const Req = Object.freeze({
+  INIT: 'init',
+  RUN: 'run',
+  CANCEL: 'cancel',
+  VIEW: 'view',
+  ONCE: 'once',
+  PRESET: 'preset',
+});
 
 /** Reply types (worker -> page). */
 export const Reply = Object.freeze({
@@ -40,14 +59,30 @@ export const Reply = Object.freeze({
   PROGRESS: 'progress',
   DONE: 'done',
   CANCELLED: 'cancelled',
+  CHARTS: 'charts',
+  REPORT: 'report',
+  PRESET: 'preset',
   ERROR: 'error',
 });
 
-/** The methods the first page runs, in table order. */
+/** Every method, in table order. */
 export const METHODS = Object.freeze(['claime', 'concate', 'cl']);
 
-/** Patients per chunk between two reports. */
-export const DEFAULT_CHUNK = 5000;
+/** Display names of the methods. */
+export const LABELS = Object.freeze({ claime: 'CLAIME', concate: 'Concate', cl: 'CL' });
+
+/** Smallest first snapshot of the geometric schedule (patients). */
+export const FIRST_SNAPSHOT = 500;
+
+// The snapshot points of a run of n patients: n/16, n/8, n/4, n/2, n (the first >= 500).
+export function schedule(n) {
+  const total = Math.max(0, Math.floor(n));
+  const first = Math.min(total, Math.max(FIRST_SNAPSHOT, Math.ceil(total / 16)));
+  const points = [];
+  for (let k = first; k < total; k *= 2) points.push(k);
+  points.push(total);
+  return points;
+}
 
 // Builds a message, checking that its type is one of the known ones.
 export function message(id, type, fields = {}) {

@@ -1,11 +1,14 @@
 // The module worker: loads the wasm once, runs Explorer sessions in chunks, answers typed
 // messages (see protocol.js). An error is posted back and never ends the worker.
 
-import init, { defaultParams, Explorer } from './pkg/claime.js';
-import { Reply, Req, errorText, message } from './protocol.js';
+import init, { defaultParams, Explorer, presetParams, runOnce } from './pkg/claime.js';
+import { Reply, Req, errorText, message, schedule } from './protocol.js';
 
 let wasmReady = null; // the one init() promise
 let currentRun = null; // id of the run allowed to go on; null when none
+let view = 'claime'; // method shown in the alignment view
+let active = null; // {id, explorer} of the run in progress
+let kept = null; // {id, explorer} of the last finished run, for `view` re-renders
 
 // Loads the wasm module the first time it is needed; later calls reuse the same promise.
 function loadWasm() {
@@ -41,42 +44,58 @@ async function onInit(msg) {
   post(msg.id, Reply.READY, { defaults: defaultParams() });
 }
 
-// Reads the metrics from an Explorer: {report} and, where the wasm has snapshot(view), also
-// {history, charts}. `view` is the method the charts show (the first one asked for).
-function readSnapshot(explorer, view) {
-  if (typeof explorer.snapshot === 'function') {
-    const { report, history, charts } = explorer.snapshot(view);
-    return { report, history, charts };
-  }
-  return { report: explorer.report() };
+// The patient counts after which a run snapshots: fixed chunks, or the geometric schedule.
+function snapshotPoints(total, chunk) {
+  if (!chunk) return schedule(total);
+  const step = Math.max(1, Math.floor(chunk));
+  const points = [];
+  for (let k = step; k < total; k += step) points.push(k);
+  points.push(total);
+  return points;
 }
 
-// Runs one replicate in chunks, posting progress after each and `done` at the end.
+// Refits and reads one snapshot: {report, history, charts}.
+function readSnapshot(explorer) {
+  const { report, history, charts } = explorer.snapshot(view);
+  return { report, history, charts };
+}
+
+// Runs one replicate along its snapshot points, posting progress after each and `done` at the end.
 async function onRun(msg) {
   currentRun = msg.id;
   await loadWasm();
   const t0 = performance.now();
-  const chunk = Math.max(1, Math.floor(msg.chunk ?? 5000));
-  const view = String(msg.methods ?? '').split(',')[0].trim();
-  let explorer = null;
+  view = String(msg.view ?? msg.methods ?? '').split(',')[0].trim() || 'claime';
+  const run = { id: msg.id, explorer: null };
+  let finished = false;
   try {
     // width, height = 0: the default chart size.
-    explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
+    run.explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
+    active = run;
+    const { explorer } = run;
     let snap = null;
-    while (!explorer.done()) {
+    for (const point of snapshotPoints(explorer.total(), msg.chunk)) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-      const patients = explorer.advance(chunk);
-      snap = readSnapshot(explorer, view);
+      const patients = explorer.advance(point - explorer.patients());
+      snap = readSnapshot(explorer);
       post(msg.id, Reply.PROGRESS, { patients, total: explorer.total(), ...snap });
       await yieldToMessages();
     }
     if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-    snap ??= readSnapshot(explorer, view);
     post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
+    finished = true;
   } finally {
-    release(explorer);
+    if (active === run) active = null;
+    if (finished) keep(run);
+    else release(run.explorer);
     if (currentRun === msg.id) currentRun = null;
   }
+}
+
+// Keeps a finished run's Explorer for re-rendering, freeing the one kept before.
+function keep(run) {
+  if (kept) release(kept.explorer);
+  kept = run;
 }
 
 // Stops the named run (or the current one) at its next chunk boundary.
@@ -84,7 +103,43 @@ function onCancel(msg) {
   if (msg.run === undefined || msg.run === currentRun) currentRun = null;
 }
 
-const handlers = { [Req.INIT]: onInit, [Req.RUN]: onRun, [Req.CANCEL]: onCancel };
+// Switches the alignment method; re-renders the latest fits at once when there are any.
+function onView(msg) {
+  view = String(msg.view ?? 'claime');
+  const run = active ?? kept;
+  if (!run) return;
+  let charts;
+  try {
+    charts = run.explorer.charts(view);
+  } catch (e) {
+    if (run === active) return; // no snapshot yet: the next one uses the new view
+    throw e;
+  }
+  post(msg.id, Reply.CHARTS, { run: run.id, charts });
+}
+
+// Runs one whole replicate in a single call (as `claime run --json`).
+async function onOnce(msg) {
+  await loadWasm();
+  const t0 = performance.now();
+  const report = runOnce(msg.params ?? null, msg.methods ?? 'claime,concate,cl');
+  post(msg.id, Reply.REPORT, { report, ms: performance.now() - t0 });
+}
+
+// Answers the parameters of a named preset.
+async function onPreset(msg) {
+  await loadWasm();
+  post(msg.id, Reply.PRESET, { name: msg.name, params: presetParams(String(msg.name)) });
+}
+
+const handlers = {
+  [Req.INIT]: onInit,
+  [Req.RUN]: onRun,
+  [Req.CANCEL]: onCancel,
+  [Req.VIEW]: onView,
+  [Req.ONCE]: onOnce,
+  [Req.PRESET]: onPreset,
+};
 
 // Dispatches one message; every failure becomes an `error` reply.
 async function onMessage(event) {

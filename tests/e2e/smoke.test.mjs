@@ -4,104 +4,45 @@
 // Uses the system Chromium (`command -v chromium`); never downloads a browser.
 
 import assert from 'node:assert/strict';
-import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { buildDist } from '../../scripts/build-dist.mjs';
 import { startServer } from '../../scripts/serve.mjs';
+import { checkClean, checkErrorChart, checkRows, hoverPoint, launch, openPage as open, waitForDone } from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const METHODS = ['claime', 'concate', 'cl'];
-const RUN_TIMEOUT = 90_000;
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 let context = null;
-let profile = null;
+let browser = null;
 
-// Finds the system Chromium, or fails with a hint.
-function chromiumPath() {
-  try {
-    return execSync('command -v chromium', { encoding: 'utf8', shell: '/bin/sh' }).trim();
-  } catch {
-    throw new Error('chromium not found on PATH: run `node scripts/setup.mjs` (as root it installs it)');
-  }
-}
-
-// Opens a page that records console errors, page errors and every request URL.
-async function openPage(url) {
-  const page = await context.newPage();
-  const seen = { errors: [], requests: [] };
-  page.on('console', (m) => m.type() === 'error' && seen.errors.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => seen.errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => seen.requests.push(r.url()));
-  page.on('requestfailed', (r) => seen.errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-  await page.goto(url);
-  return { page, seen };
-}
-
-// Waits until the run is done and every method's row holds finite numbers; returns the rows.
-async function waitForMetrics(page) {
-  await page.waitForSelector('#views[data-state="done"], #views[data-state="error"]', { timeout: RUN_TIMEOUT });
-  const status = await page.textContent('#status');
-  assert.equal(await page.getAttribute('#views', 'data-state'), 'done', `page status: ${status}`);
-  return page.$$eval('#metrics tbody tr', (rows) => rows.map((tr) => ({
-    method: tr.dataset.method,
-    cells: [...tr.querySelectorAll('td')].map((td) => td.textContent),
-  })));
-}
-
-// Checks the table has a row of finite numbers per method and plausible ranges.
-function checkRows(rows) {
-  assert.deepEqual(rows.map((r) => r.method), METHODS);
-  for (const { method, cells } of rows) {
-    assert.equal(cells.length, 8, `${method}: 8 numeric columns`);
-    // Fit time may legitimately be tiny; every metric must be a finite number.
-    for (const text of cells) assert.match(text, /^-?\d+\.\d+$/, `${method}: "${text}" is a number`);
-    const [pd, , , , , retrieval, auc] = cells.map(Number);
-    assert.ok(pd >= 0, `${method}: projection distance ${pd} >= 0`);
-    assert.ok(retrieval >= 0 && retrieval <= 1, `${method}: retrieval@10 ${retrieval} in [0, 1]`);
-    assert.ok(auc >= 0 && auc <= 1, `${method}: AUC ${auc} in [0, 1]`);
-  }
-}
-
-// Asserts no errors were seen and every request stayed under `prefix`.
-function checkClean(seen, prefix) {
-  assert.deepEqual(seen.errors, [], 'no console errors, page errors or failed requests');
-  const network = seen.requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:'));
-  const off = network.filter((u) => !u.startsWith(prefix));
-  assert.deepEqual(off, [], `every request is under ${prefix}`);
-  assert.ok(network.some((u) => u.endsWith('.wasm')), 'the wasm was fetched');
-}
+// Opens a page of the shared context that records errors and requests.
+const openPage = (url) => open(context, url);
+// Waits for the default run and returns the table rows.
+const waitForMetrics = (page) => waitForDone(page);
 
 before(async () => {
   // Refresh dist/ from www/ (a copy, milliseconds); build the wasm only when www/pkg is empty.
   buildDist({ skipWasm: existsSync(join(ROOT, 'www', 'pkg', 'claime_bg.wasm')) });
-  profile = mkdtempSync(join(tmpdir(), 'claime-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ARGS,
-  });
+  browser = await launch();
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
 });
 
-test('the page streams a default run and shows metrics for all methods', { timeout: 120_000 }, async () => {
+test('the page streams a default run: metrics, one error line per method, hover tooltip', { timeout: 120_000 }, async () => {
   const server = await startServer({ port: 0 });
   try {
     const { page, seen } = await openPage(server.url);
     const origin = new URL(page.url()).origin;
     checkRows(await waitForMetrics(page));
+    await checkErrorChart(page);
+    const { byKey, byMouse } = await hoverPoint(page);
+    assert.match(byKey, /^(code|cui)_\d+$/, `keyboard tooltip names a feature: ${byKey}`);
+    assert.match(byMouse, /(code|cui)_\d+.*true.*estimate/s, `mouse tooltip: ${byMouse}`);
     assert.match(await page.textContent('#no-recovery'), /^\d+\.\d{3}$/);
     assert.match(await page.textContent('#progress'), /done in/);
     const head = await page.request.get(server.url);
@@ -116,8 +57,9 @@ test('the page streams a default run and shows metrics for all methods', { timeo
 test('dist/ works from a sub-path', { timeout: 120_000 }, async () => {
   const server = await startServer({ dir: 'dist', base: '/some/sub/path/', port: 0 });
   try {
-    const { page, seen } = await openPage(server.url);
-    assert.ok(page.url().endsWith('/some/sub/path/'));
+    // Small parameters through the URL (the permalink) keep this test quick.
+    const { page, seen } = await openPage(`${server.url}?d1=100&d2=100&n=4000`);
+    assert.equal(new URL(page.url()).pathname, '/some/sub/path/');
     checkRows(await waitForMetrics(page));
     checkClean(seen, server.url);
     await page.close();
