@@ -20,13 +20,17 @@
 
 pub mod error;
 pub mod estimators;
+pub mod evaluate;
+pub mod experiment;
 pub mod explorer;
 pub mod export;
 pub mod format;
 pub mod linalg;
+pub mod merge;
 pub mod metrics;
 pub mod params;
 pub mod plot;
+pub mod records;
 pub mod rng;
 pub mod session;
 pub mod simulate;

@@ -22,6 +22,45 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The paper's simulation study (model.md §7): one experiment (vary n, d or the noise level)
+    /// for several methods over many replicates; writes the mean, median and 10th/90th
+    /// percentiles of the projection distance per grid point and method as CSV, optionally a figure.
+    Experiment {
+        /// Which experiment: n (n = 2..10 x 10^4, d = 1000), d (d = 200..1000, n = 10^5) or noise
+        /// (spike: c in [0.2, 1], 5 points; ar1: rho in [0, 0.9], 10 points).
+        #[arg(long, value_parser = ["n", "d", "noise"])]
+        exp: String,
+        /// Noise case.
+        #[arg(long, value_parser = ["spike", "ar1"], default_value = "spike")]
+        noise: String,
+        /// Replicates per grid point.
+        #[arg(long, default_value_t = 500)]
+        reps: usize,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Comma-separated methods.
+        #[arg(long, default_value = "claime,concate,cl")]
+        methods: String,
+        /// Signal scale (1 = the paper).
+        #[arg(long, default_value_t = 1.0)]
+        signal: f64,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Multiplies every n of the grid (1 = the paper; e.g. 0.1 for a quick look).
+        #[arg(long = "n-scale", default_value_t = 1.0)]
+        n_scale: f64,
+        /// Seed; replicate r uses a seed derived from it.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output CSV file.
+        #[arg(long)]
+        out: String,
+        /// Also write the figure (mean line and 10-90% band per method) as SVG.
+        #[arg(long)]
+        svg: Option<String>,
+    },
     /// Simulate the paper's model; write PREFIX.summary.json (with code_code and cui_cui) and
     /// PREFIX.truth.tsv (true embeddings, codes then CUIs, one row per feature, no header).
     Simulate {
@@ -205,6 +244,64 @@ fn run(model: &ModelArgs, methods: &str, json: bool) -> Result<(), Error> {
     Ok(())
 }
 
+/// Progress on stderr: a bar, tasks done, elapsed and estimated time left.
+fn progress_bar(start: Instant) -> impl Fn(usize, usize) + Sync {
+    move |done: usize, total: usize| {
+        let el = start.elapsed().as_secs_f64();
+        let left = if done > 0 { el / done as f64 * (total - done) as f64 } else { 0.0 };
+        let width = 30;
+        let fill = width * done / total.max(1);
+        eprint!(
+            "\r[{}{}] {done}/{total} tasks, {:.0}s elapsed, about {:.0}s left   ",
+            "#".repeat(fill),
+            " ".repeat(width - fill),
+            el,
+            left
+        );
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn experiment(
+    exp: &str,
+    noise: &str,
+    reps: usize,
+    threads: Option<usize>,
+    methods: &str,
+    signal: f64,
+    p: usize,
+    n_scale: f64,
+    seed: u64,
+    out: &str,
+    svg: Option<&str>,
+) -> Result<(), Error> {
+    use claime::experiment::{figure, to_csv, Experiment, Spec};
+    let spec = Spec {
+        experiment: Experiment::parse(exp)?,
+        noise: NoiseKind::parse(noise)?,
+        reps,
+        methods: Method::parse_list(methods)?,
+        base: Params { signal, p, seed, ..Params::default() },
+        n_scale,
+    };
+    spec.check()?;
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    if threads == 0 {
+        return Err(Error::param("threads", 0, "at least 1"));
+    }
+    let start = Instant::now();
+    let rows = spec.run(threads, &progress_bar(start))?;
+    write(out, &to_csv(&rows))?;
+    if let Some(path) = svg {
+        write(path, &figure(&spec, &rows, 720, 440)?)?;
+    }
+    eprintln!("wrote {out} ({} rows) in {:.1}s with {threads} threads", rows.len(), start.elapsed().as_secs_f64());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -231,6 +328,9 @@ fn main() -> ExitCode {
         Command::Simulate { model, out } => simulate(model, out),
         Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
         Command::Run { model, methods, json } => run(model, methods, *json),
+        Command::Experiment { exp, noise, reps, threads, methods, signal, p, n_scale, seed, out, svg } => {
+            experiment(exp, noise, *reps, *threads, methods, *signal, *p, *n_scale, *seed, out, svg.as_deref())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,6 +23,7 @@ pub mod alignment;
 pub mod error_chart;
 pub mod heatmap;
 pub mod spectrum;
+pub mod sweep;
 
 use crate::error::{Error, Result};
 use plotters::coord::Shift;

@@ -1,0 +1,314 @@
+//! The paper's simulation study (model.md §7): three experiments (vary n, vary d, vary the noise
+//! level) under spike or AR(1) noise, many replicates per grid point, summarised per grid point
+//! and method by the mean, median and 10th/90th percentiles of the projection distance (and the
+//! literal error).
+//!
+//! Work is split into independent tasks. Experiment `n` runs one task per replicate: a single
+//! patient stream is fitted at every n of the grid (nested cohorts; each n's cohort has the
+//! model's distribution, and the cost is that of the largest n). Experiments `d` and `noise` run
+//! one task per (grid point, replicate). Replicate r uses seed `replicate_seed(seed, r)` at every
+//! grid point (common random numbers). Results are gathered by task index, so the output is the
+//! same whatever the number of threads.
+
+use crate::error::{Error, Result};
+use crate::estimators::Method;
+use crate::metrics::{literal_distance, projection_distance};
+use crate::params::{NoiseKind, Params};
+use crate::rng::replicate_seed;
+use crate::session::Session;
+use serde::{Deserialize, Serialize};
+
+/// Which quantity an experiment varies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Experiment {
+    /// n in {2, 4, 6, 8, 10} x 10^4, d = 1000.
+    N,
+    /// d in {200, ..., 1000}, n = 10^5.
+    D,
+    /// spike: c in linspace(0.2, 1, 5); ar1: rho in linspace(0, 0.9, 10); n = 10^5, d = 1000.
+    Noise,
+}
+
+impl Experiment {
+    /// Parses `n`, `d` or `noise`.
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "n" => Ok(Experiment::N),
+            "d" => Ok(Experiment::D),
+            "noise" => Ok(Experiment::Noise),
+            _ => Err(Error::param("exp", format!("'{s}'"), "one of n, d, noise")),
+        }
+    }
+
+    /// The name used on the command line and in the CSV.
+    pub fn name(self) -> &'static str {
+        match self {
+            Experiment::N => "n",
+            Experiment::D => "d",
+            Experiment::Noise => "noise",
+        }
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    /// The experiment.
+    pub experiment: Experiment,
+    /// Spike or AR(1) noise (the paper's two cases).
+    pub noise: NoiseKind,
+    /// Replicates per grid point.
+    pub reps: usize,
+    /// Methods fitted on every replicate.
+    pub methods: Vec<Method>,
+    /// Base parameters: p, mean T, signal, c, rho, seed (n and d are set by the grid).
+    pub base: Params,
+    /// Multiplies every n of the grid (1 = the paper; smaller for quick looks).
+    pub n_scale: f64,
+}
+
+/// One grid point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridPoint {
+    /// The varied value (n, d, c or rho).
+    pub x: f64,
+    /// The model at this point (seed set per replicate).
+    pub params: Params,
+}
+
+/// One (grid point, method, replicate) outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Grid point index.
+    pub point: usize,
+    /// Index into `Spec::methods`.
+    pub method: usize,
+    /// Replicate.
+    pub rep: usize,
+    /// Projection distance (max over modalities).
+    pub error: f64,
+    /// The paper's literal formula.
+    pub literal: f64,
+}
+
+/// One CSV row: a grid point and method summarised over replicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Experiment name.
+    pub experiment: String,
+    /// Noise structure.
+    pub noise: String,
+    /// Name of the varied quantity.
+    pub x_name: String,
+    /// Its value.
+    pub x: f64,
+    /// Method name.
+    pub method: String,
+    /// Replicates summarised.
+    pub reps: usize,
+    /// Mean projection distance.
+    pub mean: f64,
+    /// Median.
+    pub median: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// Mean of the literal error.
+    pub literal_mean: f64,
+    /// Median of the literal error.
+    pub literal_median: f64,
+}
+
+fn linspace(a: f64, b: f64, k: usize) -> Vec<f64> {
+    (0..k).map(|i| if k == 1 { a } else { a + (b - a) * i as f64 / (k - 1) as f64 }).collect()
+}
+
+impl Spec {
+    /// Checks the spec: noise must be spike or ar1, reps >= 1, n_scale in (0, 1].
+    pub fn check(&self) -> Result<()> {
+        if !matches!(self.noise, NoiseKind::Spike | NoiseKind::Ar1) {
+            return Err(Error::param("noise", self.noise.name(), "spike or ar1 (the paper's two cases)"));
+        }
+        if self.reps == 0 || self.reps > 100_000 {
+            return Err(Error::param("reps", self.reps, "an integer in [1, 100000]"));
+        }
+        if !(self.n_scale > 0.0 && self.n_scale <= 1.0) {
+            return Err(Error::param("n_scale", self.n_scale, "a number in (0, 1]"));
+        }
+        if self.methods.is_empty() {
+            return Err(Error::param("methods", "an empty list", "at least one method"));
+        }
+        for g in self.grid().1 {
+            g.params.check()?;
+        }
+        Ok(())
+    }
+
+    /// The varied quantity's name and the grid.
+    pub fn grid(&self) -> (&'static str, Vec<GridPoint>) {
+        let n = |x: f64| ((x * self.n_scale).round() as usize).max(2);
+        let at = |d: usize, nn: usize| Params { d1: d / 2, d2: d / 2, n: nn, noise: self.noise, ..self.base.clone() };
+        match (self.experiment, self.noise) {
+            (Experiment::N, _) => ("n", [2e4, 4e4, 6e4, 8e4, 1e5].iter().map(|&x| GridPoint { x, params: at(1000, n(x)) }).collect()),
+            (Experiment::D, _) => {
+                ("d", [200, 400, 600, 800, 1000].iter().map(|&d| GridPoint { x: d as f64, params: at(d, n(1e5)) }).collect())
+            }
+            (Experiment::Noise, NoiseKind::Ar1) => (
+                "rho",
+                linspace(0.0, 0.9, 10).into_iter().map(|r| GridPoint { x: r, params: Params { rho: r, ..at(1000, n(1e5)) } }).collect(),
+            ),
+            (Experiment::Noise, _) => (
+                "c",
+                linspace(0.2, 1.0, 5).into_iter().map(|c| GridPoint { x: c, params: Params { c, ..at(1000, n(1e5)) } }).collect(),
+            ),
+        }
+    }
+
+    /// Number of independent tasks.
+    pub fn tasks(&self) -> usize {
+        match self.experiment {
+            Experiment::N => self.reps,
+            _ => self.reps * self.grid().1.len(),
+        }
+    }
+
+    /// Runs task `t` (0 <= t < tasks()) and returns its outcomes.
+    pub fn run_task(&self, t: usize) -> Result<Vec<Outcome>> {
+        let (_, grid) = self.grid();
+        let within = self.methods.iter().any(|m| m.needs_within());
+        let mut out = Vec::new();
+        let mut fit_all = |session: &Session, point: usize, rep: usize| -> Result<()> {
+            let truth = session.truth();
+            for (mi, &m) in self.methods.iter().enumerate() {
+                let f = session.fit(m)?;
+                let error = projection_distance(f.v1.as_ref(), truth.v1.as_ref()).max(projection_distance(f.v2.as_ref(), truth.v2.as_ref()));
+                let literal = literal_distance(f.v1.as_ref(), truth.v1.as_ref()).max(literal_distance(f.v2.as_ref(), truth.v2.as_ref()));
+                out.push(Outcome { point, method: mi, rep, error, literal });
+            }
+            Ok(())
+        };
+        match self.experiment {
+            Experiment::N => {
+                let rep = t;
+                let last = grid.last().expect("grid is never empty");
+                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..last.params.clone() }.check()?;
+                let mut session = Session::new(params, within);
+                for (point, g) in grid.iter().enumerate() {
+                    session.advance(g.params.n - session.patients());
+                    fit_all(&session, point, rep)?;
+                }
+            }
+            _ => {
+                let (point, rep) = (t / self.reps, t % self.reps);
+                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..grid[point].params.clone() }.check()?;
+                let mut session = Session::new(params, within);
+                session.advance(usize::MAX);
+                fit_all(&session, point, rep)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Summarises outcomes (in any order) into one row per grid point and method.
+    pub fn aggregate(&self, outcomes: &[Outcome]) -> Vec<Row> {
+        let (x_name, grid) = self.grid();
+        let mut rows = Vec::new();
+        for (pi, g) in grid.iter().enumerate() {
+            for (mi, m) in self.methods.iter().enumerate() {
+                let mut sel: Vec<&Outcome> = outcomes.iter().filter(|o| o.point == pi && o.method == mi).collect();
+                if sel.is_empty() {
+                    continue;
+                }
+                sel.sort_by_key(|o| o.rep);
+                let errors: Vec<f64> = sel.iter().map(|o| o.error).collect();
+                let literal: Vec<f64> = sel.iter().map(|o| o.literal).collect();
+                rows.push(Row {
+                    experiment: self.experiment.name().into(),
+                    noise: self.noise.name().into(),
+                    x_name: x_name.into(),
+                    x: g.x,
+                    method: m.name().into(),
+                    reps: errors.len(),
+                    mean: mean(&errors),
+                    median: quantile(&errors, 0.5),
+                    p10: quantile(&errors, 0.1),
+                    p90: quantile(&errors, 0.9),
+                    literal_mean: mean(&literal),
+                    literal_median: quantile(&literal, 0.5),
+                });
+            }
+        }
+        rows
+    }
+
+    /// Runs every task on `threads` threads, calling `progress(done, total)` after each task.
+    pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Row>> {
+        self.check()?;
+        let total = self.tasks();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let results: std::sync::Mutex<Vec<Option<Result<Vec<Outcome>>>>> = std::sync::Mutex::new(vec![None; total]);
+        std::thread::scope(|s| {
+            for _ in 0..threads.max(1) {
+                s.spawn(|| loop {
+                    let t = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if t >= total {
+                        break;
+                    }
+                    let r = self.run_task(t);
+                    results.lock().expect("no thread panicked holding the lock")[t] = Some(r);
+                    progress(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, total);
+                });
+            }
+        });
+        let mut outcomes = Vec::new();
+        for r in results.into_inner().expect("no thread panicked holding the lock").into_iter().flatten() {
+            outcomes.extend(r?);
+        }
+        Ok(self.aggregate(&outcomes))
+    }
+}
+
+/// Mean of a non-empty slice.
+pub fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+/// Quantile with linear interpolation between order statistics (R's type 7).
+pub fn quantile(x: &[f64], q: f64) -> f64 {
+    let mut s = x.to_vec();
+    s.sort_by(f64::total_cmp);
+    let h = (s.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    s[lo] + (h - lo as f64) * (s[hi] - s[lo])
+}
+
+/// The rows as CSV with a header.
+pub fn to_csv(rows: &[Row]) -> String {
+    let mut out = String::from("experiment,noise,x_name,x,method,reps,mean,median,p10,p90,literal_mean,literal_median\n");
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            r.experiment, r.noise, r.x_name, r.x, r.method, r.reps, r.mean, r.median, r.p10, r.p90, r.literal_mean, r.literal_median
+        ));
+    }
+    out
+}
+
+/// The paper-style figure of an experiment's rows (one band per method).
+pub fn figure(spec: &Spec, rows: &[Row], width: u32, height: u32) -> Result<String> {
+    let (x_name, _) = spec.grid();
+    let bands: Vec<crate::plot::sweep::Band> = spec
+        .methods
+        .iter()
+        .map(|m| crate::plot::sweep::Band {
+            name: m.name().to_string(),
+            points: rows.iter().filter(|r| r.method == m.name()).map(|r| (r.x, r.mean, r.p10, r.p90)).collect(),
+        })
+        .filter(|b| !b.points.is_empty())
+        .collect();
+    let heading = format!("Experiment {} ({} noise, {} replicates)", spec.experiment.name(), spec.noise.name(), spec.reps);
+    crate::plot::sweep::svg(&heading, x_name, &bands, (2.0 * spec.base.p as f64).sqrt(), width, height)
+}

@@ -1,0 +1,96 @@
+//! A sweep figure (the paper's Figure 1 panels): for each method, the mean projection distance
+//! against the varied quantity as a line with markers, and the band between the 10th and 90th
+//! percentiles over replicates, with the no-recovery level sqrt(2p) dashed.
+
+use super::{check_finite, draw_err, legend, legend_width, series_style, title, Glyph, GREY, LABEL_FONT, TICK_FONT};
+use crate::error::{Error, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One method's summary along the grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    /// Method name (legend).
+    pub name: String,
+    /// (x, mean, p10, p90) per grid point, x increasing.
+    pub points: Vec<(f64, f64, f64, f64)>,
+}
+
+fn check(bands: &[Band], no_recovery: f64) -> Result<((f64, f64), f64)> {
+    if bands.is_empty() || bands.iter().any(|b| b.points.is_empty()) {
+        return Err(Error::param("bands", "an empty series", "at least one point per method"));
+    }
+    if !(no_recovery.is_finite() && no_recovery > 0.0) {
+        return Err(Error::param("no_recovery", no_recovery, "a finite level > 0"));
+    }
+    let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, no_recovery);
+    for (k, b) in bands.iter().enumerate() {
+        check_finite(&format!("bands[{k}] ({})", b.name), b.points.iter().flat_map(|p| [p.0, p.1, p.2, p.3]))?;
+        for p in &b.points {
+            x0 = x0.min(p.0);
+            x1 = x1.max(p.0);
+            y1 = y1.max(p.3);
+        }
+    }
+    let pad = if x1 > x0 { 0.04 * (x1 - x0) } else { 0.5 * x0.abs().max(1.0) };
+    Ok(((x0 - pad, x1 + pad), y1 * 1.1))
+}
+
+/// Draws the figure into `area`; `x_name` labels the x axis.
+pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heading: &str, x_name: &str, bands: &[Band], no_recovery: f64) -> Result<()> {
+    let ((lo, hi), ymax) = check(bands, no_recovery)?;
+    let err = draw_err("sweep figure");
+    let body = title(area, heading)?;
+    let names: Vec<&str> = bands.iter().map(|b| b.name.as_str()).collect();
+    let (w, _) = body.dim_in_pixel();
+    let (plot, side) = body.split_horizontally(w - legend_width(&names).min(w / 3));
+    let entries: Vec<(Glyph, String)> = bands
+        .iter()
+        .enumerate()
+        .map(|(k, b)| {
+            let (c, m) = series_style(k);
+            (Glyph::LineMark(m, c), b.name.clone())
+        })
+        .collect();
+    legend(&side, 40, &entries)?;
+    let mut chart = ChartBuilder::on(&plot)
+        .margin_top(8)
+        .margin_right(12)
+        .x_label_area_size(50)
+        .y_label_area_size(64)
+        .build_cartesian_2d(lo..hi, 0.0..ymax)
+        .map_err(&err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.08))
+        .x_desc(x_name)
+        .y_desc("projection distance (mean, 10-90% band)")
+        .axis_desc_style(LABEL_FONT)
+        .label_style(TICK_FONT)
+        .x_label_formatter(&|v| if v.abs() >= 1000.0 { super::compact_count(*v) } else { format!("{v:.2}") })
+        .y_label_formatter(&|v| format!("{v:.1}"))
+        .draw()
+        .map_err(&err)?;
+    chart
+        .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
+        .map_err(&err)?;
+    for (k, b) in bands.iter().enumerate() {
+        let (c, m) = series_style(k);
+        let mut poly: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.3)).collect();
+        poly.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
+        chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(0.15).filled()))).map_err(&err)?;
+        chart.draw_series(LineSeries::new(b.points.iter().map(|p| (p.0, p.1)), c.stroke_width(2))).map_err(&err)?;
+        for p in &b.points {
+            super::draw_marker(chart.plotting_area(), m, (p.0, p.1), 4, c, true).map_err(&err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The figure as an SVG string.
+pub fn svg(heading: &str, x_name: &str, bands: &[Band], no_recovery: f64, width: u32, height: u32) -> Result<String> {
+    check(bands, no_recovery)?;
+    super::render_svg(width, height, |root| draw(root, heading, x_name, bands, no_recovery))
+}

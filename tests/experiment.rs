@@ -1,0 +1,63 @@
+//! The paper's simulation study on reduced grids: the claims that hold at the paper's settings,
+//! and thread-count invariance of the CSV.
+
+use claime::experiment::{quantile, to_csv, Experiment, Spec};
+use claime::{Method, NoiseKind, Params};
+
+fn spec(experiment: Experiment, reps: usize, n_scale: f64, methods: Vec<Method>) -> Spec {
+    Spec { experiment, noise: NoiseKind::Spike, reps, methods, base: Params::default(), n_scale }
+}
+
+#[test]
+fn same_seed_same_csv_for_one_and_two_threads() {
+    let s = spec(Experiment::D, 2, 0.05, vec![Method::Claime, Method::Cl]);
+    let one = to_csv(&s.run(1, &|_, _| {}).unwrap());
+    let two = to_csv(&s.run(2, &|_, _| {}).unwrap());
+    assert_eq!(one, two);
+    assert_eq!(one.lines().count(), 1 + 5 * 2);
+    assert!(one.starts_with("experiment,noise,x_name,x,method,reps,mean,median,p10,p90,literal_mean,literal_median\n"));
+}
+
+#[test]
+fn paper_settings_claime_falls_with_n_while_cl_stays_flat() {
+    // Experiment 1 at the paper's settings (spike c = 0.2, d = 1000, n up to 10^5), 2 replicates.
+    let s = spec(Experiment::N, 2, 1.0, vec![Method::Claime, Method::Cl]);
+    let rows = s.run(2, &|_, _| {}).unwrap();
+    let mean = |m: &str, x: f64| rows.iter().find(|r| r.method == m && r.x == x).unwrap().mean;
+    // CLAIME: clearly below the no-recovery level at n = 10^5 and falling from n = 2 x 10^4.
+    assert!(mean("claime", 1e5) < mean("claime", 2e4) - 0.3, "{} -> {}", mean("claime", 2e4), mean("claime", 1e5));
+    // CL: flat near sqrt(2p) = 2.83 (within 0.05 everywhere).
+    for x in [2e4, 4e4, 6e4, 8e4, 1e5] {
+        assert!((mean("cl", x) - 8f64.sqrt()).abs() < 0.05, "cl at {x}: {}", mean("cl", x));
+    }
+}
+
+#[test]
+fn quantiles_follow_type_7() {
+    let x = [4.0, 1.0, 3.0, 2.0];
+    assert_eq!(quantile(&x, 0.5), 2.5);
+    assert!((quantile(&x, 0.1) - 1.3).abs() < 1e-12);
+    assert!((quantile(&x, 0.9) - 3.7).abs() < 1e-12);
+}
+
+#[test]
+fn bad_specs_name_the_field() {
+    let mut s = spec(Experiment::N, 0, 1.0, vec![Method::Claime]);
+    assert!(s.check().unwrap_err().to_string().starts_with("reps"));
+    s.reps = 1;
+    s.noise = NoiseKind::Orthogonal;
+    assert!(s.check().unwrap_err().to_string().contains("spike or ar1"));
+    s.noise = NoiseKind::Ar1;
+    s.n_scale = 0.0;
+    assert!(s.check().unwrap_err().to_string().starts_with("n_scale"));
+}
+
+#[test]
+fn noise_grid_sizes_match_the_paper() {
+    let s = spec(Experiment::Noise, 1, 1.0, vec![Method::Claime]);
+    assert_eq!(s.grid().1.len(), 5);
+    let a = Spec { noise: NoiseKind::Ar1, ..s };
+    let (name, g) = a.grid();
+    assert_eq!((name, g.len()), ("rho", 10));
+    assert!((g[9].x - 0.9).abs() < 1e-12);
+}
