@@ -151,7 +151,7 @@ impl Spec {
         let n = |x: f64| ((x * self.n_scale).round() as usize).max(2);
         let at = |d: usize, nn: usize| Params { d1: d / 2, d2: d / 2, n: nn, noise: self.noise, ..self.base.clone() };
         match (self.experiment, self.noise) {
-            (Experiment::N, _) => ("n", [2e4, 4e4, 6e4, 8e4, 1e5].iter().map(|&x| GridPoint { x, params: at(1000, n(x)) }).collect()),
+            (Experiment::N, _) => ("n", [2e4, 4e4, 6e4, 8e4, 1e5].iter().map(|&x| GridPoint { x: n(x) as f64, params: at(1000, n(x)) }).collect()),
             (Experiment::D, _) => {
                 ("d", [200, 400, 600, 800, 1000].iter().map(|&d| GridPoint { x: d as f64, params: at(d, n(1e5)) }).collect())
             }
@@ -246,29 +246,45 @@ impl Spec {
     /// Runs every task on `threads` threads, calling `progress(done, total)` after each task.
     pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Row>> {
         self.check()?;
-        let total = self.tasks();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<Option<Result<Vec<Outcome>>>>> = std::sync::Mutex::new(vec![None; total]);
-        std::thread::scope(|s| {
-            for _ in 0..threads.max(1) {
-                s.spawn(|| loop {
-                    let t = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    if t >= total {
-                        break;
-                    }
-                    let r = self.run_task(t);
-                    results.lock().expect("no thread panicked holding the lock")[t] = Some(r);
-                    progress(done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1, total);
-                });
-            }
-        });
-        let mut outcomes = Vec::new();
-        for r in results.into_inner().expect("no thread panicked holding the lock").into_iter().flatten() {
-            outcomes.extend(r?);
-        }
-        Ok(self.aggregate(&outcomes))
+        let per_task = run_tasks(self.tasks(), threads, progress, |t| self.run_task(t))?;
+        Ok(self.aggregate(&per_task.into_iter().flatten().collect::<Vec<_>>()))
     }
+}
+
+/// Runs `f(0..total)` on `threads` threads (tasks handed out in order), returning the results
+/// by task index, so the output does not depend on the thread count; the first error wins.
+pub fn run_tasks<T: Send>(
+    total: usize,
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    f: impl Fn(usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: std::sync::Mutex<Vec<Option<Result<T>>>> = std::sync::Mutex::new((0..total).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| loop {
+                let t = next.fetch_add(1, Ordering::SeqCst);
+                if t >= total {
+                    break;
+                }
+                let r = f(t);
+                let failed = r.is_err();
+                slots.lock().expect("no thread panicked holding the lock")[t] = Some(r);
+                progress(done.fetch_add(1, Ordering::SeqCst) + 1, total);
+                if failed {
+                    next.store(total, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let mut out = Vec::with_capacity(total);
+    for r in slots.into_inner().expect("no thread panicked holding the lock").into_iter().flatten() {
+        out.push(r?);
+    }
+    Ok(out)
 }
 
 /// Mean of a non-empty slice.

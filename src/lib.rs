@@ -31,6 +31,7 @@ pub mod metrics;
 pub mod params;
 pub mod plot;
 pub mod records;
+pub mod regime;
 pub mod rng;
 pub mod session;
 pub mod simulate;

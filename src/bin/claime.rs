@@ -22,6 +22,50 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Map where multimodality wins: CLAIME's mean projection distance minus the best
+    /// baseline's over a grid of (signal scale, noise level); CSV and optionally an SVG map with
+    /// the boundary where CLAIME starts to win.
+    Regime {
+        /// Signal scale range A:B.
+        #[arg(long, default_value = "0.5:4")]
+        signal: String,
+        /// Noise level range A:B (c for spike, rho for ar1, tau2 for orthogonal).
+        #[arg(long, default_value = "0.05:1")]
+        level: String,
+        /// Points per axis.
+        #[arg(long, default_value_t = 6)]
+        grid: usize,
+        /// Noise structure.
+        #[arg(long, value_parser = ["spike", "ar1", "orthogonal"], default_value = "spike")]
+        noise: String,
+        /// Replicates per cell.
+        #[arg(long, default_value_t = 2)]
+        reps: usize,
+        /// Codes.
+        #[arg(long, default_value_t = 200)]
+        d1: usize,
+        /// CUIs.
+        #[arg(long, default_value_t = 200)]
+        d2: usize,
+        /// Patients.
+        #[arg(long, default_value_t = 20_000)]
+        n: usize,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output CSV file.
+        #[arg(long)]
+        out: String,
+        /// Also write the map as SVG.
+        #[arg(long)]
+        svg: Option<String>,
+    },
     /// The paper's simulation study (model.md §7): one experiment (vary n, d or the noise level)
     /// for several methods over many replicates; writes the mean, median and 10th/90th
     /// percentiles of the projection distance per grid point and method as CSV, optionally a figure.
@@ -60,6 +104,57 @@ enum Command {
         /// Also write the figure (mean line and 10-90% band per method) as SVG.
         #[arg(long)]
         svg: Option<String>,
+    },
+    /// Summarise patient records (CSV or TSV rows `patient_id, modality (code|cui), feature[,
+    /// count]`, optional header) into a claime-summary file, streaming the file in 1 MiB chunks.
+    Summarize {
+        /// The records file.
+        records: String,
+        /// Output claime-summary file.
+        #[arg(long)]
+        out: String,
+        /// The rows are not grouped by patient: hold every row in memory. Without it, a file found
+        /// not to be grouped is read a second time in this mode.
+        #[arg(long)]
+        ungrouped: bool,
+        /// Leave out the within-modality counts (code_code, cui_cui): smaller, CLAIME only.
+        #[arg(long = "no-within")]
+        no_within: bool,
+    },
+    /// Merge claime-summary files of several sites: union of features by name, counts added.
+    Merge {
+        /// The summary files, in order (the first file's features come first).
+        #[arg(required = true, num_args = 1..)]
+        summaries: Vec<String>,
+        /// Output claime-summary file.
+        #[arg(long)]
+        out: String,
+    },
+    /// Per relation of a pairs file (feature_a, feature_b, relation[, kind]) and per method, the
+    /// AUC of cosine similarity of the known pairs against random pairs of the same kinds.
+    Evaluate {
+        /// A claime-summary version 1 JSON file.
+        #[arg(long)]
+        summary: String,
+        /// The pairs file (CSV or TSV).
+        #[arg(long)]
+        pairs: String,
+        /// Comma-separated methods [default: claime,concate,cl, or claime alone when the summary
+        /// has no within-modality counts].
+        #[arg(long)]
+        method: Option<String>,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Random negative pairs per known pair.
+        #[arg(long, default_value_t = 10)]
+        negatives: usize,
+        /// Seed of the negatives and of the factorizations' start vectors.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write the table as CSV.
+        #[arg(long)]
+        out: Option<String>,
     },
     /// Simulate the paper's model; write PREFIX.summary.json (with code_code and cui_cui) and
     /// PREFIX.truth.tsv (true embeddings, codes then CUIs, one row per feature, no header).
@@ -302,6 +397,225 @@ fn experiment(
     Ok(())
 }
 
+/// `summarize`, `merge` and `evaluate`: the user's own data (records, sites' summaries, pairs).
+mod data {
+    use super::{read, write};
+    use claime::estimators::Method;
+    use claime::evaluate::{check_fit_budget, evaluate as eval, parse_pairs, EvalOptions, FeatureIndex};
+    use claime::format::Summary;
+    use claime::merge::Merger;
+    use claime::params::DEFAULT_MEMORY_BUDGET;
+    use claime::records::{located, Grouping, RecordsOptions, Summarized, Summarizer};
+    use claime::Error;
+    use std::io::Read;
+    use std::time::Instant;
+
+    /// Files above this size get progress lines on stderr.
+    const PROGRESS_BYTES: u64 = 64 << 20;
+
+    /// Reads and validates a summary file; errors name the file.
+    pub fn read_summary(path: &str) -> Result<Summary, Error> {
+        Summary::from_json(&read(path)?).map_err(|e| match e {
+            Error::Format { field, message } => Error::Format { field: format!("{path}: {field}"), message },
+            other => other,
+        })
+    }
+
+    fn io(path: &str, e: std::io::Error) -> Error {
+        Error::Io { path: path.into(), message: e.to_string() }
+    }
+
+    /// One pass over the file; the bool says the file turned out not to be grouped.
+    fn pass(path: &str, opts: RecordsOptions) -> Result<Summarized, (Error, bool)> {
+        let mut file = std::fs::File::open(path).map_err(|e| (io(path, e), false))?;
+        let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut s = Summarizer::new(path, opts);
+        let mut buf = vec![0u8; 1 << 20];
+        let start = Instant::now();
+        let mut last = 0.0;
+        loop {
+            let k = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(k) => k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err((io(path, e), false)),
+            };
+            if let Err(e) = s.feed(&buf[..k]) {
+                let regroup = s.not_grouped().is_some();
+                return Err((e, regroup));
+            }
+            let t = start.elapsed().as_secs_f64();
+            if total > PROGRESS_BYTES && t - last >= 1.0 {
+                last = t;
+                let p = s.progress();
+                eprintln!(
+                    "summarize: {:.0}% ({} of {} MiB), {} rows, {} patients, {} codes, {} CUIs, {:.1} s",
+                    100.0 * p.bytes as f64 / total as f64,
+                    p.bytes >> 20,
+                    total >> 20,
+                    p.rows,
+                    p.patients,
+                    p.codes,
+                    p.cuis,
+                    t
+                );
+            }
+        }
+        s.finish().map_err(|e| (e, false))
+    }
+
+    pub fn summarize(path: &str, out: &str, ungrouped: bool, no_within: bool) -> Result<(), Error> {
+        let start = Instant::now();
+        let mut grouping = if ungrouped { Grouping::Ungrouped } else { Grouping::Grouped };
+        let done = loop {
+            let opts = RecordsOptions { within: !no_within, grouping, ..RecordsOptions::default() };
+            match pass(path, opts) {
+                Ok(s) => break s,
+                Err((e, true)) if grouping == Grouping::Grouped => {
+                    eprintln!("note: {e}");
+                    eprintln!("note: reading {path} again with every row in memory (ungrouped mode)");
+                    grouping = Grouping::Ungrouped;
+                }
+                Err((e, _)) => return Err(e),
+            }
+        };
+        write(out, &done.summary.to_json())?;
+        let r = &done.report;
+        if r.clamped > 0 {
+            eprintln!("note: {} statistics were negative (counts below 1) and were set to 0", r.clamped);
+        }
+        eprintln!(
+            "wrote {out}: {} patients, {} codes, {} CUIs from {} rows ({}-separated{}, {}) in {:.2} s",
+            r.progress.patients,
+            r.progress.codes,
+            r.progress.cuis,
+            r.progress.rows,
+            r.delimiter,
+            if r.header { ", with a header" } else { "" },
+            if r.grouping == Grouping::Grouped { "grouped by patient" } else { "ungrouped" },
+            start.elapsed().as_secs_f64()
+        );
+        Ok(())
+    }
+
+    pub fn merge(paths: &[String], out: &str) -> Result<(), Error> {
+        let mut m = Merger::default();
+        for p in paths {
+            m.add(p, &read_summary(p)?)?;
+        }
+        let merged = m.finish()?;
+        for n in &merged.notes {
+            eprintln!("note: {n}");
+        }
+        write(out, &merged.summary.to_json())?;
+        let s = &merged.summary;
+        eprintln!(
+            "wrote {out}: {} files, {} patients, {} codes, {} CUIs",
+            paths.len(),
+            s.stats.patients,
+            s.codes.len(),
+            s.cuis.len()
+        );
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn evaluate(
+        summary: &str,
+        pairs: &str,
+        method: Option<&str>,
+        p: usize,
+        negatives: usize,
+        seed: u64,
+        out: Option<&str>,
+    ) -> Result<(), Error> {
+        let s = read_summary(summary)?;
+        let methods = match method {
+            Some(m) => Method::parse_list(m)?,
+            None if s.stats.within.is_some() => vec![Method::Claime, Method::Concate, Method::Cl],
+            None => {
+                eprintln!("note: {summary} has no within-modality counts: evaluating CLAIME only");
+                vec![Method::Claime]
+            }
+        };
+        let dmin = s.stats.d1.min(s.stats.d2);
+        if p == 0 || p > dmin {
+            return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));
+        }
+        check_fit_budget(s.stats.d1, s.stats.d2, &methods, DEFAULT_MEMORY_BUDGET)?;
+        let bytes = std::fs::read(pairs).map_err(|e| io(pairs, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            located(pairs, line, 0, "not UTF-8 text")
+        })?;
+        let index = FeatureIndex::new(&s);
+        let pf = parse_pairs(pairs, &text, &|n| index.contains(n))?;
+        let mut fits = Vec::new();
+        for &m in &methods {
+            fits.push((m, m.fit(&s.stats, p, seed)?));
+        }
+        let refs: Vec<_> = fits.iter().map(|(m, f)| (*m, f)).collect();
+        let ev = eval(&s, &pf, &refs, &EvalOptions { negatives, seed });
+        print!("{}", ev.to_table());
+        for r in &ev.rows {
+            if r.found < r.given && r.relation != "all" {
+                eprintln!(
+                    "note: {}: {} of {} pairs name features not in the summary and were skipped (e.g. {})",
+                    r.relation,
+                    r.given - r.found,
+                    r.given,
+                    r.unknown.join("; ")
+                );
+            }
+        }
+        if let Some(o) = out {
+            write(o, &ev.to_csv())?;
+            eprintln!("wrote {o}");
+        }
+        Ok(())
+    }
+}
+
+/// Parses "A:B" into (A, B), naming the flag on error.
+fn range(flag: &str, s: &str) -> Result<(f64, f64), Error> {
+    let bad = || Error::param(flag, format!("'{s}'"), "A:B with numbers A < B");
+    let (a, b) = s.split_once(':').ok_or_else(bad)?;
+    let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    if a.is_finite() && b.is_finite() && a < b {
+        Ok((a, b))
+    } else {
+        Err(bad())
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn regime(
+    signal: &str,
+    level: &str,
+    grid: usize,
+    noise: &str,
+    reps: usize,
+    base: Params,
+    threads: Option<usize>,
+    out: &str,
+    svg: Option<&str>,
+) -> Result<(), Error> {
+    use claime::regime::{figure, to_csv, RegimeSpec};
+    let spec = RegimeSpec { noise: NoiseKind::parse(noise)?, signal: range("signal", signal)?, level: range("level", level)?, grid, reps, base };
+    spec.check()?;
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let start = Instant::now();
+    let cells = spec.run(threads, &progress_bar(start))?;
+    write(out, &to_csv(&spec, &cells))?;
+    if let Some(path) = svg {
+        write(path, &figure(&spec, &cells, 640, 520)?)?;
+    }
+    let wins = cells.iter().filter(|c| c.diff < 0.0).count();
+    eprintln!("wrote {out}: CLAIME wins in {wins} of {} cells ({:.1}s)", cells.len(), start.elapsed().as_secs_f64());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -326,8 +640,17 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Simulate { model, out } => simulate(model, out),
+        Command::Summarize { records, out, ungrouped, no_within } => data::summarize(records, out, *ungrouped, *no_within),
+        Command::Merge { summaries, out } => data::merge(summaries, out),
+        Command::Evaluate { summary, pairs, method, p, negatives, seed, out } => {
+            data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())
+        }
         Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
         Command::Run { model, methods, json } => run(model, methods, *json),
+        Command::Regime { signal, level, grid, noise, reps, d1, d2, n, p, seed, threads, out, svg } => {
+            let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };
+            regime(signal, level, *grid, noise, *reps, base, *threads, out, svg.as_deref())
+        }
         Command::Experiment { exp, noise, reps, threads, methods, signal, p, n_scale, seed, out, svg } => {
             experiment(exp, noise, *reps, *threads, methods, *signal, *p, *n_scale, *seed, out, svg.as_deref())
         }

@@ -22,6 +22,7 @@
 pub mod alignment;
 pub mod error_chart;
 pub mod heatmap;
+pub mod regime;
 pub mod spectrum;
 pub mod sweep;
 

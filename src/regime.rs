@@ -1,0 +1,153 @@
+//! Where multimodality wins: a map over (signal scale, noise level) of CLAIME's mean projection
+//! distance minus the best baseline's (Concate or CL), averaged over replicates. Negative cells
+//! are where CLAIME recovers the embeddings better; the boundary between signs is where
+//! multimodality starts to win.
+
+use crate::error::{Error, Result};
+use crate::estimators::Method;
+use crate::experiment::{mean, run_tasks};
+use crate::metrics::projection_distance;
+use crate::params::{NoiseKind, Params};
+use crate::rng::replicate_seed;
+use crate::session::Session;
+use serde::{Deserialize, Serialize};
+
+const METHODS: [Method; 3] = [Method::Claime, Method::Concate, Method::Cl];
+
+/// What to map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegimeSpec {
+    /// Noise structure; its level (c, rho or tau2) is the second axis.
+    pub noise: NoiseKind,
+    /// Signal scale range (inclusive).
+    pub signal: (f64, f64),
+    /// Noise level range (inclusive).
+    pub level: (f64, f64),
+    /// Points per axis.
+    pub grid: usize,
+    /// Replicates per cell.
+    pub reps: usize,
+    /// d1, d2, n, p, mean T and seed of every cell.
+    pub base: Params,
+}
+
+/// One cell of the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    /// Signal scale.
+    pub signal: f64,
+    /// Noise level.
+    pub level: f64,
+    /// Mean projection distance of CLAIME, Concate and CL.
+    pub claime: f64,
+    /// Concate's mean.
+    pub concate: f64,
+    /// CL's mean.
+    pub cl: f64,
+    /// CLAIME minus the better baseline (negative: CLAIME wins).
+    pub diff: f64,
+}
+
+fn axis(range: (f64, f64), k: usize) -> Vec<f64> {
+    (0..k).map(|i| if k == 1 { range.0 } else { range.0 + (range.1 - range.0) * i as f64 / (k - 1) as f64 }).collect()
+}
+
+impl RegimeSpec {
+    /// The level's name for this noise.
+    pub fn level_name(&self) -> &'static str {
+        match self.noise {
+            NoiseKind::Spike => "c",
+            NoiseKind::Ar1 => "rho",
+            NoiseKind::Orthogonal => "tau2",
+            NoiseKind::None => "none",
+        }
+    }
+
+    fn params(&self, signal: f64, level: f64, rep: usize) -> Params {
+        let mut p = Params { noise: self.noise, signal, seed: replicate_seed(self.base.seed, rep as u64), ..self.base.clone() };
+        match self.noise {
+            NoiseKind::Spike => p.c = level,
+            NoiseKind::Ar1 => p.rho = level,
+            NoiseKind::Orthogonal => p.tau2 = level,
+            NoiseKind::None => {}
+        }
+        p
+    }
+
+    /// Checks the ranges and every cell's parameters.
+    pub fn check(&self) -> Result<()> {
+        if self.noise == NoiseKind::None {
+            return Err(Error::param("noise", "none", "spike, ar1 or orthogonal (a noise with a level)"));
+        }
+        if !(2..=50).contains(&self.grid) {
+            return Err(Error::param("grid", self.grid, "an integer in [2, 50]"));
+        }
+        if self.reps == 0 || self.reps > 10_000 {
+            return Err(Error::param("reps", self.reps, "an integer in [1, 10000]"));
+        }
+        for (name, r) in [("signal", self.signal), ("level", self.level)] {
+            if !(r.0.is_finite() && r.1.is_finite() && r.0 < r.1) {
+                return Err(Error::param(name, format!("{}:{}", r.0, r.1), "A:B with A < B"));
+            }
+        }
+        for s in [self.signal.0, self.signal.1] {
+            for l in [self.level.0, self.level.1] {
+                self.params(s, l, 0).check().map_err(|e| match e {
+                    Error::Param { name, got, expected } if name == self.level_name() => {
+                        Error::Param { name: "level".into(), got, expected: format!("{expected} (the {} of {} noise)", self.level_name(), self.noise.name()) }
+                    }
+                    other => other,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs every (cell, replicate) on `threads` threads; cells are listed level-major.
+    pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Cell>> {
+        self.check()?;
+        let (sig, lev) = (axis(self.signal, self.grid), axis(self.level, self.grid));
+        let cells = self.grid * self.grid;
+        let errors = run_tasks(cells * self.reps, threads, progress, |t| {
+            let (cell, rep) = (t / self.reps, t % self.reps);
+            let params = self.params(sig[cell % self.grid], lev[cell / self.grid], rep).check()?;
+            let mut session = Session::new(params, true);
+            session.advance(usize::MAX);
+            let truth = session.truth();
+            METHODS
+                .iter()
+                .map(|&m| {
+                    let f = session.fit(m)?;
+                    Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref()).max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
+                })
+                .collect::<Result<Vec<f64>>>()
+        })?;
+        Ok((0..cells)
+            .map(|cell| {
+                let per = |k: usize| mean(&(0..self.reps).map(|r| errors[cell * self.reps + r][k]).collect::<Vec<_>>());
+                let (a, b, c) = (per(0), per(1), per(2));
+                Cell { signal: sig[cell % self.grid], level: lev[cell / self.grid], claime: a, concate: b, cl: c, diff: a - b.min(c) }
+            })
+            .collect())
+    }
+}
+
+/// The map as CSV with a header.
+pub fn to_csv(spec: &RegimeSpec, cells: &[Cell]) -> String {
+    let mut out = format!("signal,{},claime,concate,cl,diff\n", spec.level_name());
+    for c in cells {
+        out.push_str(&format!("{},{},{},{},{},{}\n", c.signal, c.level, c.claime, c.concate, c.cl, c.diff));
+    }
+    out
+}
+
+/// The map as an SVG figure.
+pub fn figure(spec: &RegimeSpec, cells: &[Cell], width: u32, height: u32) -> Result<String> {
+    let map = crate::plot::regime::RegimeMap {
+        signals: axis(spec.signal, spec.grid),
+        levels: axis(spec.level, spec.grid),
+        level_name: spec.level_name().into(),
+        values: cells.iter().map(|c| c.diff).collect(),
+    };
+    crate::plot::regime::svg(&map, width, height)
+}
