@@ -122,7 +122,8 @@ pub struct Row {
 }
 
 fn linspace(a: f64, b: f64, k: usize) -> Vec<f64> {
-    (0..k).map(|i| if k == 1 { a } else { a + (b - a) * i as f64 / (k - 1) as f64 }).collect()
+    // Rounded to 9 decimals so grid values print as 0.3, not 0.30000000000000004.
+    (0..k).map(|i| if k == 1 { a } else { ((a + (b - a) * i as f64 / (k - 1) as f64) * 1e9).round() / 1e9 }).collect()
 }
 
 impl Spec {
