@@ -9,6 +9,7 @@ use claime::estimators::Method;
 use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
 use claime::format::Summary;
 use claime::params::{NoiseKind, Params};
+use claime::train::{TrainParams, TrainerKind};
 use claime::{Error, Session};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -188,13 +189,36 @@ enum Command {
     Run {
         #[command(flatten)]
         model: ModelArgs,
-        /// Comma-separated methods: claime, concate, cl.
+        /// Comma-separated methods: claime, concate, cl, and the trainers claime-gd, claime-sgd,
+        /// cl-gd, claime-temp.
         #[arg(long, default_value = "claime,concate,cl")]
         methods: String,
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        train: TrainArgs,
     },
+}
+
+/// The trainers' flags of `run` (used when --methods names a trainer).
+#[derive(Args)]
+struct TrainArgs {
+    /// Temperature of claime-temp: a number, or inf for the linear loss.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Epochs of each trainer (a full-batch trainer takes one step per epoch).
+    #[arg(long, default_value_t = 50)]
+    epochs: usize,
+    /// Relative learning rate (default 0.5 for claime-gd and cl-gd, 0.05 for the Adam trainers).
+    #[arg(long, allow_negative_numbers = true)]
+    lr: Option<f64>,
+    /// Patients per minibatch (claime-sgd, claime-temp).
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// Regulariser lambda.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    lambda: f64,
 }
 
 /// The model flags, defaulting to the paper's settings.
@@ -302,7 +326,11 @@ fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<()
     Ok(())
 }
 
-fn run(model: &ModelArgs, methods: &str, json: bool) -> Result<(), Error> {
+fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Result<(), Error> {
+    let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
+    if !trainers.is_empty() {
+        return run_with_trainers(model, &svd_methods, &trainers, json, train);
+    }
     let methods = Method::parse_list(methods)?;
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
@@ -335,6 +363,66 @@ fn run(model: &ModelArgs, methods: &str, json: bool) -> Result<(), Error> {
             r.relatedness_auc,
             report.timings_ms[m.name()]
         );
+    }
+    Ok(())
+}
+
+/// `run` with trainers: the SVD methods' table as in `run`, then each trainer's metrics with its
+/// projection distance to the matching SVD solution and its final loss.
+fn run_with_trainers(model: &ModelArgs, methods: &[Method], trainers: &[TrainerKind], json: bool, t: &TrainArgs) -> Result<(), Error> {
+    let tp = TrainParams { lambda: t.lambda, lr: t.lr, batch: t.batch, temperature: t.temperature, epochs: t.epochs, ..TrainParams::default() }
+        .check()?;
+    let params = model.params()?.check()?;
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+    let within = methods.iter().chain(trainers.iter().map(|k| k.reference()).collect::<Vec<_>>().iter()).any(|m| m.needs_within());
+    let t0 = clock();
+    let mut session = Session::new(params, within);
+    session.advance(usize::MAX);
+    let t1 = clock();
+    let mut report = session.report(methods, &mut clock)?;
+    report.timings_ms.insert("simulate".into(), t1 - t0);
+    let (trained, times) = claime::train::run_trainers(&session, trainers, &tp, &mut clock)?;
+    report.timings_ms.extend(times);
+    let to_err = |e: serde_json::Error| Error::Unsupported { what: e.to_string() };
+    if json {
+        let mut v = serde_json::to_value(&report).map_err(to_err)?;
+        v["trainers"] = serde_json::to_value(&trained).map_err(to_err)?;
+        v["train_params"] = serde_json::to_value(tp.params()).map_err(to_err)?;
+        println!("{}", serde_json::to_string_pretty(&v).map_err(to_err)?);
+        return Ok(());
+    }
+    let p = &report.params;
+    println!(
+        "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
+        p.d1, p.d2, p.p, p.n, p.mean_t, p.noise.name(), p.c, p.rho, p.tau2, p.signal, p.seed
+    );
+    println!("simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}", report.timings_ms["simulate"], report.no_recovery);
+    let row = |name: &str, r: &claime::Metrics| {
+        format!(
+            "{:<11} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
+            name, r.projection_distance, r.projection_distance_codes, r.projection_distance_cuis, r.literal_error,
+            r.similarity_correlation, r.retrieval_at_10, r.relatedness_auc
+        )
+    };
+    let head = format!(
+        "{:<11} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7}",
+        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC"
+    );
+    if !methods.is_empty() {
+        println!("{head} {:>8}", "fit ms");
+        for m in methods {
+            println!("{} {:>8.1}", row(m.name(), &report.methods[m.name()].metrics), report.timings_ms[m.name()]);
+        }
+    }
+    println!(
+        "training: lambda={} lr={} batch={} temperature={} epochs={}",
+        tp.lambda, tp.lr.map_or("default".to_string(), |x| x.to_string()), tp.batch, tp.temperature, tp.epochs
+    );
+    println!("{head} {:>8} {:>12} {:>9}", "to svd", "final loss", "train ms");
+    for k in trainers {
+        let r = &trained[k.name()];
+        println!("{} {:>8.4} {:>12.5e} {:>9.1}", row(k.name(), &r.metrics), r.distance_to_svd, r.final_loss, report.timings_ms[k.name()]);
     }
     Ok(())
 }
@@ -479,13 +567,14 @@ mod data {
                 Err((e, _)) => return Err(e),
             }
         };
+        let summarised = start.elapsed().as_secs_f64();
         write(out, &done.summary.to_json())?;
         let r = &done.report;
         if r.clamped > 0 {
             eprintln!("note: {} statistics were negative (counts below 1) and were set to 0", r.clamped);
         }
         eprintln!(
-            "wrote {out}: {} patients, {} codes, {} CUIs from {} rows ({}-separated{}, {}) in {:.2} s",
+            "wrote {out}: {} patients, {} codes, {} CUIs from {} rows ({}-separated{}, {}); summarised in {:.2} s, written in {:.2} s",
             r.progress.patients,
             r.progress.codes,
             r.progress.cuis,
@@ -493,7 +582,8 @@ mod data {
             r.delimiter,
             if r.header { ", with a header" } else { "" },
             if r.grouping == Grouping::Grouped { "grouped by patient" } else { "ungrouped" },
-            start.elapsed().as_secs_f64()
+            summarised,
+            start.elapsed().as_secs_f64() - summarised
         );
         Ok(())
     }
@@ -556,7 +646,7 @@ mod data {
             fits.push((m, m.fit(&s.stats, p, seed)?));
         }
         let refs: Vec<_> = fits.iter().map(|(m, f)| (*m, f)).collect();
-        let ev = eval(&s, &pf, &refs, &EvalOptions { negatives, seed });
+        let ev = eval(&s, &pf, &refs, &EvalOptions { negatives, seed })?;
         print!("{}", ev.to_table());
         for r in &ev.rows {
             if r.found < r.given && r.relation != "all" {
@@ -646,7 +736,7 @@ fn main() -> ExitCode {
             data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())
         }
         Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
-        Command::Run { model, methods, json } => run(model, methods, *json),
+        Command::Run { model, methods, json, train } => run(model, methods, *json, train),
         Command::Regime { signal, level, grid, noise, reps, d1, d2, n, p, seed, threads, out, svg } => {
             let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };
             regime(signal, level, *grid, noise, *reps, base, *threads, out, svg.as_deref())

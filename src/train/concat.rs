@@ -36,6 +36,8 @@ pub struct ConcatLoss {
     /// lambda.
     pub lambda: f64,
     d1: usize,
+    /// Per-nonzero x_iw r(w) of codes and of CUIs.
+    coef: [Vec<f64>; 2],
 }
 
 impl ConcatLoss {
@@ -63,16 +65,20 @@ impl ConcatLoss {
         if !(pos > 0.0 && neg > 0.0) {
             return Err(Error::Unsupported { what: "the concatenated loss needs same-patient and cross-patient pairs".into() });
         }
-        Ok(ConcatLoss { r, self_weight, pos_total: pos, neg_total: neg, lambda, d1: c.d1 })
+        let coef = [
+            super::linear::coefficients(&c.bags[0], &r[..c.d1]),
+            super::linear::coefficients(&c.bags[1], &r[c.d1..]),
+        ];
+        Ok(ConcatLoss { r, self_weight, pos_total: pos, neg_total: neg, lambda, d1: c.d1, coef })
     }
 
     /// A_i (n, k) over both modalities of row-major V (d, k).
     fn represent(&self, c: &Cohort, v: &[f64], k: usize, a: &mut Vec<f64>) {
         let n = c.len();
         a.resize(n * k, 0.0);
-        super::linear::represent(&c.bags[0], &self.r[..self.d1], &v[..self.d1 * k], k, a);
+        super::linear::represent(&c.bags[0], &self.coef[0], &v[..self.d1 * k], k, a);
         let mut b = vec![0.0; n * k];
-        super::linear::represent(&c.bags[1], &self.r[self.d1..], &v[self.d1 * k..], k, &mut b);
+        super::linear::represent(&c.bags[1], &self.coef[1], &v[self.d1 * k..], k, &mut b);
         a.iter_mut().zip(&b).for_each(|(x, y)| *x += y);
     }
 
@@ -108,8 +114,8 @@ impl ConcatLoss {
         g.fill(0.0);
         let d1k = self.d1 * k;
         let (g1, g2) = g.split_at_mut(d1k);
-        super::linear::scatter(&c.bags[0], &self.r[..self.d1], a, k, g1);
-        super::linear::scatter(&c.bags[1], &self.r[self.d1..], a, k, g2);
+        super::linear::scatter(&c.bags[0], &self.coef[0], a, k, g1);
+        super::linear::scatter(&c.bags[1], &self.coef[1], a, k, g2);
         for ((gr, row), s) in g.chunks_exact_mut(k).zip(v.chunks_exact(k)).zip(&self.self_weight) {
             for q in 0..k {
                 gr[q] += 2.0 * s * row[q] * dp;

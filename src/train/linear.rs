@@ -32,31 +32,87 @@ pub struct LinearLoss {
     pub neg_total: f64,
     /// lambda.
     pub lambda: f64,
+    /// Per-nonzero x_iw r_M(w) of codes and CUIs.
+    coef: [Vec<f64>; 2],
 }
 
-/// A_i = sum_w x_iw r(w) v_w for every patient into `out` (n, k), row-major V (d, k).
-pub(crate) fn represent(bags: &super::Bags, r: &[f64], v: &[f64], k: usize, out: &mut [f64]) {
-    for (i, a) in out.chunks_exact_mut(k).enumerate() {
-        a.fill(0.0);
-        let (idx, cnt) = bags.patient(i);
-        for (&w, &c) in idx.iter().zip(cnt) {
-            let f = c * r[w as usize];
-            let row = &v[w as usize * k..(w as usize + 1) * k];
-            for q in 0..k {
-                a[q] += f * row[q];
+/// Per-nonzero coefficients x_iw r(w) of one modality's bags (fixed for a cohort).
+pub(crate) fn coefficients(bags: &super::Bags, r: &[f64]) -> Vec<f64> {
+    bags.index.iter().zip(&bags.count).map(|(&w, &c)| c * r[w as usize]).collect()
+}
+
+/// A_i = sum_w coef_iw v_w for every patient into `out` (n, k), row-major V (d, k).
+pub(crate) fn represent(bags: &super::Bags, coef: &[f64], v: &[f64], k: usize, out: &mut [f64]) {
+    match k {
+        1 => represent_k::<1>(bags, coef, v, out),
+        2 => represent_k::<2>(bags, coef, v, out),
+        3 => represent_k::<3>(bags, coef, v, out),
+        4 => represent_k::<4>(bags, coef, v, out),
+        8 => represent_k::<8>(bags, coef, v, out),
+        _ => {
+            for (i, a) in out.chunks_exact_mut(k).enumerate() {
+                a.fill(0.0);
+                let (lo, hi) = (bags.offsets[i], bags.offsets[i + 1]);
+                for (&w, &f) in bags.index[lo..hi].iter().zip(&coef[lo..hi]) {
+                    let row = &v[w as usize * k..(w as usize + 1) * k];
+                    a.iter_mut().zip(row).for_each(|(x, y)| *x += f * y);
+                }
             }
         }
     }
 }
 
-/// grad[w] += x_iw r(w) dA_i for every patient, dA (n, k).
-pub(crate) fn scatter(bags: &super::Bags, r: &[f64], da: &[f64], k: usize, grad: &mut [f64]) {
-    for (i, d) in da.chunks_exact(k).enumerate() {
-        let (idx, cnt) = bags.patient(i);
-        for (&w, &c) in idx.iter().zip(cnt) {
-            let f = c * r[w as usize];
-            let g = &mut grad[w as usize * k..(w as usize + 1) * k];
-            for q in 0..k {
+/// The hot loop with the width known at compile time (no bounds checks inside a row).
+fn represent_k<const K: usize>(bags: &super::Bags, coef: &[f64], v: &[f64], out: &mut [f64]) {
+    let rows: &[[f64; K]] = as_rows(v);
+    for (i, a) in out.chunks_exact_mut(K).enumerate() {
+        let (lo, hi) = (bags.offsets[i], bags.offsets[i + 1]);
+        let mut acc = [0.0; K];
+        for (&w, &f) in bags.index[lo..hi].iter().zip(&coef[lo..hi]) {
+            let row = &rows[w as usize];
+            for q in 0..K {
+                acc[q] += f * row[q];
+            }
+        }
+        a.copy_from_slice(&acc);
+    }
+}
+
+/// A row-major (d, K) buffer as rows.
+fn as_rows<const K: usize>(v: &[f64]) -> &[[f64; K]] {
+    let (rows, rest) = v.as_chunks::<K>();
+    debug_assert!(rest.is_empty());
+    rows
+}
+
+/// grad[w] += coef_iw dA_i for every patient, dA (n, k).
+pub(crate) fn scatter(bags: &super::Bags, coef: &[f64], da: &[f64], k: usize, grad: &mut [f64]) {
+    match k {
+        1 => scatter_k::<1>(bags, coef, da, grad),
+        2 => scatter_k::<2>(bags, coef, da, grad),
+        3 => scatter_k::<3>(bags, coef, da, grad),
+        4 => scatter_k::<4>(bags, coef, da, grad),
+        8 => scatter_k::<8>(bags, coef, da, grad),
+        _ => {
+            for (i, d) in da.chunks_exact(k).enumerate() {
+                let (lo, hi) = (bags.offsets[i], bags.offsets[i + 1]);
+                for (&w, &f) in bags.index[lo..hi].iter().zip(&coef[lo..hi]) {
+                    let g = &mut grad[w as usize * k..(w as usize + 1) * k];
+                    g.iter_mut().zip(d).for_each(|(x, y)| *x += f * y);
+                }
+            }
+        }
+    }
+}
+
+fn scatter_k<const K: usize>(bags: &super::Bags, coef: &[f64], da: &[f64], grad: &mut [f64]) {
+    let (rows, _) = grad.as_chunks_mut::<K>();
+    for (i, d) in da.chunks_exact(K).enumerate() {
+        let d: [f64; K] = d.try_into().expect("row of width K");
+        let (lo, hi) = (bags.offsets[i], bags.offsets[i + 1]);
+        for (&w, &f) in bags.index[lo..hi].iter().zip(&coef[lo..hi]) {
+            let g = &mut rows[w as usize];
+            for q in 0..K {
                 g[q] += f * d[q];
             }
         }
@@ -87,7 +143,9 @@ impl LinearLoss {
         if !(pos_total > 0.0 && neg_total > 0.0) {
             return Err(Error::Unsupported { what: "the linear loss needs same-patient and cross-patient pairs".into() });
         }
-        Ok(LinearLoss { r: cohort.claime_weights(), pos_total, neg_total, lambda })
+        let r = cohort.claime_weights();
+        let coef = [coefficients(&cohort.bags[0], &r[0]), coefficients(&cohort.bags[1], &r[1])];
+        Ok(LinearLoss { r, pos_total, neg_total, lambda, coef })
     }
 
     /// (positive sum sum_i <A_i, B_i>, cross-patient sum sum_{i != j} <A_i, B_j>) by the O(nnz p)
@@ -96,8 +154,8 @@ impl LinearLoss {
         let n = c.len();
         s.a.resize(n * k, 0.0);
         s.b.resize(n * k, 0.0);
-        represent(&c.bags[0], &self.r[0], v1, k, &mut s.a);
-        represent(&c.bags[1], &self.r[1], v2, k, &mut s.b);
+        represent(&c.bags[0], &self.coef[0], v1, k, &mut s.a);
+        represent(&c.bags[1], &self.coef[1], v2, k, &mut s.b);
         let pos = dot(&s.a, &s.b);
         let cross = dot(&sum_rows(&s.a, k), &sum_rows(&s.b, k)) - pos;
         (pos, cross)
@@ -129,8 +187,8 @@ impl LinearLoss {
         }
         g1.fill(0.0);
         g2.fill(0.0);
-        scatter(&c.bags[0], &self.r[0], &s.a, k, g1);
-        scatter(&c.bags[1], &self.r[1], &s.b, k, g2);
+        scatter(&c.bags[0], &self.coef[0], &s.a, k, g1);
+        scatter(&c.bags[1], &self.coef[1], &s.b, k, g2);
         -pos * dp + cross * dn
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Default relative step of the full-batch GD trainers (a fraction of 1 / sigma_1(PMI)).
 pub const DEFAULT_GD_LR: f64 = 0.5;
 /// Default relative step of the Adam trainers (a fraction of the linear solution's typical entry).
-pub const DEFAULT_ADAM_LR: f64 = 0.02;
+pub const DEFAULT_ADAM_LR: f64 = 0.05;
 
 /// Unchecked trainer settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -15,7 +15,7 @@ pub const DEFAULT_ADAM_LR: f64 = 0.02;
 pub struct TrainParams {
     /// Regulariser lambda of (lambda/2) ||V1 V2^T||_F^2 (paper: 1).
     pub lambda: f64,
-    /// Relative learning rate; None = each trainer's default (0.5 for GD, 0.02 for Adam).
+    /// Relative learning rate; None = each trainer's default (0.5 for GD, 0.05 for Adam).
     pub lr: Option<f64>,
     /// Patients per minibatch (stochastic trainers).
     pub batch: usize,
@@ -25,13 +25,13 @@ pub struct TrainParams {
     pub temperature: f64,
     /// Epochs to train (command line).
     pub epochs: usize,
-    /// The Adam trainers' learning rate falls tenfold every this many epochs (the paper's 10).
+    /// The Adam trainers' learning rate falls tenfold every this many epochs (paper: 10; default 40).
     pub decay_epochs: f64,
 }
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { lambda: 1.0, lr: None, batch: 256, negatives: 10, temperature: 1.0, epochs: 100, decay_epochs: 10.0 }
+        TrainParams { lambda: 1.0, lr: None, batch: 256, negatives: 10, temperature: 1.0, epochs: 100, decay_epochs: 40.0 }
     }
 }
 
