@@ -1,0 +1,498 @@
+//! Evaluation like the paper's real-data protocol (model.md §8): known related feature pairs
+//! against random pairs of the same kinds, scored by the cosine similarity of the embeddings.
+//!
+//! A pairs file has rows `feature_a, feature_b, relation[, kind]` (CSV or TSV; `docs/formats.md`
+//! §5). For each relation, each known pair found in the summary (a positive) of kind
+//! code-code, code-CUI or CUI-CUI gets `negatives` random pairs of the same kind, drawn
+//! uniformly from the features of those modalities (two distinct features for same-modality
+//! kinds) from the seeded `Metrics` stream; the negatives are drawn once and shared by every
+//! method. The score is the AUC of cosine similarity of positives against negatives
+//! (ties count half, [`crate::metrics::auc`]). Pairs naming a feature the summary lacks are
+//! counted and skipped.
+
+use crate::error::{Error, Result};
+use crate::estimators::{Fit, Method};
+use crate::format::Summary;
+use crate::metrics::{auc, unit_rows};
+use crate::records::{line_text, located, quoted, split_fields};
+use crate::rng::{stream, Stream};
+use faer::Mat;
+use rand::Rng;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Random negatives drawn per positive pair by default.
+pub const DEFAULT_NEGATIVES: usize = 10;
+
+/// A feature of a summary: (is a CUI, index in its modality).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Feature {
+    /// false for a code, true for a CUI.
+    pub cui: bool,
+    /// Index in `codes` or `cuis`.
+    pub index: usize,
+}
+
+/// The modalities of a pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Two codes.
+    CodeCode,
+    /// A code and a CUI.
+    CodeCui,
+    /// Two CUIs.
+    CuiCui,
+}
+
+impl Kind {
+    /// The name in files and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::CodeCode => "code-code",
+            Kind::CodeCui => "code-cui",
+            Kind::CuiCui => "cui-cui",
+        }
+    }
+
+    /// Parses a kind (`cui-code` is `code-cui` with the features swapped: the bool).
+    pub fn parse(s: &str) -> Option<(Kind, bool)> {
+        let s = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        Some(match s.as_str() {
+            "code-code" => (Kind::CodeCode, false),
+            "code-cui" => (Kind::CodeCui, false),
+            "cui-code" => (Kind::CodeCui, true),
+            "cui-cui" => (Kind::CuiCui, false),
+            _ => return None,
+        })
+    }
+
+    /// The modalities of (a, b) as CUI flags.
+    fn sides(self) -> (bool, bool) {
+        match self {
+            Kind::CodeCode => (false, false),
+            Kind::CodeCui => (false, true),
+            Kind::CuiCui => (true, true),
+        }
+    }
+}
+
+/// One row of a pairs file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairRow {
+    /// Line number (1-based).
+    pub line: usize,
+    /// First feature name.
+    pub a: String,
+    /// Second feature name.
+    pub b: String,
+    /// Relation name.
+    pub relation: String,
+    /// The kind, if given (with `a` a code for code-cui: `cui-code` rows are swapped).
+    pub kind: Option<Kind>,
+}
+
+/// A parsed pairs file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairsFile {
+    /// Whether the first row was a header.
+    pub header: bool,
+    /// The pairs, in file order.
+    pub rows: Vec<PairRow>,
+}
+
+/// Parses a pairs file. The first row is a header when neither of its first two fields is a
+/// feature name (`known` tells). Empty lines are skipped; errors name `source:line:field`.
+pub fn parse_pairs(source: &str, text: &str, known: &dyn Fn(&str) -> bool) -> Result<PairsFile> {
+    let mut rows = Vec::new();
+    let mut header = None;
+    let mut delim = None;
+    for (k, raw) in text.as_bytes().split(|&b| b == b'\n').enumerate() {
+        let n = k + 1;
+        let line = line_text(source, n, raw)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let d = *delim.get_or_insert(if line.contains('\t') { b'\t' } else { b',' });
+        let fields = split_fields(line, d).map_err(|(col, msg)| located(source, n, col, msg))?;
+        if fields.len() < 3 || fields.len() > 4 {
+            return Err(located(
+                source,
+                n,
+                0,
+                format!("expected 3 or 4 fields (feature_a, feature_b, relation[, kind]), got {}", fields.len()),
+            ));
+        }
+        let (a, b) = (fields[0].trim(), fields[1].trim());
+        if header.is_none() {
+            let is_header = !known(a) && !known(b);
+            header = Some(is_header);
+            if is_header {
+                continue;
+            }
+        }
+        for (col, v) in [(1, a), (2, b), (3, fields[2].trim())] {
+            if v.is_empty() {
+                let what = ["feature_a", "feature_b", "relation"][col - 1];
+                return Err(located(source, n, col, format!("{what} is empty")));
+            }
+        }
+        let (kind, swap) = match fields.get(3).map(|k| k.trim()) {
+            None | Some("") => (None, false),
+            Some(k) => match Kind::parse(k) {
+                Some((kind, swap)) => (Some(kind), swap),
+                None => {
+                    return Err(located(
+                        source,
+                        n,
+                        4,
+                        format!("kind must be code-code, code-cui, cui-code or cui-cui, got {}", quoted(k)),
+                    ))
+                }
+            },
+        };
+        let (a, b) = if swap { (b, a) } else { (a, b) };
+        rows.push(PairRow { line: n, a: a.into(), b: b.into(), relation: fields[2].trim().into(), kind });
+    }
+    Ok(PairsFile { header: header.unwrap_or(false), rows })
+}
+
+/// Name lookup over a summary's features.
+pub struct FeatureIndex<'a> {
+    codes: HashMap<&'a str, usize>,
+    cuis: HashMap<&'a str, usize>,
+    d1: usize,
+    d2: usize,
+}
+
+impl<'a> FeatureIndex<'a> {
+    /// Indexes the names of a summary.
+    pub fn new(s: &'a Summary) -> Self {
+        FeatureIndex {
+            codes: s.codes.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect(),
+            cuis: s.cuis.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect(),
+            d1: s.codes.len(),
+            d2: s.cuis.len(),
+        }
+    }
+
+    /// Whether a name is a code or a CUI.
+    pub fn contains(&self, name: &str) -> bool {
+        self.codes.contains_key(name) || self.cuis.contains_key(name)
+    }
+
+    /// A feature by name in the given modality, or (no modality given) as a code first.
+    pub fn find(&self, name: &str, cui: Option<bool>) -> Option<Feature> {
+        let code = || self.codes.get(name).map(|&index| Feature { cui: false, index });
+        let cui_f = || self.cuis.get(name).map(|&index| Feature { cui: true, index });
+        match cui {
+            Some(false) => code(),
+            Some(true) => cui_f(),
+            None => code().or_else(cui_f),
+        }
+    }
+
+    /// The pair of a row, ordered (code first for code-CUI pairs), with its kind.
+    pub fn resolve(&self, row: &PairRow) -> Option<(Feature, Feature, Kind)> {
+        let (sa, sb) = match row.kind {
+            Some(k) => (Some(k.sides().0), Some(k.sides().1)),
+            None => (None, None),
+        };
+        let (a, b) = (self.find(&row.a, sa)?, self.find(&row.b, sb)?);
+        let (a, b) = if a.cui && !b.cui { (b, a) } else { (a, b) };
+        let kind = match (a.cui, b.cui) {
+            (false, false) => Kind::CodeCode,
+            (false, true) => Kind::CodeCui,
+            _ => Kind::CuiCui,
+        };
+        Some((a, b, kind))
+    }
+
+    fn size(&self, cui: bool) -> usize {
+        if cui {
+            self.d2
+        } else {
+            self.d1
+        }
+    }
+}
+
+/// The positives and negatives of one relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalSet {
+    /// Relation name (`all` for the pooled set).
+    pub relation: String,
+    /// Pair rows naming this relation.
+    pub given: usize,
+    /// Known pairs found in the summary.
+    pub positives: Vec<(Feature, Feature, Kind)>,
+    /// Random pairs of the same kinds.
+    pub negatives: Vec<(Feature, Feature, Kind)>,
+    /// First few rows with unknown features (line: names).
+    pub unknown: Vec<String>,
+}
+
+/// Resolves the pairs and draws the negatives: one set per relation (in order of first
+/// appearance), then the pooled `all` set (every positive and every negative) when there is
+/// more than one relation.
+pub fn build_sets(summary: &Summary, pairs: &PairsFile, negatives: usize, seed: u64) -> Vec<EvalSet> {
+    let index = FeatureIndex::new(summary);
+    let mut rng = stream(seed, Stream::Metrics);
+    let mut sets: Vec<EvalSet> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    for row in &pairs.rows {
+        let k = *slot.entry(row.relation.as_str()).or_insert_with(|| {
+            sets.push(EvalSet {
+                relation: row.relation.clone(),
+                given: 0,
+                positives: Vec::new(),
+                negatives: Vec::new(),
+                unknown: Vec::new(),
+            });
+            sets.len() - 1
+        });
+        let set = &mut sets[k];
+        set.given += 1;
+        match index.resolve(row) {
+            Some(p) => set.positives.push(p),
+            None => {
+                if set.unknown.len() < 5 {
+                    set.unknown.push(format!("line {}: {} / {}", row.line, row.a, row.b));
+                }
+            }
+        }
+    }
+    for set in &mut sets {
+        for &(_, _, kind) in &set.positives {
+            let (ca, cb) = kind.sides();
+            let (na, nb) = (index.size(ca), index.size(cb));
+            if na == 0 || nb == 0 || (ca == cb && na < 2) {
+                continue;
+            }
+            for _ in 0..negatives {
+                let (i, j) = loop {
+                    let i = rng.gen_range(0..na);
+                    let j = rng.gen_range(0..nb);
+                    if ca != cb || i != j {
+                        break (i, j);
+                    }
+                };
+                set.negatives.push((Feature { cui: ca, index: i }, Feature { cui: cb, index: j }, kind));
+            }
+        }
+    }
+    if sets.len() > 1 {
+        let all = EvalSet {
+            relation: "all".into(),
+            given: sets.iter().map(|s| s.given).sum(),
+            positives: sets.iter().flat_map(|s| s.positives.iter().copied()).collect(),
+            negatives: sets.iter().flat_map(|s| s.negatives.iter().copied()).collect(),
+            unknown: Vec::new(),
+        };
+        sets.push(all);
+    }
+    sets
+}
+
+/// Unit-norm embeddings of a fit (zero rows stay zero), for cosine scores.
+pub struct Unit {
+    v1: Mat<f64>,
+    v2: Mat<f64>,
+}
+
+impl Unit {
+    /// Normalises the rows of a fit.
+    pub fn new(fit: &Fit) -> Self {
+        Unit { v1: unit_rows(fit.v1.as_ref()), v2: unit_rows(fit.v2.as_ref()) }
+    }
+
+    /// Cosine similarity of two features (0 if either has a zero embedding).
+    pub fn cosine(&self, a: Feature, b: Feature) -> f64 {
+        let (ma, mb) = (if a.cui { &self.v2 } else { &self.v1 }, if b.cui { &self.v2 } else { &self.v1 });
+        (0..ma.ncols()).map(|k| ma[(a.index, k)] * mb[(b.index, k)]).sum()
+    }
+
+    /// Cosines of a list of pairs.
+    pub fn scores(&self, pairs: &[(Feature, Feature, Kind)]) -> Vec<f64> {
+        pairs.iter().map(|&(a, b, _)| self.cosine(a, b)).collect()
+    }
+}
+
+/// One row of the evaluation table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelationRow {
+    /// Relation name (`all` pools every relation).
+    pub relation: String,
+    /// The kinds of the pairs found, joined by `+` (`code-cui`, `code-code+cui-cui`).
+    pub kinds: String,
+    /// Pair rows given.
+    pub given: usize,
+    /// Pairs found in the summary.
+    pub found: usize,
+    /// Random negatives.
+    pub negatives: usize,
+    /// AUC per method, in the order of [`Evaluation::methods`] (NaN without pairs).
+    pub auc: Vec<f64>,
+    /// First few pairs with unknown features.
+    pub unknown: Vec<String>,
+}
+
+/// The evaluation table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Method names, the AUC columns.
+    pub methods: Vec<String>,
+    /// One row per relation, then `all`.
+    pub rows: Vec<RelationRow>,
+}
+
+/// Options of [`evaluate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalOptions {
+    /// Random negatives per positive.
+    pub negatives: usize,
+    /// Seed of the `Metrics` stream.
+    pub seed: u64,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions { negatives: DEFAULT_NEGATIVES, seed: 1 }
+    }
+}
+
+/// Evaluates fits of one summary against a pairs file. Each fit must have one row per feature
+/// of the summary.
+pub fn evaluate(summary: &Summary, pairs: &PairsFile, fits: &[(Method, &Fit)], opts: &EvalOptions) -> Result<Evaluation> {
+    let (d1, d2) = (summary.codes.len(), summary.cuis.len());
+    for (m, f) in fits {
+        if f.v1.nrows() != d1 || f.v2.nrows() != d2 {
+            return Err(Error::Unsupported {
+                what: format!(
+                    "the {} fit has {} code and {} CUI rows, but the summary has {d1} codes and {d2} CUIs",
+                    m.name(),
+                    f.v1.nrows(),
+                    f.v2.nrows()
+                ),
+            });
+        }
+    }
+    let sets = build_sets(summary, pairs, opts.negatives, opts.seed);
+    let units: Vec<Unit> = fits.iter().map(|(_, f)| Unit::new(f)).collect();
+    let rows = sets
+        .iter()
+        .map(|set| {
+            let mut kinds: Vec<Kind> = set.positives.iter().map(|p| p.2).collect();
+            kinds.sort();
+            kinds.dedup();
+            RelationRow {
+                relation: set.relation.clone(),
+                kinds: kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join("+"),
+                given: set.given,
+                found: set.positives.len(),
+                negatives: set.negatives.len(),
+                auc: units.iter().map(|u| auc(&u.scores(&set.positives), &u.scores(&set.negatives))).collect(),
+                unknown: set.unknown.clone(),
+            }
+        })
+        .collect();
+    Ok(Evaluation { methods: fits.iter().map(|(m, _)| m.name().to_string()).collect(), rows })
+}
+
+/// Peak bytes of fitting `methods` to a summary of d1 codes and d2 CUIs: the statistics (with
+/// within counts when a method needs them) plus the dense d1 x d2 PMI of CLAIME and two dense
+/// (d1 + d2)^2 matrices for Concate or CL.
+pub fn fit_bytes(d1: usize, d2: usize, methods: &[Method]) -> u64 {
+    let (a, b) = (d1 as u64, d2 as u64);
+    let d = a + b;
+    let within = methods.iter().any(|m| m.needs_within());
+    let mut entries = a * b + if within { a * a + b * b } else { 0 };
+    if methods.contains(&Method::Claime) {
+        entries += a * b;
+    }
+    if within {
+        entries += 2 * d * d;
+    }
+    8 * entries
+}
+
+/// Refuses a fit over the memory budget, with the estimate.
+pub fn check_fit_budget(d1: usize, d2: usize, methods: &[Method], budget: u64) -> Result<()> {
+    let needed = fit_bytes(d1, d2, methods);
+    if needed > budget {
+        let names: Vec<&str> = methods.iter().map(|m| m.name()).collect();
+        return Err(Error::Memory {
+            needed_bytes: needed,
+            budget_bytes: budget,
+            what: format!("fitting {} to {d1} codes and {d2} CUIs", names.join(", ")),
+        });
+    }
+    Ok(())
+}
+
+fn auc_text(x: f64) -> String {
+    if x.is_nan() {
+        "NA".into()
+    } else {
+        format!("{x:.4}")
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+impl Evaluation {
+    /// CSV: `relation,kinds,pairs_given,pairs_found,negatives,auc_<method>...`, AUCs with full
+    /// precision (empty when undefined).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("relation,kinds,pairs_given,pairs_found,negatives");
+        for m in &self.methods {
+            let _ = write!(out, ",auc_{m}");
+        }
+        out.push('\n');
+        for r in &self.rows {
+            let _ = write!(out, "{},{},{},{},{}", csv_field(&r.relation), r.kinds, r.given, r.found, r.negatives);
+            for &a in &r.auc {
+                if a.is_nan() {
+                    out.push(',');
+                } else {
+                    let _ = write!(out, ",{a}");
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A fixed-width table for a terminal.
+    pub fn to_table(&self) -> String {
+        let w = self.rows.iter().map(|r| r.relation.chars().count()).max().unwrap_or(0).max(8);
+        let kw = self.rows.iter().map(|r| r.kinds.len()).max().unwrap_or(0).max(5);
+        let mut out = format!("{:<w$}  {:<kw$}  {:>11}  {:>9}", "relation", "kinds", "found/given", "negatives");
+        for m in &self.methods {
+            let _ = write!(out, "  {:>8}", format!("AUC {m}"));
+        }
+        out.push('\n');
+        for r in &self.rows {
+            let _ = write!(
+                out,
+                "{:<w$}  {:<kw$}  {:>11}  {:>9}",
+                r.relation,
+                r.kinds,
+                format!("{}/{}", r.found, r.given),
+                r.negatives
+            );
+            for &a in &r.auc {
+                let _ = write!(out, "  {:>8}", auc_text(a));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
