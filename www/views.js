@@ -1,6 +1,6 @@
 // Puts the worker's SVG strings on the page: the error chart, the alignment view, the spectrum
-// and the two heatmaps. Each slot is replaced only when its SVG changed, so a snapshot costs a
-// few innerHTML assignments on the main thread.
+// and the two heatmaps. Each slot is replaced only when its SVG changed, and each in its own
+// task, so a snapshot never holds the main thread for long.
 
 /** Chart slot element ids, by the Charts field they show (src/explorer.rs). */
 export const SLOTS = Object.freeze({
@@ -33,11 +33,35 @@ function fill(slot, svg) {
   slot.lastSvg = svg;
 }
 
-// Renders every chart; throws (with the reason) on malformed input.
-export function renderCharts(charts) {
+let pending = null; // {charts, keys, hooks}: the snapshot being drawn, one chart per task
+
+// Draws the next chart of the pending snapshot, then yields so no task grows long.
+function drawNext() {
+  if (!pending) return;
+  const { charts, keys, hooks } = pending;
+  const key = keys.shift();
+  try {
+    fill(document.getElementById(SLOTS[key]), charts[key]);
+    if (key === 'alignment') hooks.onAlignment?.(charts);
+  } catch (e) {
+    hooks.onError?.(e); // report, and go on with the other charts
+  }
+  if (keys.length) return void setTimeout(drawNext, 0);
+  pending = null;
+  hooks.onDrawn?.();
+}
+
+/**
+ * Renders every chart, one per task (the error chart at once); a newer call supersedes the
+ * charts not drawn yet. hooks: onAlignment(charts) after the alignment view, onError(e) when a
+ * chart or hook fails, onDrawn() at the end. Throws (with the reason) on malformed input.
+ */
+export function renderCharts(charts, hooks = {}) {
   const problem = checkCharts(charts);
   if (problem) throw new Error(problem);
-  for (const [key, id] of Object.entries(SLOTS)) fill(document.getElementById(id), charts[key]);
+  const idle = pending === null;
+  pending = { charts, keys: Object.keys(SLOTS), hooks };
+  if (idle) drawNext();
 }
 
 // Fills the alignment-method selector with the methods of the run, keeping `view` selected.

@@ -93,6 +93,7 @@ where
         .configure_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.08))
+        .x_labels(6)
         .x_desc("patients n")
         .y_desc("projection distance")
         .axis_desc_style(LABEL_FONT)

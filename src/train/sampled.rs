@@ -18,7 +18,6 @@ use super::{add_reg_grad, dot, gram, to_mat, Trainer};
 use crate::error::Result;
 use crate::rng::{stream, Stream};
 use faer::Mat;
-use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
@@ -93,7 +92,7 @@ pub fn batch_loss_grad(
 pub(crate) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        let j = rng.gen_range(0..=i);
+        let j = crate::rng::index(rng, i + 1);
         order.swap(i, j);
     }
     order
@@ -160,7 +159,7 @@ impl Trainer for ClaimeSgd {
         for &i in &batch {
             for _ in 0..self.negatives {
                 let j = loop {
-                    let j = self.rng.gen_range(0..n);
+                    let j = crate::rng::index(&mut self.rng, n);
                     if j != i {
                         break j;
                     }

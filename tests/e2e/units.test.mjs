@@ -1,0 +1,60 @@
+// Unit tests of the page's pure functions (no browser): the snapshot schedule, the URL codec,
+// the field parser and the tooltip's nearest-point search.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FIELDS, field, parseField } from '../../www/fields.js';
+import { METHODS, message, schedule } from '../../www/protocol.js';
+import { nearest } from '../../www/tooltip.js';
+import { readUrl, toQuery } from '../../www/url.js';
+
+const DEFAULTS = { d1: 500, d2: 500, p: 4, n: 20000, mean_t: 50, noise: 'spike', c: 0.2, rho: 0.8, tau2: 1, signal: 1, seed: 1 };
+
+test('schedule: n/16, n/8, ..., n with the first at least 500', () => {
+  assert.deepEqual(schedule(20000), [1250, 2500, 5000, 10000, 20000]);
+  assert.deepEqual(schedule(100000), [6250, 12500, 25000, 50000, 100000]);
+  assert.deepEqual(schedule(4000), [500, 1000, 2000, 4000]);
+  assert.deepEqual(schedule(300), [300], 'fewer than 500 patients: one snapshot');
+  assert.deepEqual(schedule(2), [2]);
+});
+
+test('URL: only non-default values are written, and they read back', () => {
+  const state = { params: { ...DEFAULTS, noise: 'orthogonal', tau2: 25, signal: 2 }, methods: ['claime', 'cl'], view: 'cl' };
+  const query = toQuery(state, DEFAULTS);
+  assert.equal(query, '?noise=orthogonal&tau2=25&signal=2&methods=claime%2Ccl&view=cl');
+  assert.deepEqual(readUrl(query, DEFAULTS), state);
+  assert.equal(toQuery({ params: DEFAULTS, methods: [...METHODS], view: 'claime' }, DEFAULTS), '');
+});
+
+test('URL: unknown keys and methods are ignored', () => {
+  const { params, methods, view } = readUrl('?bogus=1&methods=cl,nope&view=claime', DEFAULTS);
+  assert.deepEqual(params, DEFAULTS);
+  assert.deepEqual(methods, ['cl']);
+  assert.equal(view, 'cl', 'a view outside the methods falls back to the first');
+});
+
+test('fields: every model parameter has a control with a hint', () => {
+  assert.deepEqual(FIELDS.map((f) => f.key).sort(), Object.keys(DEFAULTS).sort());
+  for (const f of FIELDS) assert.ok(f.hint.length > 10, `${f.key} has a hint`);
+});
+
+test('fields: empty, non-numeric and fractional integers are refused with the label', () => {
+  assert.match(parseField(field('d1'), '').error, /^Codes d1: enter a value/);
+  assert.match(parseField(field('signal'), 'abc').error, /not a number/);
+  assert.match(parseField(field('n'), '12.5').error, /whole number/);
+  assert.deepEqual(parseField(field('signal'), '2.5'), { value: 2.5 });
+  assert.match(parseField(field('noise'), 'loud').error, /Noise structure/);
+});
+
+test('tooltip: the nearest point within the radius, or none', () => {
+  const points = [{ x: 10, y: 10 }, { x: 30, y: 10 }, { x: 100, y: 100 }];
+  assert.equal(nearest(points, 12, 11, 10), 0);
+  assert.equal(nearest(points, 27, 10, 10), 1);
+  assert.equal(nearest(points, 60, 60, 10), -1);
+  assert.equal(nearest([], 0, 0, 10), -1);
+});
+
+test('protocol: unknown message types are refused', () => {
+  assert.throws(() => message(1, 'nope'), /unknown message type/);
+  assert.deepEqual(message(2, 'run', { methods: 'claime' }), { id: 2, type: 'run', methods: 'claime' });
+});
