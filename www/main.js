@@ -8,6 +8,7 @@ import { checkReport, fmt, fmtInt, renderTable, setDownload } from './table.js';
 import { createTooltip } from './tooltip.js';
 import { readUrl, writeUrl } from './url.js';
 import { renderCharts, setRunState, setViewChoices } from './views.js';
+import { createTraining } from './training.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
@@ -194,6 +195,7 @@ function main() {
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
   startWorker();
+  createTraining();
 }
 
 main();

@@ -24,6 +24,17 @@
 //       One whole replicate in one call (`runOnce`, as `claime run --json`); answers `report`.
 //   {id, type: 'preset', name}
 //       The parameters of a named preset (the Rust table); answers `preset`.
+//   {id, type: 'train', params, trainer, settings, temperature}
+//       A new trainer (training.js; replaces any held one): trainer "claime-gd", "cl-gd",
+//       "claime-temp" or "claime-sgd"; settings: TrainParams (lambda, lr, batch, ...);
+//       temperature: tau, null = infinity (the linear loss). Simulates all n patients, fits the
+//       matching SVD solution and answers `train-state` with the point at iteration 0.
+//   {id, type: 'train-step', session, steps, budget?}
+//       Up to `steps` steps of trainer `session` (the id of its `train`), stopping early after
+//       `budget` ms (default 40); answers `train-state`. Play = the page asking again after each
+//       answer; pause = it stops asking.
+//   {id, type: 'train-stop'}
+//       Frees the held trainer.
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
@@ -35,6 +46,9 @@
 //   {id, type: 'charts', run, charts}                  answer to `view`; run: the run they show
 //   {id, type: 'report', report, ms}                   answer to `once`
 //   {id, type: 'preset', name, params}                 answer to `preset`
+//   {id, type: 'train-state', session, point, stepsPerEpoch?, steps?, ms?, stale?}
+//       point: {iteration, loss, error (projection distance to the truth), distance_to_svd,
+//       svd_error} (LivePoint in src/train/live.rs); stale: the trainer was replaced
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
 //                                                      fatal: a wasm trap (Rust panic), so the
 //                                                      page should restart the worker
@@ -51,6 +65,9 @@ export const Req = Object.freeze({
   VIEW: 'view',
   ONCE: 'once',
   PRESET: 'preset',
+  TRAIN: 'train',
+  TRAIN_STEP: 'train-step',
+  TRAIN_STOP: 'train-stop',
 });
 
 /** Reply types (worker -> page). */
@@ -62,6 +79,7 @@ export const Reply = Object.freeze({
   CHARTS: 'charts',
   REPORT: 'report',
   PRESET: 'preset',
+  TRAIN_STATE: 'train-state',
   ERROR: 'error',
 });
 

@@ -3,6 +3,7 @@
 
 import init, { defaultParams, Explorer, presetParams, runOnce } from './pkg/claime.js';
 import { Reply, Req, errorText, message, schedule } from './protocol.js';
+import { trainingHandlers } from './training-worker.js';
 
 let wasmReady = null; // the one init() promise
 let currentRun = null; // id of the run allowed to go on; null when none
@@ -139,6 +140,7 @@ const handlers = {
   [Req.VIEW]: onView,
   [Req.ONCE]: onOnce,
   [Req.PRESET]: onPreset,
+  ...trainingHandlers({ loadWasm, post }), // train, train-step, train-stop
 };
 
 // Dispatches one message; every failure becomes an `error` reply.

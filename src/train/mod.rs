@@ -17,6 +17,7 @@
 pub mod cohort;
 pub mod concat;
 pub mod linear;
+pub mod live;
 mod optim;
 pub mod params;
 pub mod report;

@@ -1,0 +1,99 @@
+//! A trainer driven step by step for the explorer's "Training" section: the session (truth and
+//! summary statistics of every patient), the matching SVD solution, and after each call the
+//! iteration, loss, recovery error (projection distance to the truth) and distance to the SVD
+//! solution. No wasm types here: the bindings wrap it, and native tests drive it directly.
+
+use super::report::distance_between;
+use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
+use crate::error::Result;
+use crate::estimators::Fit;
+use crate::params::ValidParams;
+use crate::session::Session;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// The state after some steps.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct LivePoint {
+    /// Steps taken so far.
+    pub iteration: usize,
+    /// The trainer's loss at the current parameters.
+    pub loss: f64,
+    /// max over modalities of the projection distance to the truth.
+    pub error: f64,
+    /// max over modalities of the projection distance to the matching SVD solution.
+    pub distance_to_svd: f64,
+    /// The SVD solution's own recovery error (a floor for `error`).
+    pub svd_error: f64,
+}
+
+/// A trainer with its reference solution.
+pub struct LiveTrainer {
+    session: Session,
+    trainer: Box<dyn Trainer>,
+    reference: Fit,
+    svd_error: f64,
+}
+
+impl LiveTrainer {
+    /// Simulates all n patients, fits the matching SVD method and builds the trainer.
+    pub fn new(params: ValidParams, kind: TrainerKind, train: &ValidTrainParams) -> Result<Self> {
+        let method = kind.reference();
+        let mut session = Session::new(params, method.needs_within());
+        session.advance(usize::MAX);
+        let reference = session.fit(method)?;
+        let vp = session.params();
+        let cohort = Arc::new(Cohort::draw(vp, session.truth(), session.patients()));
+        let trainer = kind.build(cohort, vp.p, train, vp.seed)?;
+        let t = session.truth();
+        let svd_error = distance_between((&reference.v1, &reference.v2), (&t.v1, &t.v2));
+        Ok(LiveTrainer { session, trainer, reference, svd_error })
+    }
+
+    /// Takes `k` steps and returns the state after them.
+    pub fn step(&mut self, k: usize) -> LivePoint {
+        for _ in 0..k {
+            self.trainer.step();
+        }
+        self.point()
+    }
+
+    /// The state now.
+    pub fn point(&self) -> LivePoint {
+        let (v1, v2) = self.trainer.embeddings();
+        let t = self.session.truth();
+        LivePoint {
+            iteration: self.trainer.iterations(),
+            loss: self.trainer.loss(),
+            error: distance_between((&v1, &v2), (&t.v1, &t.v2)),
+            distance_to_svd: distance_between((&v1, &v2), (&self.reference.v1, &self.reference.v2)),
+            svd_error: self.svd_error,
+        }
+    }
+
+    /// Steps in one epoch.
+    pub fn steps_per_epoch(&self) -> usize {
+        self.trainer.steps_per_epoch()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+    use crate::train::TrainParams;
+
+    #[test]
+    fn steps_advance_and_claime_gd_approaches_svd() {
+        let params = Params { d1: 40, d2: 40, n: 3000, signal: 3.0, ..Params::default() }.check().unwrap();
+        let train = TrainParams::default().check().unwrap();
+        let mut live = LiveTrainer::new(params, TrainerKind::ClaimeGd, &train).unwrap();
+        let p0 = live.point();
+        assert_eq!(p0.iteration, 0);
+        assert_eq!(live.step(1).iteration, 1);
+        let last = live.step(400);
+        assert_eq!(last.iteration, 401);
+        assert!(last.distance_to_svd < p0.distance_to_svd, "{last:?} vs {p0:?}");
+        assert!(last.loss.is_finite() && last.error.is_finite());
+    }
+}

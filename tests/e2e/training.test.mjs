@@ -1,0 +1,145 @@
+// Browser tests of the "Training" section: Play advances the iteration counter and the loss
+// chart grows, Pause stops it, Step advances exactly one step, and changing the temperature (or
+// the trainer) restarts training. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startServer } from '../../scripts/serve.mjs';
+import { checkClean, launch, openPage } from './helpers.mjs';
+
+const SMALL = '?d1=60&d2=60&n=2000&signal=3';
+const TIMEOUT = 60_000;
+
+let browser = null;
+let server = null;
+
+before(async () => {
+  server = await startServer({ port: 0 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const iteration = async (page) => Number(await page.textContent('#train-iter'));
+const chartPoints = (page, id) => page.$eval(`#${id} polyline.series`, (l) => l.getAttribute('points').trim().split(/\s+/).filter(Boolean).length);
+
+// Waits until the iteration counter is above `n`.
+function waitForIteration(page, n) {
+  return page.waitForFunction((k) => Number(document.getElementById('train-iter').textContent) > k, n, { timeout: TIMEOUT });
+}
+
+// Opens the page and waits until the training worker is ready.
+async function openTraining() {
+  const opened = await openPage(browser.context, `${server.url}${SMALL}`);
+  await opened.page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
+  return opened;
+}
+
+test('play advances the counter and the charts grow; pause stops; step takes one step', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.selectOption('#train-trainer', 'claime-gd');
+  await page.click('#train-play');
+  await waitForIteration(page, 20);
+  const early = await chartPoints(page, 'train-chart-loss');
+  await waitForIteration(page, (await iteration(page)) + 20);
+  await page.waitForFunction((k) => {
+    const l = document.querySelector('#train-chart-loss polyline.series');
+    return l && l.getAttribute('points').trim().split(/\s+/).length > k;
+  }, early, { timeout: TIMEOUT });
+  assert.ok((await chartPoints(page, 'train-chart-loss')) > early, 'the loss chart grows while playing');
+  assert.ok((await chartPoints(page, 'train-chart-error')) >= 2, 'the error chart has a line');
+  assert.ok((await chartPoints(page, 'train-chart-dist')) >= 2, 'the distance chart has a line');
+
+  await page.click('#train-pause');
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  const paused = await iteration(page);
+  await page.waitForTimeout(600);
+  assert.equal(await iteration(page), paused, 'pause stops the counter');
+
+  await page.click('#train-step');
+  await waitForIteration(page, paused);
+  await page.waitForTimeout(400);
+  assert.equal(await iteration(page), paused + 1, 'step advances exactly one step');
+  await page.click('#train-step');
+  await waitForIteration(page, paused + 1);
+  await page.waitForTimeout(300);
+  assert.equal(await iteration(page), paused + 2, 'a second step advances one more');
+
+  // Gradient descent on the linear loss moves towards the SVD solution.
+  const dist = Number(await page.textContent('#train-dist'));
+  assert.ok(Number.isFinite(dist) && dist >= 0, `distance to SVD ${dist} is a number`);
+  checkClean(seen, server.url);
+  await page.close();
+});
+
+test('changing the temperature restarts training; step works on a fresh page', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.click('#train-step');
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  assert.equal(await page.textContent('#train-tau-out'), 'τ = 1');
+  await page.click('#train-play');
+  await waitForIteration(page, 10);
+  const before = await iteration(page);
+  await page.$eval('#train-logtau', (input) => {
+    input.value = '2';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  assert.equal(await page.textContent('#train-tau-out'), 'τ = 100');
+  // The counter falls back to 0 (a new trainer) and, still playing, climbs again.
+  await page.waitForFunction((b) => Number(document.getElementById('train-iter').textContent) < b, before, { timeout: TIMEOUT });
+  await waitForIteration(page, 0);
+  assert.equal(await page.getAttribute('#training', 'data-state'), 'playing');
+
+  await page.click('#train-pause');
+  await page.check('#train-tau-inf');
+  assert.match(await page.textContent('#train-tau-out'), /∞/);
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  assert.equal(await iteration(page), 0, 'the infinite temperature restarts at iteration 0');
+  await page.selectOption('#train-trainer', 'cl-gd');
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  await page.click('#train-step');
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  assert.equal(await page.textContent('#train-status').then((t) => /Error/.test(t)), false);
+  checkClean(seen, server.url);
+  await page.close();
+});
+
+test('the temperature sweep fills in a row per temperature', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.fill('#sweep-steps', '30');
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => /^Done/.test(document.getElementById('sweep-status').textContent), null, { timeout: 90_000 });
+  const rows = await page.$$eval('#sweep-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['0.01', '0.1', '1', '10', '100', '1000', '∞']);
+  for (const [tau, error, dist] of rows) {
+    assert.match(error, /^\d+\.\d{4}$/, `tau ${tau}: recovery error ${error}`);
+    assert.match(dist, /^\d+\.\d{4}$/, `tau ${tau}: distance ${dist}`);
+  }
+  checkClean(seen, server.url);
+  await page.close();
+});
+
+test('at the default size (d1 = d2 = 500, n = 20000) training stays responsive', { timeout: 240_000 }, async () => {
+  const { page, seen } = await openPage(browser.context, server.url);
+  await page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
+  await page.selectOption('#train-trainer', 'claime-gd');
+  await page.click('#train-play');
+  await page.waitForFunction(() => Number(document.getElementById('train-iter').textContent) > 5, null, { timeout: 180_000 });
+  // The page's main thread stays free: a timer fires on time while the worker trains.
+  const lag = await page.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    setTimeout(() => resolve(performance.now() - t0 - 50), 50);
+  }));
+  assert.ok(lag < 200, `main-thread timer lag ${lag.toFixed(0)} ms`);
+  const t0 = Date.now();
+  await page.click('#train-pause');
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  const pauseMs = Date.now() - t0;
+  console.log(`[training] pause answered in ${pauseMs} ms at iteration ${await iteration(page)}`);
+  assert.ok(pauseMs < 2000, `pause takes effect within 2 s (${pauseMs} ms)`);
+  checkClean(seen, server.url);
+  await page.close();
+});

@@ -1,0 +1,96 @@
+// The temperature sweep of the "Training" section: on its own worker (so the live trainer keeps
+// its state), trains the temperature loss at tau = 0.01, 0.1, ..., 1000 and infinity for a fixed
+// number of steps each, and fills in the final recovery error and distance to CLAIME-SVD as each
+// run finishes (messages `train` and `train-step` of protocol.js).
+
+import { Reply, Req, message } from './protocol.js';
+import { readUrl } from './url.js';
+
+const $ = (id) => document.getElementById(id);
+/** The temperatures swept (null = infinity, the linear loss). */
+export const TAUS = [0.01, 0.1, 1, 10, 100, 1000, null];
+
+const sw = { worker: null, nextId: 1, defaults: null, queue: [], current: null, steps: 0, rows: [] };
+
+function send(type, fields) {
+  const id = sw.nextId++;
+  sw.worker.postMessage(message(id, type, fields));
+  return id;
+}
+
+const tauText = (tau) => (tau === null ? '∞' : String(tau));
+
+// Redraws the sweep table: one row per temperature, blank until its run finishes.
+function render() {
+  const body = $('sweep-table').tBodies[0];
+  body.replaceChildren(...TAUS.map((tau) => {
+    const tr = document.createElement('tr');
+    const row = sw.rows.find((r) => r.tau === tau);
+    tr.dataset.tau = tauText(tau);
+    const cells = [tauText(tau), row ? row.point.error.toFixed(4) : '…', row ? row.point.distance_to_svd.toFixed(4) : '…'];
+    if (!row && !sw.queue.includes(tau) && sw.current?.tau !== tau) cells.fill('–', 1);
+    for (const text of cells) tr.append(Object.assign(document.createElement('td'), { textContent: text }));
+    return tr;
+  }));
+}
+
+// Starts the next run of the queue (or marks the sweep done).
+function next() {
+  const tau = sw.queue.shift();
+  if (tau === undefined) {
+    sw.current = null;
+    $('sweep-run').disabled = false;
+    $('sweep-status').textContent = `Done: ${TAUS.length} runs of ${sw.steps} steps.`;
+    return render();
+  }
+  const { params } = readUrl(location.search, sw.defaults);
+  const lambda = Number($('train-lambda').value);
+  sw.current = { tau, id: send(Req.TRAIN, { params, trainer: 'claime-temp', settings: { lambda }, temperature: tau }), built: false };
+  $('sweep-status').textContent = `Training at τ = ${tauText(tau)}…`;
+  render();
+}
+
+function onReply(msg) {
+  if (msg.type === Reply.READY) {
+    sw.defaults = msg.defaults;
+    return sw.current === null && sw.queue.length ? next() : undefined;
+  }
+  if (msg.type === Reply.ERROR) {
+    sw.current = null;
+    sw.queue = [];
+    $('sweep-run').disabled = false;
+    $('sweep-status').textContent = `Error: ${msg.message}`;
+    return;
+  }
+  if (msg.type !== Reply.TRAIN_STATE || !sw.current || msg.session !== sw.current.id || msg.stale) return;
+  if (!sw.current.built) {
+    sw.current.built = true;
+    // One long message: this worker serves only the sweep.
+    return send(Req.TRAIN_STEP, { session: sw.current.id, steps: sw.steps, budget: 1e9 });
+  }
+  sw.rows.push({ tau: sw.current.tau, point: msg.point });
+  next();
+}
+
+// Runs the sweep with the step count of the input.
+function run() {
+  sw.steps = Math.max(1, Math.floor(Number($('sweep-steps').value) || 200));
+  sw.rows = [];
+  sw.queue = [...TAUS];
+  $('sweep-run').disabled = true;
+  if (!sw.worker) {
+    // The sweep's own worker starts on first use.
+    sw.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    sw.worker.addEventListener('message', (e) => onReply(e.data));
+    send(Req.INIT);
+    $('sweep-status').textContent = 'Loading…';
+    return render();
+  }
+  next();
+}
+
+// Wires the sweep view; its worker starts on first use.
+export function createSweep() {
+  $('sweep-run').addEventListener('click', run);
+  render();
+}

@@ -1,0 +1,63 @@
+// The worker's side of the "Training" section (messages in protocol.js): holds one
+// TrainerSession between messages and steps it within a time budget per message, so a `pause`
+// (the page simply stops asking) or a restart is seen at once even at d1 = d2 = 500, n = 20000.
+
+import { TrainerSession } from './pkg/claime.js';
+import { Reply } from './protocol.js';
+
+/** Longest time one `train-step` message keeps the worker busy (ms). */
+export const STEP_BUDGET_MS = 40;
+
+// Builds the `train-*` handlers around the worker's wasm loader and poster.
+export function trainingHandlers({ loadWasm, post }) {
+  let current = null; // {id, session} of the trainer held between messages
+
+  function drop() {
+    try {
+      current?.session.free();
+    } catch {
+      // a trapped module may refuse; nothing else to do
+    }
+    current = null;
+  }
+
+  // {id, type: 'train', params, trainer, settings, temperature}: a new trainer (replacing any).
+  async function onTrain(msg) {
+    await loadWasm();
+    drop();
+    const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
+    const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
+    current = { id: msg.id, session };
+    post(msg.id, Reply.TRAIN_STATE, { session: msg.id, point: session.step(0), stepsPerEpoch: session.stepsPerEpoch() });
+  }
+
+  // {id, type: 'train-step', session, steps, budget?}: up to `steps` steps (stopping early once
+  // `budget` ms have passed, at least one step); answers the state after them.
+  async function onTrainStep(msg) {
+    if (!current || current.id !== msg.session) {
+      return post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point: null, stale: true });
+    }
+    const t0 = performance.now();
+    const wanted = Math.max(1, Math.floor(Number(msg.steps) || 1));
+    const budget = Number(msg.budget) > 0 ? Number(msg.budget) : STEP_BUDGET_MS;
+    let done = 0;
+    let chunk = 1;
+    let point = null;
+    while (done < wanted) {
+      const k = Math.min(chunk, wanted - done);
+      point = current.session.step(k);
+      done += k;
+      const spent = performance.now() - t0;
+      if (spent > budget) break;
+      chunk = Math.max(1, Math.floor((done * (budget - spent)) / Math.max(spent, 0.1) / 2));
+    }
+    post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0 });
+  }
+
+  // {id, type: 'train-stop'}: frees the trainer.
+  function onTrainStop() {
+    drop();
+  }
+
+  return { train: onTrain, 'train-step': onTrainStep, 'train-stop': onTrainStop };
+}

@@ -1,0 +1,197 @@
+// The "Training" section: Play, Pause, Step and Reset (the TensorFlow Playground's pattern) on a
+// trainer held by its own worker (worker.js's `train-*` messages, see protocol.js), with live
+// charts of the loss, the recovery error and the distance to the SVD solution. It trains on the
+// explorer's current parameters (read from the page URL when a trainer is built).
+
+import { Reply, Req, message } from './protocol.js';
+import { drawLine } from './training-chart.js';
+import { createSweep } from './training-sweep.js';
+import { readUrl } from './url.js';
+
+const $ = (id) => document.getElementById(id);
+/** Steps asked for per animation frame while playing (the worker stops early after its time
+ * budget), so small problems train at a watchable pace. */
+const STEPS_PER_MESSAGE = 4;
+/** Most points kept per chart (older ones are thinned). */
+const MAX_POINTS = 1500;
+
+const st = {
+  worker: null, nextId: 1, defaults: null, session: null, building: false, playing: false,
+  pending: null, points: [], drawQueued: false, inFlight: 0,
+};
+
+function send(type, fields) {
+  const id = st.nextId++;
+  st.worker.postMessage(message(id, type, fields));
+  return id;
+}
+
+function setStatus(text, kind = 'info') {
+  Object.assign($('train-status'), { textContent: text }).dataset.kind = kind;
+}
+
+function setState(s) {
+  $('training').dataset.state = s;
+  $('train-play').disabled = st.playing;
+  $('train-pause').disabled = !st.playing;
+}
+
+// The temperature the controls give: 10^slider, or Infinity when "infinity" is ticked.
+export function temperature() {
+  return $('train-tau-inf').checked ? Infinity : 10 ** Number($('train-logtau').value);
+}
+
+function showTau() {
+  const tau = temperature();
+  $('train-tau-out').textContent = Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
+  $('train-logtau').disabled = !Number.isFinite(tau);
+}
+
+// The training settings from the inputs (an empty learning rate = each trainer's default).
+function settings() {
+  const out = { lambda: Number($('train-lambda').value) };
+  const lr = $('train-lr').value.trim();
+  if (lr !== '') out.lr = Number(lr);
+  return out;
+}
+
+// Builds a new trainer (iteration 0); `then` runs once it is ready ('play' or 'step').
+function rebuild(then = null) {
+  if (!st.defaults) return;
+  st.points = [];
+  st.inFlight = 0;
+  st.pending = then;
+  st.building = true;
+  const { params } = readUrl(location.search, st.defaults);
+  const tau = temperature();
+  st.session = send(Req.TRAIN, {
+    params, trainer: $('train-trainer').value, settings: settings(), temperature: Number.isFinite(tau) ? tau : null,
+  });
+  $('train-iter').textContent = '0';
+  setStatus('Simulating the patients and fitting the SVD solution…');
+  setState('building');
+  queueDraw();
+}
+
+function stepOnce(steps) {
+  st.inFlight += 1;
+  send(Req.TRAIN_STEP, { session: st.session, steps });
+}
+
+// While playing: asks for more steps at the next animation frame (unless paused or restarted).
+function nextFrame() {
+  const session = st.session;
+  requestAnimationFrame(() => st.playing && !st.building && st.session === session && stepOnce(STEPS_PER_MESSAGE));
+}
+
+function play() {
+  st.playing = true;
+  setState('playing');
+  if (st.building) st.pending = 'play';
+  else if (st.session === null) rebuild('play');
+  else stepOnce(STEPS_PER_MESSAGE);
+}
+
+function pause() {
+  st.playing = false;
+  // 'pausing' until the step in flight has answered, so the counter is final at 'paused'
+  setState(st.inFlight || st.building ? 'pausing' : 'paused');
+}
+
+function step() {
+  if (st.playing) pause();
+  if (st.building) st.pending = 'step';
+  else if (st.session === null) rebuild('step');
+  else stepOnce(1);
+}
+
+function reset() {
+  const wasPlaying = st.playing;
+  rebuild(wasPlaying ? 'play' : null);
+}
+
+// A setting that changes the loss restarts training (keeping Play on if it was).
+function restart() {
+  showTau();
+  if (st.session === null && !st.building) return;
+  rebuild(st.playing ? 'play' : null);
+}
+
+function addPoint(p) {
+  if (!p) return;
+  st.points.push(p);
+  if (st.points.length > MAX_POINTS) st.points = st.points.filter((_, i) => i % 2 === 0 || i === st.points.length - 1);
+  $('train-iter').textContent = String(p.iteration);
+  $('train-loss').textContent = p.loss.toPrecision(5);
+  $('train-error').textContent = p.error.toFixed(4);
+  $('train-dist').textContent = p.distance_to_svd.toFixed(4);
+  queueDraw();
+}
+
+function queueDraw() {
+  if (st.drawQueued) return;
+  st.drawQueued = true;
+  requestAnimationFrame(() => {
+    st.drawQueued = false;
+    const floor = st.points.length ? st.points[st.points.length - 1].svd_error : undefined;
+    drawLine($('train-chart-loss'), st.points, 'loss', { title: 'Loss against iterations' });
+    drawLine($('train-chart-error'), st.points, 'error', { title: 'Recovery error against iterations', colour: '#c2410c', floor });
+    drawLine($('train-chart-dist'), st.points, 'distance_to_svd', { title: 'Distance to the SVD solution against iterations', colour: '#15803d', log: true });
+  });
+}
+
+function onReply(msg) {
+  if (msg.type === Reply.READY) {
+    st.defaults = msg.defaults;
+    setStatus('Press Play or Step to train on the current parameters.');
+    return setState('idle');
+  }
+  if (msg.type === Reply.ERROR) {
+    st.playing = false;
+    st.building = false;
+    setState('error');
+    return setStatus(`Error: ${msg.message}`, 'error');
+  }
+  if (msg.type !== Reply.TRAIN_STATE || msg.session !== st.session || msg.stale) return;
+  if (st.building) {
+    st.building = false;
+    const then = st.pending;
+    st.pending = null;
+    setStatus(`Ready: ${msg.stepsPerEpoch} step(s) per epoch.`);
+    addPoint(msg.point);
+    setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
+    if (then === 'play' && st.playing) stepOnce(STEPS_PER_MESSAGE);
+    else if (then === 'step') stepOnce(1);
+    return;
+  }
+  st.inFlight = Math.max(0, st.inFlight - 1);
+  addPoint(msg.point);
+  if (st.playing) nextFrame();
+  else if (!st.inFlight) setState('paused');
+}
+
+// Wires the section and starts its worker.
+export function createTraining() {
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.addEventListener('message', (e) => onReply(e.data));
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    setStatus(`Training worker failed: ${e.message ?? 'could not start'}`, 'error');
+  });
+  st.worker = worker;
+  $('train-play').addEventListener('click', play);
+  $('train-pause').addEventListener('click', pause);
+  $('train-step').addEventListener('click', step);
+  $('train-reset').addEventListener('click', reset);
+  for (const id of ['train-trainer', 'train-tau-inf', 'train-lr', 'train-lambda']) $(id).addEventListener('change', restart);
+  let timer = null; // a slider drag restarts once it settles
+  $('train-logtau').addEventListener('input', () => {
+    showTau();
+    clearTimeout(timer);
+    timer = setTimeout(restart, 150);
+  });
+  showTau();
+  setState('loading');
+  send(Req.INIT);
+  createSweep();
+}
