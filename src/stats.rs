@@ -59,8 +59,8 @@ impl SummaryStats {
         }
     }
 
-    /// Adds one patient given as sorted (feature, count) bags of codes and CUIs.
-    pub fn add_patient(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+    /// Adds one patient's token counts N and pair totals gamma (not the pair counts).
+    fn add_counts(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         self.patients += 1.0;
         let t1: u32 = codes.iter().map(|&(_, c)| c).sum();
         let t2: u32 = cuis.iter().map(|&(_, c)| c).sum();
@@ -72,6 +72,11 @@ impl SummaryStats {
             self.n2[w as usize] += c as f64;
             self.gamma2[w as usize] += c as f64 * (t2 as f64 - 1.0);
         }
+    }
+
+    /// Adds one patient given as sorted (feature, count) bags of codes and CUIs.
+    pub fn add_patient(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+        self.add_counts(codes, cuis);
         let d2 = self.d2;
         for &(w, a) in codes {
             let row = &mut self.d12[w as usize * d2..(w as usize + 1) * d2];
@@ -177,15 +182,7 @@ impl PairStaging {
             return;
         }
         self.load += step;
-        stats.patients += 1.0;
-        for &(w, c) in codes {
-            stats.n1[w as usize] += c as f64;
-            stats.gamma1[w as usize] += c as f64 * (t1 as f64 - 1.0);
-        }
-        for &(w, c) in cuis {
-            stats.n2[w as usize] += c as f64;
-            stats.gamma2[w as usize] += c as f64 * (t2 as f64 - 1.0);
-        }
+        stats.add_counts(codes, cuis);
         let d2 = self.d2;
         for &(w, a) in codes {
             let row = &mut self.d12[w as usize * d2..(w as usize + 1) * d2];
