@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +20,30 @@ const REL_TOL = 1e-9;
 let browser = null;
 let server = null;
 
+// Newest modification time (ms) of the files under `dir`.
+function newest(dir) {
+  return readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    const p = join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }, 0);
+}
+
+// Whether `bin` exists and is newer than src/ and Cargo.toml.
+function isFresh(bin) {
+  if (!existsSync(bin)) return false;
+  const built = statSync(bin).mtimeMs;
+  return built > newest(join(ROOT, 'src')) && built > statSync(join(ROOT, 'Cargo.toml')).mtimeMs;
+}
+
 before(async () => {
-  // The native command line from the same sources as the wasm. The dev build is the one
-  // `cargo test` already made (so this is usually a no-op): Rust never reassociates or fuses
-  // floating-point operations at any optimisation level, so it computes the release numbers.
-  const r = spawnSync('cargo', ['build', '--bin', 'claime'], { cwd: ROOT, stdio: 'inherit' });
-  assert.equal(r.status, 0, 'cargo build --bin claime');
+  // The native command line from the same sources as the wasm: the debug-directory binary that
+  // `cargo test` builds for the CLI tests, rebuilt only when a source file is newer. Rust never
+  // reassociates or fuses floating-point operations at any optimisation level, so it computes
+  // the release numbers.
+  if (!isFresh(join(ROOT, 'target', 'debug', 'claime'))) {
+    const r = spawnSync('cargo', ['build', '--bin', 'claime'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(r.status, 0, 'cargo build --bin claime');
+  }
   server = await startServer({ port: 0 });
   browser = await launch();
 });
