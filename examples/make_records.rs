@@ -44,7 +44,11 @@ fn main() {
     let sep = if tsv { '\t' } else { ',' };
     let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&out).expect("cannot create --out"));
     if header {
-        let cols = if tokens { vec!["patient_id", "modality", "feature"] } else { vec!["patient_id", "modality", "feature", "count"] };
+        let cols = if tokens {
+            vec!["patient_id", "modality", "feature"]
+        } else {
+            vec!["patient_id", "modality", "feature", "count"]
+        };
         writeln!(w, "{}", cols.join(&sep.to_string())).unwrap();
     }
     let (mut written, mut patients) = (0u64, 0u64);

@@ -30,74 +30,144 @@ const AREAS: [(&str, [&str; 10], [&str; 7]); 6] = [
     (
         "diabetes",
         [
-            "PheCode:250.2 Type 2 diabetes", "PheCode:250.1 Type 1 diabetes", "PheCode:272.1 Hyperlipidemia",
-            "PheCode:278.1 Obesity", "PheCode:250.4 Diabetic retinopathy", "RxNorm:metformin",
-            "RxNorm:insulin glargine", "RxNorm:empagliflozin", "RxNorm:atorvastatin", "CCS:Hemoglobin A1c test",
+            "PheCode:250.2 Type 2 diabetes",
+            "PheCode:250.1 Type 1 diabetes",
+            "PheCode:272.1 Hyperlipidemia",
+            "PheCode:278.1 Obesity",
+            "PheCode:250.4 Diabetic retinopathy",
+            "RxNorm:metformin",
+            "RxNorm:insulin glargine",
+            "RxNorm:empagliflozin",
+            "RxNorm:atorvastatin",
+            "CCS:Hemoglobin A1c test",
         ],
         [
-            "C0011860 Diabetes mellitus type 2", "C0011854 Diabetes mellitus type 1", "C0020473 Hyperlipidemia",
-            "C0028754 Obesity", "C0011884 Diabetic retinopathy", "C0025598 Metformin", "C0021641 Insulin",
+            "C0011860 Diabetes mellitus type 2",
+            "C0011854 Diabetes mellitus type 1",
+            "C0020473 Hyperlipidemia",
+            "C0028754 Obesity",
+            "C0011884 Diabetic retinopathy",
+            "C0025598 Metformin",
+            "C0021641 Insulin",
         ],
     ),
     (
         "rheumatology",
         [
-            "PheCode:714.1 Rheumatoid arthritis", "PheCode:714.0 Inflammatory polyarthropathy",
-            "PheCode:695.42 Systemic lupus erythematosus", "PheCode:274.1 Gout", "RxNorm:methotrexate",
-            "RxNorm:hydroxychloroquine", "RxNorm:adalimumab", "RxNorm:prednisone", "RxNorm:allopurinol",
+            "PheCode:714.1 Rheumatoid arthritis",
+            "PheCode:714.0 Inflammatory polyarthropathy",
+            "PheCode:695.42 Systemic lupus erythematosus",
+            "PheCode:274.1 Gout",
+            "RxNorm:methotrexate",
+            "RxNorm:hydroxychloroquine",
+            "RxNorm:adalimumab",
+            "RxNorm:prednisone",
+            "RxNorm:allopurinol",
             "CCS:Joint aspiration",
         ],
         [
-            "C0003873 Rheumatoid arthritis", "C0024141 Systemic lupus erythematosus", "C0018099 Gout",
-            "C0003864 Arthritis", "C0025677 Methotrexate", "C0020336 Hydroxychloroquine", "C0032952 Prednisone",
+            "C0003873 Rheumatoid arthritis",
+            "C0024141 Systemic lupus erythematosus",
+            "C0018099 Gout",
+            "C0003864 Arthritis",
+            "C0025677 Methotrexate",
+            "C0020336 Hydroxychloroquine",
+            "C0032952 Prednisone",
         ],
     ),
     (
         "cardiology",
         [
-            "PheCode:401.1 Essential hypertension", "PheCode:411.4 Coronary atherosclerosis",
-            "PheCode:427.21 Atrial fibrillation", "PheCode:428.1 Congestive heart failure", "RxNorm:lisinopril",
-            "RxNorm:metoprolol", "RxNorm:apixaban", "RxNorm:furosemide", "RxNorm:amlodipine", "CCS:Echocardiogram",
+            "PheCode:401.1 Essential hypertension",
+            "PheCode:411.4 Coronary atherosclerosis",
+            "PheCode:427.21 Atrial fibrillation",
+            "PheCode:428.1 Congestive heart failure",
+            "RxNorm:lisinopril",
+            "RxNorm:metoprolol",
+            "RxNorm:apixaban",
+            "RxNorm:furosemide",
+            "RxNorm:amlodipine",
+            "CCS:Echocardiogram",
         ],
         [
-            "C0020538 Hypertensive disease", "C0010054 Coronary arteriosclerosis", "C0004238 Atrial fibrillation",
-            "C0018802 Congestive heart failure", "C0065374 Lisinopril", "C0025859 Metoprolol", "C0016860 Furosemide",
+            "C0020538 Hypertensive disease",
+            "C0010054 Coronary arteriosclerosis",
+            "C0004238 Atrial fibrillation",
+            "C0018802 Congestive heart failure",
+            "C0065374 Lisinopril",
+            "C0025859 Metoprolol",
+            "C0016860 Furosemide",
         ],
     ),
     (
         "lungs",
         [
-            "PheCode:495 Asthma", "PheCode:496 Chronic airway obstruction", "PheCode:480 Pneumonia",
-            "PheCode:327.3 Sleep apnea", "RxNorm:albuterol", "RxNorm:fluticasone", "RxNorm:tiotropium",
-            "RxNorm:montelukast", "RxNorm:azithromycin", "CCS:Pulmonary function test",
+            "PheCode:495 Asthma",
+            "PheCode:496 Chronic airway obstruction",
+            "PheCode:480 Pneumonia",
+            "PheCode:327.3 Sleep apnea",
+            "RxNorm:albuterol",
+            "RxNorm:fluticasone",
+            "RxNorm:tiotropium",
+            "RxNorm:montelukast",
+            "RxNorm:azithromycin",
+            "CCS:Pulmonary function test",
         ],
         [
-            "C0004096 Asthma", "C0024117 Chronic obstructive airway disease", "C0032285 Pneumonia",
-            "C0037315 Sleep apnea syndromes", "C0001927 Albuterol", "C0082607 Fluticasone", "C0052796 Azithromycin",
+            "C0004096 Asthma",
+            "C0024117 Chronic obstructive airway disease",
+            "C0032285 Pneumonia",
+            "C0037315 Sleep apnea syndromes",
+            "C0001927 Albuterol",
+            "C0082607 Fluticasone",
+            "C0052796 Azithromycin",
         ],
     ),
     (
         "mental health",
         [
-            "PheCode:296.22 Major depressive disorder", "PheCode:300.1 Anxiety disorder", "PheCode:296.1 Bipolar disorder",
-            "PheCode:317 Alcohol-related disorders", "RxNorm:sertraline", "RxNorm:escitalopram", "RxNorm:lithium",
-            "RxNorm:quetiapine", "RxNorm:bupropion", "CCS:Psychotherapy",
+            "PheCode:296.22 Major depressive disorder",
+            "PheCode:300.1 Anxiety disorder",
+            "PheCode:296.1 Bipolar disorder",
+            "PheCode:317 Alcohol-related disorders",
+            "RxNorm:sertraline",
+            "RxNorm:escitalopram",
+            "RxNorm:lithium",
+            "RxNorm:quetiapine",
+            "RxNorm:bupropion",
+            "CCS:Psychotherapy",
         ],
         [
-            "C1269683 Major depressive disorder", "C0003467 Anxiety", "C0005586 Bipolar disorder",
-            "C0001969 Alcoholic intoxication", "C0074393 Sertraline", "C0023870 Lithium", "C0040616 Antidepressants",
+            "C1269683 Major depressive disorder",
+            "C0003467 Anxiety",
+            "C0005586 Bipolar disorder",
+            "C0001969 Alcoholic intoxication",
+            "C0074393 Sertraline",
+            "C0023870 Lithium",
+            "C0040616 Antidepressants",
         ],
     ),
     (
         "kidney and gut",
         [
-            "PheCode:585.3 Chronic renal failure", "PheCode:580 Nephritis", "PheCode:571.51 Cirrhosis of liver",
-            "PheCode:530.11 Gastroesophageal reflux", "RxNorm:omeprazole", "RxNorm:lactulose", "RxNorm:sevelamer",
-            "RxNorm:calcitriol", "RxNorm:pantoprazole", "CCS:Hemodialysis",
+            "PheCode:585.3 Chronic renal failure",
+            "PheCode:580 Nephritis",
+            "PheCode:571.51 Cirrhosis of liver",
+            "PheCode:530.11 Gastroesophageal reflux",
+            "RxNorm:omeprazole",
+            "RxNorm:lactulose",
+            "RxNorm:sevelamer",
+            "RxNorm:calcitriol",
+            "RxNorm:pantoprazole",
+            "CCS:Hemodialysis",
         ],
         [
-            "C1561643 Chronic kidney disease", "C0027697 Nephritis", "C0023890 Liver cirrhosis",
-            "C0017168 Gastroesophageal reflux disease", "C0028978 Omeprazole", "C0019004 Hemodialysis",
+            "C1561643 Chronic kidney disease",
+            "C0027697 Nephritis",
+            "C0023890 Liver cirrhosis",
+            "C0017168 Gastroesophageal reflux disease",
+            "C0028978 Omeprazole",
+            "C0019004 Hemodialysis",
             "C0022957 Lactulose",
         ],
     ),
@@ -130,20 +200,35 @@ fn main() {
     let (a1, a2) = (areas_by_angle(&u1), areas_by_angle(&u2));
     // Names: the k-th code of area a gets AREAS[a].1[k], in feature order.
     let (mut used1, mut used2) = ([0usize; 6], [0usize; 6]);
-    let codes: Vec<String> = a1.iter().map(|&a| { used1[a] += 1; AREAS[a].1[used1[a] - 1].to_string() }).collect();
-    let cuis: Vec<String> = a2.iter().map(|&a| { used2[a] += 1; AREAS[a].2[used2[a] - 1].to_string() }).collect();
+    let codes: Vec<String> = a1
+        .iter()
+        .map(|&a| {
+            used1[a] += 1;
+            AREAS[a].1[used1[a] - 1].to_string()
+        })
+        .collect();
+    let cuis: Vec<String> = a2
+        .iter()
+        .map(|&a| {
+            used2[a] += 1;
+            AREAS[a].2[used2[a] - 1].to_string()
+        })
+        .collect();
     let summary = Summary::new(codes.clone(), cuis.clone(), stats).unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/sample");
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(format!("{dir}/sample.summary.json"), summary.to_json()).unwrap();
 
-    let cos = |a: &faer::Mat<f64>, i: usize, b: &faer::Mat<f64>, j: usize| (0..2).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>();
+    let cos =
+        |a: &faer::Mat<f64>, i: usize, b: &faer::Mat<f64>, j: usize| (0..2).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>();
     let disease = |j: usize| AREAS[a2[j]].2[..4].contains(&cuis[j].as_str());
     let mut pairs = String::from("feature_a,feature_b,relation,kind\n");
     let mut counts = [0usize; 4];
     for i in 0..60 {
         // mapping: a diagnosis code and the nearest disease CUI of its area.
-        let best = (0..40).filter(|&j| a2[j] == a1[i] && disease(j)).max_by(|&x, &y| cos(&u1, i, &u2, x).total_cmp(&cos(&u1, i, &u2, y)));
+        let best = (0..40)
+            .filter(|&j| a2[j] == a1[i] && disease(j))
+            .max_by(|&x, &y| cos(&u1, i, &u2, x).total_cmp(&cos(&u1, i, &u2, y)));
         if let Some(j) = best.filter(|&j| cos(&u1, i, &u2, j) > 0.9 && codes[i].starts_with("PheCode:")) {
             let _ = writeln!(pairs, "{},{},mapping,code-cui", csv(&codes[i]), csv(&cuis[j]));
             counts[0] += 1;

@@ -9,7 +9,8 @@ use claime::{NoiseKind, Params, SummaryStats};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = "usage: simtime NOISE WITH_WITHIN(0|1) [N]";
-    let noise = NoiseKind::parse(args.get(1).map(String::as_str).unwrap_or("ar1")).unwrap_or_else(|e| panic!("{e}; {usage}"));
+    let noise =
+        NoiseKind::parse(args.get(1).map(String::as_str).unwrap_or("ar1")).unwrap_or_else(|e| panic!("{e}; {usage}"));
     let within = args.get(2).map(|s| s == "1").unwrap_or(true);
     let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let params = Params { noise, d1: 500, d2: 500, n, ..Params::default() }.check().unwrap_or_else(|e| panic!("{e}"));

@@ -5,8 +5,8 @@
 
 use crate::error::Error;
 use crate::estimators::Method;
-use crate::params::Params;
 use crate::explorer::{ChartSize, LiveRun};
+use crate::params::Params;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -128,7 +128,11 @@ fn in_file(name: &str, e: Error) -> JsError {
         Error::Format { field, message } => js_err(Error::Format { field: format!("{name}: {field}"), message }),
         other => {
             let text = other.to_string();
-            if text.contains(name) { JsError::new(&text) } else { JsError::new(&format!("{name}: {text}")) }
+            if text.contains(name) {
+                JsError::new(&text)
+            } else {
+                JsError::new(&format!("{name}: {text}"))
+            }
         }
     }
 }
@@ -244,7 +248,8 @@ impl OwnData {
 
     /// Merges what was added: {files, patients, codes, cuis, within, notes}.
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
-        let merged = self.merger.take().ok_or_else(|| JsError::new("data: already merged"))?.finish().map_err(js_err)?;
+        let merged =
+            self.merger.take().ok_or_else(|| JsError::new("data: already merged"))?.finish().map_err(js_err)?;
         let s = &merged.summary;
         let info = DataInfo {
             files: self.names.clone(),
@@ -275,15 +280,21 @@ impl OwnData {
         if p == 0 || p > dmin {
             return Err(js_err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)"))));
         }
-        let methods = if s.stats.within.is_some() { vec![Method::Claime, Method::Concate, Method::Cl] } else { vec![Method::Claime] };
-        crate::evaluate::check_fit_budget(s.stats.d1, s.stats.d2, &methods, crate::params::DEFAULT_MEMORY_BUDGET).map_err(js_err)?;
+        let methods = if s.stats.within.is_some() {
+            vec![Method::Claime, Method::Concate, Method::Cl]
+        } else {
+            vec![Method::Claime]
+        };
+        crate::evaluate::check_fit_budget(s.stats.d1, s.stats.d2, &methods, crate::params::DEFAULT_MEMORY_BUDGET)
+            .map_err(js_err)?;
         let mut fits = Vec::new();
         for &m in &methods {
             fits.push((m, m.fit(&s.stats, p, seed).map_err(js_err)?));
         }
         let k = (3 * p).max(12).min(dmin);
         let singular_values = crate::views::claime_spectrum(&s.stats, k, seed).map_err(js_err)?;
-        let spectrum_svg = crate::plot::spectrum::svg(&singular_values, p, width.max(200), height.max(150)).map_err(js_err)?;
+        let spectrum_svg =
+            crate::plot::spectrum::svg(&singular_values, p, width.max(200), height.max(150)).map_err(js_err)?;
         let f = &fits[0].1;
         let coord = |m: &faer::Mat<f64>, i: usize, j: usize| if j < m.ncols() { m[(i, j)] } else { 0.0 };
         let mut points = Vec::with_capacity(s.codes.len() + s.cuis.len());
@@ -293,7 +304,13 @@ impl OwnData {
         for (i, name) in s.cuis.iter().enumerate() {
             points.push(Point { name: name.clone(), cui: true, x: coord(&f.v2, i, 0), y: coord(&f.v2, i, 1) });
         }
-        let report = FitReport { methods: methods.iter().map(|m| m.name().to_string()).collect(), singular_values, spectrum_svg, points, p };
+        let report = FitReport {
+            methods: methods.iter().map(|m| m.name().to_string()).collect(),
+            singular_values,
+            spectrum_svg,
+            points,
+            p,
+        };
         self.fits = fits;
         to_js(&report)
     }
@@ -317,7 +334,11 @@ impl OwnData {
     #[wasm_bindgen(js_name = vectorsTsv)]
     pub fn vectors_tsv(&self, method: &str) -> Result<String, JsError> {
         let m = Method::parse(method).map_err(js_err)?;
-        let (_, f) = self.fits.iter().find(|(x, _)| *x == m).ok_or_else(|| JsError::new(&format!("data: {method} was not fitted")))?;
+        let (_, f) = self
+            .fits
+            .iter()
+            .find(|(x, _)| *x == m)
+            .ok_or_else(|| JsError::new(&format!("data: {method} was not fitted")))?;
         Ok(crate::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
     }
 
@@ -349,7 +370,8 @@ impl TrainerSession {
     #[wasm_bindgen(constructor)]
     pub fn new(params: JsValue, trainer: &str, settings: JsValue, temperature: f64) -> Result<TrainerSession, JsError> {
         let valid = params_from(params)?.check().map_err(js_err)?;
-        let kind = crate::train::TrainerKind::parse(trainer).ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
+        let kind = crate::train::TrainerKind::parse(trainer)
+            .ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
         let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
             crate::train::TrainParams::default()
         } else {

@@ -363,7 +363,12 @@ impl Default for EvalOptions {
 
 /// Evaluates fits of one summary against a pairs file. Each fit must have one row per feature
 /// of the summary.
-pub fn evaluate(summary: &Summary, pairs: &PairsFile, fits: &[(Method, &Fit)], opts: &EvalOptions) -> Result<Evaluation> {
+pub fn evaluate(
+    summary: &Summary,
+    pairs: &PairsFile,
+    fits: &[(Method, &Fit)],
+    opts: &EvalOptions,
+) -> Result<Evaluation> {
     let (d1, d2) = (summary.codes.len(), summary.cuis.len());
     for (m, f) in fits {
         if f.v1.nrows() != d1 || f.v2.nrows() != d2 {

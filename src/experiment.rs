@@ -152,17 +152,30 @@ impl Spec {
         let n = |x: f64| ((x * self.n_scale).round() as usize).max(2);
         let at = |d: usize, nn: usize| Params { d1: d / 2, d2: d / 2, n: nn, noise: self.noise, ..self.base.clone() };
         match (self.experiment, self.noise) {
-            (Experiment::N, _) => ("n", [2e4, 4e4, 6e4, 8e4, 1e5].iter().map(|&x| GridPoint { x: n(x) as f64, params: at(1000, n(x)) }).collect()),
-            (Experiment::D, _) => {
-                ("d", [200, 400, 600, 800, 1000].iter().map(|&d| GridPoint { x: d as f64, params: at(d, n(1e5)) }).collect())
-            }
+            (Experiment::N, _) => (
+                "n",
+                [2e4, 4e4, 6e4, 8e4, 1e5]
+                    .iter()
+                    .map(|&x| GridPoint { x: n(x) as f64, params: at(1000, n(x)) })
+                    .collect(),
+            ),
+            (Experiment::D, _) => (
+                "d",
+                [200, 400, 600, 800, 1000].iter().map(|&d| GridPoint { x: d as f64, params: at(d, n(1e5)) }).collect(),
+            ),
             (Experiment::Noise, NoiseKind::Ar1) => (
                 "rho",
-                linspace(0.0, 0.9, 10).into_iter().map(|r| GridPoint { x: r, params: Params { rho: r, ..at(1000, n(1e5)) } }).collect(),
+                linspace(0.0, 0.9, 10)
+                    .into_iter()
+                    .map(|r| GridPoint { x: r, params: Params { rho: r, ..at(1000, n(1e5)) } })
+                    .collect(),
             ),
             (Experiment::Noise, _) => (
                 "c",
-                linspace(0.2, 1.0, 5).into_iter().map(|c| GridPoint { x: c, params: Params { c, ..at(1000, n(1e5)) } }).collect(),
+                linspace(0.2, 1.0, 5)
+                    .into_iter()
+                    .map(|c| GridPoint { x: c, params: Params { c, ..at(1000, n(1e5)) } })
+                    .collect(),
             ),
         }
     }
@@ -184,8 +197,10 @@ impl Spec {
             let truth = session.truth();
             for (mi, &m) in self.methods.iter().enumerate() {
                 let f = session.fit(m)?;
-                let error = projection_distance(f.v1.as_ref(), truth.v1.as_ref()).max(projection_distance(f.v2.as_ref(), truth.v2.as_ref()));
-                let literal = literal_distance(f.v1.as_ref(), truth.v1.as_ref()).max(literal_distance(f.v2.as_ref(), truth.v2.as_ref()));
+                let error = projection_distance(f.v1.as_ref(), truth.v1.as_ref())
+                    .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref()));
+                let literal = literal_distance(f.v1.as_ref(), truth.v1.as_ref())
+                    .max(literal_distance(f.v2.as_ref(), truth.v2.as_ref()));
                 out.push(Outcome { point, method: mi, rep, error, literal });
             }
             Ok(())
@@ -194,7 +209,8 @@ impl Spec {
             Experiment::N => {
                 let rep = t;
                 let last = grid.last().expect("grid is never empty");
-                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..last.params.clone() }.check()?;
+                let params =
+                    Params { seed: replicate_seed(self.base.seed, rep as u64), ..last.params.clone() }.check()?;
                 let mut session = Session::new(params, within);
                 for (point, g) in grid.iter().enumerate() {
                     session.advance(g.params.n - session.patients());
@@ -203,7 +219,8 @@ impl Spec {
             }
             _ => {
                 let (point, rep) = (t / self.reps, t % self.reps);
-                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..grid[point].params.clone() }.check()?;
+                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..grid[point].params.clone() }
+                    .check()?;
                 let mut session = Session::new(params, within);
                 session.advance(usize::MAX);
                 fit_all(&session, point, rep)?;
@@ -304,11 +321,23 @@ pub fn quantile(x: &[f64], q: f64) -> f64 {
 
 /// The rows as CSV with a header.
 pub fn to_csv(rows: &[Row]) -> String {
-    let mut out = String::from("experiment,noise,x_name,x,method,reps,mean,median,p10,p90,literal_mean,literal_median\n");
+    let mut out =
+        String::from("experiment,noise,x_name,x,method,reps,mean,median,p10,p90,literal_mean,literal_median\n");
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            r.experiment, r.noise, r.x_name, r.x, r.method, r.reps, r.mean, r.median, r.p10, r.p90, r.literal_mean, r.literal_median
+            r.experiment,
+            r.noise,
+            r.x_name,
+            r.x,
+            r.method,
+            r.reps,
+            r.mean,
+            r.median,
+            r.p10,
+            r.p90,
+            r.literal_mean,
+            r.literal_median
         ));
     }
     out
@@ -326,6 +355,7 @@ pub fn figure(spec: &Spec, rows: &[Row], width: u32, height: u32) -> Result<Stri
         })
         .filter(|b| !b.points.is_empty())
         .collect();
-    let heading = format!("Experiment {} ({} noise, {} replicates)", spec.experiment.name(), spec.noise.name(), spec.reps);
+    let heading =
+        format!("Experiment {} ({} noise, {} replicates)", spec.experiment.name(), spec.noise.name(), spec.reps);
     crate::plot::sweep::svg(&heading, x_name, &bands, (2.0 * spec.base.p as f64).sqrt(), width, height)
 }

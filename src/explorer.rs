@@ -109,7 +109,14 @@ impl LiveRun {
     pub fn new(params: ValidParams, methods: Vec<Method>, size: ChartSize) -> Self {
         let within = methods.iter().any(|m| m.needs_within());
         let names = default_names(params.d1, params.d2);
-        LiveRun { session: Session::new(params, within), methods, history: Vec::new(), fits: BTreeMap::new(), names, size }
+        LiveRun {
+            session: Session::new(params, within),
+            methods,
+            history: Vec::new(),
+            fits: BTreeMap::new(),
+            names,
+            size,
+        }
     }
 
     /// Simulates up to `count` more patients; returns the patients so far.
@@ -156,7 +163,10 @@ impl LiveRun {
     /// Renders the charts from the last fits (no refit), e.g. when the user picks another method.
     pub fn charts(&self, view: Method) -> Result<Charts> {
         let view = if self.fits.contains_key(&view) { view } else { *self.methods.first().unwrap_or(&Method::Claime) };
-        let fit = self.fits.get(&view).ok_or_else(|| Error::Unsupported { what: "no fit yet: advance and snapshot first".into() })?;
+        let fit = self
+            .fits
+            .get(&view)
+            .ok_or_else(|| Error::Unsupported { what: "no fit yet: advance and snapshot first".into() })?;
         let truth = self.session.truth();
         let p = self.session.params().p;
         let (w, h) = (self.size.width, self.size.height);
@@ -165,7 +175,11 @@ impl LiveRun {
             .iter()
             .map(|m| Series {
                 name: m.name().to_string(),
-                points: self.history.iter().filter_map(|hp| hp.errors.get(m.name()).map(|e| (hp.patients as f64, *e))).collect(),
+                points: self
+                    .history
+                    .iter()
+                    .filter_map(|hp| hp.errors.get(m.name()).map(|e| (hp.patients as f64, *e)))
+                    .collect(),
             })
             .collect();
         let error = error_chart::svg(&series, (2.0 * p as f64).sqrt(), w, h)?;

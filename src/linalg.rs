@@ -71,17 +71,8 @@ pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     let mut v = Mat::zeros(n, k);
     let mut s = vec![0.0; k];
     let v0 = start_vector(n, seed);
-    let info = partial_svd(
-        u.as_mut(),
-        v.as_mut(),
-        &mut s,
-        &a,
-        v0.as_ref(),
-        TOL,
-        Par::Seq,
-        MemStack::new(&mut mem),
-        params,
-    );
+    let info =
+        partial_svd(u.as_mut(), v.as_mut(), &mut s, &a, v0.as_ref(), TOL, Par::Seq, MemStack::new(&mut mem), params);
     if info.n_converged_eigen < k {
         return dense_svd(a, k);
     }
@@ -191,7 +182,11 @@ pub fn jacobi_eigen(a: &[f64], p: usize) -> (Vec<f64>, Vec<f64>) {
         v[i * p + i] = 1.0;
     }
     for _sweep in 0..100 {
-        let off: f64 = (0..p).flat_map(|i| (0..p).map(move |j| (i, j))).filter(|(i, j)| i != j).map(|(i, j)| a[i * p + j].powi(2)).sum();
+        let off: f64 = (0..p)
+            .flat_map(|i| (0..p).map(move |j| (i, j)))
+            .filter(|(i, j)| i != j)
+            .map(|(i, j)| a[i * p + j].powi(2))
+            .sum();
         let total: f64 = a.iter().map(|x| x * x).sum();
         if off <= 1e-30 * total.max(1e-300) {
             break;

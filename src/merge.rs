@@ -318,7 +318,8 @@ fn check_finite(s: &SummaryStats) -> Result<()> {
     let within_ok = s.within.as_ref().map_or(true, |w| w.c11.iter().chain(&w.c22).all(|x| x.is_finite()));
     if !all.all(|x| x.is_finite()) || !within_ok || !s.patients.is_finite() {
         return Err(Error::Unsupported {
-            what: "the counts are too large: a statistic overflows a double (products of counts must stay below 1e308)".into(),
+            what: "the counts are too large: a statistic overflows a double (products of counts must stay below 1e308)"
+                .into(),
         });
     }
     Ok(())

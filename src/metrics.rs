@@ -62,7 +62,12 @@ pub fn literal_distance(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> f64 {
 }
 
 /// Pearson correlation of the entries of A1 A2^T and B1 B2^T (0 when either is constant).
-pub fn similarity_correlation(a1: MatRef<'_, f64>, a2: MatRef<'_, f64>, b1: MatRef<'_, f64>, b2: MatRef<'_, f64>) -> f64 {
+pub fn similarity_correlation(
+    a1: MatRef<'_, f64>,
+    a2: MatRef<'_, f64>,
+    b1: MatRef<'_, f64>,
+    b2: MatRef<'_, f64>,
+) -> f64 {
     let x = a1 * a2.transpose();
     let y = b1 * b2.transpose();
     let n = (x.nrows() * x.ncols()) as f64;
@@ -92,7 +97,8 @@ pub fn similarity_correlation(a1: MatRef<'_, f64>, a2: MatRef<'_, f64>, b1: MatR
 
 /// Rows scaled to unit norm (zero rows stay zero).
 pub fn unit_rows(v: MatRef<'_, f64>) -> Mat<f64> {
-    let norms: Vec<f64> = (0..v.nrows()).map(|i| (0..v.ncols()).map(|j| v[(i, j)].powi(2)).sum::<f64>().sqrt()).collect();
+    let norms: Vec<f64> =
+        (0..v.nrows()).map(|i| (0..v.ncols()).map(|j| v[(i, j)].powi(2)).sum::<f64>().sqrt()).collect();
     Mat::from_fn(v.nrows(), v.ncols(), |i, j| if norms[i] > 0.0 { v[(i, j)] / norms[i] } else { 0.0 })
 }
 
@@ -108,7 +114,13 @@ fn top_k(scores: &[f64], k: usize) -> Vec<usize> {
 }
 
 /// Mean over codes of |top-k CUIs by true cosine ∩ top-k by estimated cosine| / k.
-pub fn retrieval_at_k(est1: MatRef<'_, f64>, est2: MatRef<'_, f64>, tr1: MatRef<'_, f64>, tr2: MatRef<'_, f64>, k: usize) -> f64 {
+pub fn retrieval_at_k(
+    est1: MatRef<'_, f64>,
+    est2: MatRef<'_, f64>,
+    tr1: MatRef<'_, f64>,
+    tr2: MatRef<'_, f64>,
+    k: usize,
+) -> f64 {
     let (e1, e2, t1, t2) = (unit_rows(est1), unit_rows(est2), unit_rows(tr1), unit_rows(tr2));
     let es = &e1 * e2.transpose();
     let ts = &t1 * t2.transpose();
@@ -182,7 +194,13 @@ fn kind_auc(est: (&Mat<f64>, &Mat<f64>), tr: (&Mat<f64>, &Mat<f64>), same: bool,
 }
 
 /// Every metric of an estimate (v1 (d1, p), v2 (d2, p)) against the truth.
-pub fn evaluate(v1: MatRef<'_, f64>, v2: MatRef<'_, f64>, t1: MatRef<'_, f64>, t2: MatRef<'_, f64>, seed: u64) -> Metrics {
+pub fn evaluate(
+    v1: MatRef<'_, f64>,
+    v2: MatRef<'_, f64>,
+    t1: MatRef<'_, f64>,
+    t2: MatRef<'_, f64>,
+    seed: u64,
+) -> Metrics {
     let dc = projection_distance(v1, t1);
     let du = projection_distance(v2, t2);
     let lit = literal_distance(v1, t1).max(literal_distance(v2, t2));

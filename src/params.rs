@@ -147,11 +147,7 @@ impl Params {
             return Err(Error::param("p", self.p, format!("an integer in [1, {MAX_P}]")));
         }
         if 2 * self.p > self.d1.min(self.d2) {
-            return Err(Error::param(
-                "p",
-                self.p,
-                format!("at most min(d1, d2) / 2 = {}", self.d1.min(self.d2) / 2),
-            ));
+            return Err(Error::param("p", self.p, format!("at most min(d1, d2) / 2 = {}", self.d1.min(self.d2) / 2)));
         }
         if !(2..=MAX_PATIENTS).contains(&self.n) {
             return Err(Error::param("n", self.n, format!("an integer in [2, {MAX_PATIENTS}]")));

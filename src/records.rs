@@ -195,7 +195,10 @@ pub(crate) fn split_fields(line: &str, delim: u8) -> std::result::Result<Fields<
                 None => return Ok(out),
                 Some(&b',') => i = k + 1,
                 Some(_) => {
-                    return Err((field_no, "unexpected text after a closing quote; expected a comma or the end of the line".into()))
+                    return Err((
+                        field_no,
+                        "unexpected text after a closing quote; expected a comma or the end of the line".into(),
+                    ))
                 }
             }
         } else {
@@ -407,7 +410,10 @@ impl Summarizer {
                 &self.source,
                 self.progress.lines as usize + 1,
                 0,
-                format!("line longer than {} bytes; expected short rows patient_id, modality, feature[, count]", MAX_LINE_BYTES),
+                format!(
+                    "line longer than {} bytes; expected short rows patient_id, modality, feature[, count]",
+                    MAX_LINE_BYTES
+                ),
             ));
         }
         Ok(())
@@ -467,13 +473,12 @@ impl Summarizer {
                 }
             },
         };
-        let w = if is_cui { self.pool.cui(feature) } else { self.pool.code(feature) }
-            .map_err(|e| match e {
-                Error::Memory { needed_bytes, budget_bytes, what } => {
-                    Error::Memory { needed_bytes, budget_bytes, what: format!("{}:{n}: {what}", self.source) }
-                }
-                other => located(&self.source, n, 3, other.to_string()),
-            })?;
+        let w = if is_cui { self.pool.cui(feature) } else { self.pool.code(feature) }.map_err(|e| match e {
+            Error::Memory { needed_bytes, budget_bytes, what } => {
+                Error::Memory { needed_bytes, budget_bytes, what: format!("{}:{n}: {what}", self.source) }
+            }
+            other => located(&self.source, n, 3, other.to_string()),
+        })?;
         self.progress.rows += 1;
         match self.opts.grouping {
             Grouping::Grouped => self.grouped_row(id, is_cui, w, count, n),

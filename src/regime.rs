@@ -64,7 +64,8 @@ impl RegimeSpec {
     }
 
     fn params(&self, signal: f64, level: f64, rep: usize) -> Params {
-        let mut p = Params { noise: self.noise, signal, seed: replicate_seed(self.base.seed, rep as u64), ..self.base.clone() };
+        let mut p =
+            Params { noise: self.noise, signal, seed: replicate_seed(self.base.seed, rep as u64), ..self.base.clone() };
         match self.noise {
             NoiseKind::Spike => p.c = level,
             NoiseKind::Ar1 => p.rho = level,
@@ -93,9 +94,11 @@ impl RegimeSpec {
         for s in [self.signal.0, self.signal.1] {
             for l in [self.level.0, self.level.1] {
                 self.params(s, l, 0).check().map_err(|e| match e {
-                    Error::Param { name, got, expected } if name == self.level_name() => {
-                        Error::Param { name: "level".into(), got, expected: format!("{expected} (the {} of {} noise)", self.level_name(), self.noise.name()) }
-                    }
+                    Error::Param { name, got, expected } if name == self.level_name() => Error::Param {
+                        name: "level".into(),
+                        got,
+                        expected: format!("{expected} (the {} of {} noise)", self.level_name(), self.noise.name()),
+                    },
                     other => other,
                 })?;
             }
@@ -118,7 +121,8 @@ impl RegimeSpec {
                 .iter()
                 .map(|&m| {
                     let f = session.fit(m)?;
-                    Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref()).max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
+                    Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref())
+                        .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
                 })
                 .collect::<Result<Vec<f64>>>()
         })?;
@@ -126,7 +130,14 @@ impl RegimeSpec {
             .map(|cell| {
                 let per = |k: usize| mean(&(0..self.reps).map(|r| errors[cell * self.reps + r][k]).collect::<Vec<_>>());
                 let (a, b, c) = (per(0), per(1), per(2));
-                Cell { signal: sig[cell % self.grid], level: lev[cell / self.grid], claime: a, concate: b, cl: c, diff: a - b.min(c) }
+                Cell {
+                    signal: sig[cell % self.grid],
+                    level: lev[cell / self.grid],
+                    claime: a,
+                    concate: b,
+                    cl: c,
+                    diff: a - b.min(c),
+                }
             })
             .collect())
     }

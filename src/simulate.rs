@@ -171,12 +171,12 @@ pub struct PatientSampler {
     lengths: Poisson,
     p: usize,
     drawn: usize,
-    c: Vec<f64>,       // (p,)
-    logits: Vec<f64>,  // (d_M,) scratch
-    cum: Vec<f64>,     // (d_M,) scratch: cumulative softmax weights
-    tokens: Vec<u32>,  // (T,) scratch
+    c: Vec<f64>,        // (p,)
+    logits: Vec<f64>,   // (d_M,) scratch
+    cum: Vec<f64>,      // (d_M,) scratch: cumulative softmax weights
+    tokens: Vec<u32>,   // (T,) scratch
     uniforms: Vec<f64>, // (T,) scratch
-    z: Vec<f64>,       // (p,) scratch for orthogonal noise
+    z: Vec<f64>,        // (p,) scratch for orthogonal noise
 }
 
 impl PatientSampler {

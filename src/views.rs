@@ -102,7 +102,8 @@ fn stack(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
 
 /// Checks that the fit has the truth's shapes and finite entries.
 fn check_fit(truth: &Truth, fit: &Fit) -> Result<()> {
-    let (t, f) = ((truth.v1.nrows(), truth.v2.nrows(), truth.v1.ncols()), (fit.v1.nrows(), fit.v2.nrows(), fit.v1.ncols()));
+    let (t, f) =
+        ((truth.v1.nrows(), truth.v2.nrows(), truth.v1.ncols()), (fit.v1.nrows(), fit.v2.nrows(), fit.v1.ncols()));
     if t != f || fit.v2.ncols() != t.2 || truth.v2.ncols() != t.2 {
         return Err(Error::param("fit", format!("(d1, d2, p) = {f:?}"), format!("the truth's {t:?}")));
     }
@@ -148,9 +149,8 @@ pub fn alignment_view(truth: &Truth, fit: &Fit, max_points: usize) -> Result<Ali
             col.iter().map(|x| if big < 0.0 { -x } else { *x }).collect()
         })
         .collect();
-    let project = |row: &[f64], k: usize| -> f64 {
-        axes.get(k).map_or(0.0, |a| (0..p).map(|j| (row[j] - mean[j]) * a[j]).sum())
-    };
+    let project =
+        |row: &[f64], k: usize| -> f64 { axes.get(k).map_or(0.0, |a| (0..p).map(|j| (row[j] - mean[j]) * a[j]).sum()) };
     let points = evenly_spaced(d, max_points)
         .into_iter()
         .map(|i| {
@@ -204,7 +204,9 @@ pub fn similarity_heatmaps(truth: &Truth, fit: &Fit, max_side: usize) -> Result<
     let ne = product_norm(fit.v1.as_ref(), fit.v2.as_ref());
     let factor = if ne > 0.0 { nt / ne } else { 0.0 };
     let product = |a: &Mat<f64>, b: &Mat<f64>, f: f64| -> Vec<f64> {
-        rows.iter().flat_map(|&i| cols.iter().map(move |&j| f * (0..p).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>())).collect()
+        rows.iter()
+            .flat_map(|&i| cols.iter().map(move |&j| f * (0..p).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>()))
+            .collect()
     };
     let tv = product(&truth.v1, &truth.v2, 1.0);
     let ev = product(&fit.v1, &fit.v2, factor);

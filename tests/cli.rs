@@ -5,7 +5,11 @@ use std::process::Command;
 
 fn claime(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_claime")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn tmp(name: &str) -> String {
@@ -70,7 +74,15 @@ fn run_json_has_every_metric_and_timing() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     for m in ["claime", "concate", "cl"] {
-        for k in ["projection_distance", "projection_distance_codes", "projection_distance_cuis", "literal_error", "similarity_correlation", "retrieval_at_10", "relatedness_auc"] {
+        for k in [
+            "projection_distance",
+            "projection_distance_codes",
+            "projection_distance_cuis",
+            "literal_error",
+            "similarity_correlation",
+            "retrieval_at_10",
+            "relatedness_auc",
+        ] {
             assert!(v["methods"][m][k].is_number(), "{m}.{k}");
         }
         assert!(v["timings_ms"][m].is_number());
@@ -114,9 +126,13 @@ fn bad_flags_give_one_line_and_exit_2() {
 #[test]
 fn malformed_summary_names_file_and_field() {
     let path = tmp("bad.summary.json");
-    std::fs::write(&path, r#"{"format":"claime-summary","version":1,"codes":["a","b"],"cuis":["x"],"patients":3,
+    std::fs::write(
+        &path,
+        r#"{"format":"claime-summary","version":1,"codes":["a","b"],"cuis":["x"],"patients":3,
         "code_counts":[1,2],"cui_counts":[1],"code_pair_totals":[1,1],"cui_pair_totals":[0],
-        "cross":{"rows":[0,5],"cols":[0,0],"values":[1,1]}}"#).unwrap();
+        "cross":{"rows":[0,5],"cols":[0,0],"values":[1,1]}}"#,
+    )
+    .unwrap();
     assert_one_line_error(&["fit", "--summary", &path, "--p", "1", "--out", &tmp("x")], "cross.rows[1]");
     assert_one_line_error(&["fit", "--summary", &tmp("missing.json"), "--p", "1", "--out", &tmp("x")], "missing.json");
 }
@@ -124,10 +140,17 @@ fn malformed_summary_names_file_and_field() {
 #[test]
 fn concate_without_within_counts_is_a_clear_error() {
     let path = tmp("nowithin.summary.json");
-    std::fs::write(&path, r#"{"format":"claime-summary","version":1,"codes":["a","b"],"cuis":["x","y"],"patients":3,
+    std::fs::write(
+        &path,
+        r#"{"format":"claime-summary","version":1,"codes":["a","b"],"cuis":["x","y"],"patients":3,
         "code_counts":[1,2],"cui_counts":[1,1],"code_pair_totals":[1,1],"cui_pair_totals":[1,1],
-        "cross":{"rows":[0,1],"cols":[0,1],"values":[1,1]}}"#).unwrap();
-    assert_one_line_error(&["fit", "--summary", &path, "--p", "1", "--method", "concate", "--out", &tmp("y")], "code_code");
+        "cross":{"rows":[0,1],"cols":[0,1],"values":[1,1]}}"#,
+    )
+    .unwrap();
+    assert_one_line_error(
+        &["fit", "--summary", &path, "--p", "1", "--method", "concate", "--out", &tmp("y")],
+        "code_code",
+    );
 }
 
 #[test]
@@ -138,7 +161,21 @@ fn help_documents_every_subcommand() {
         assert!(out.contains(s));
     }
     let (_, out, _) = claime(&["run", "--help"]);
-    for f in ["--d1", "--d2", "--p", "--n", "--mean-t", "--noise", "--c", "--rho", "--tau2", "--signal", "--seed", "--methods", "--json"] {
+    for f in [
+        "--d1",
+        "--d2",
+        "--p",
+        "--n",
+        "--mean-t",
+        "--noise",
+        "--c",
+        "--rho",
+        "--tau2",
+        "--signal",
+        "--seed",
+        "--methods",
+        "--json",
+    ] {
         assert!(out.contains(f), "{f}");
     }
 }

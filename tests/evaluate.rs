@@ -19,7 +19,9 @@ fn cohort() -> (Summary, faer::Mat<f64>, faer::Mat<f64>) {
 /// Pairs whose true cosine is above 0.97, per kind, as a pairs-file text with a header.
 fn true_pairs(s: &Summary, t1: &faer::Mat<f64>, t2: &faer::Mat<f64>) -> String {
     let (u1, u2) = (unit_rows(t1.as_ref()), unit_rows(t2.as_ref()));
-    let cos = |a: &faer::Mat<f64>, i: usize, b: &faer::Mat<f64>, j: usize| (0..a.ncols()).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>();
+    let cos = |a: &faer::Mat<f64>, i: usize, b: &faer::Mat<f64>, j: usize| {
+        (0..a.ncols()).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>()
+    };
     let mut text = String::from("feature_a,feature_b,relation,kind\n");
     for i in 0..s.codes.len() {
         for j in 0..s.cuis.len() {
@@ -53,7 +55,13 @@ fn brute_auc(pos: &[f64], neg: &[f64]) -> f64 {
     let mut total = 0.0;
     for &p in pos {
         for &n in neg {
-            total += if p > n { 1.0 } else if p == n { 0.5 } else { 0.0 };
+            total += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     total / (pos.len() * neg.len()) as f64
@@ -70,7 +78,10 @@ fn auc_matches_brute_force_and_truth_pairs_score_high() {
     let ev = evaluate(&s, &pairs, &refs, &opts).unwrap();
     let sets = build_sets(&s, &pairs, opts.negatives, opts.seed);
     assert_eq!(ev.rows.len(), 4);
-    assert_eq!(ev.rows.iter().map(|r| r.relation.as_str()).collect::<Vec<_>>(), ["mapping", "hierarchy", "sibling", "all"]);
+    assert_eq!(
+        ev.rows.iter().map(|r| r.relation.as_str()).collect::<Vec<_>>(),
+        ["mapping", "hierarchy", "sibling", "all"]
+    );
     for (row, set) in ev.rows.iter().zip(&sets) {
         assert!(row.found > 3 && row.found == row.given, "{row:?}");
         assert_eq!(row.negatives, 10 * row.found);
@@ -129,7 +140,10 @@ fn unknown_features_header_and_kinds() {
     let pairs = parse(&s, text);
     assert!(!pairs.header);
     assert_eq!(pairs.rows.len(), 5);
-    assert_eq!((pairs.rows[1].a.as_str(), pairs.rows[1].b.as_str(), pairs.rows[1].kind), ("code_03", "cui_02", Some(Kind::CodeCui)));
+    assert_eq!(
+        (pairs.rows[1].a.as_str(), pairs.rows[1].b.as_str(), pairs.rows[1].kind),
+        ("code_03", "cui_02", Some(Kind::CodeCui))
+    );
     let sets = build_sets(&s, &pairs, 10, 1);
     assert_eq!(sets.len(), 3);
     assert_eq!((sets[0].given, sets[0].positives.len()), (4, 2));
@@ -149,7 +163,10 @@ fn pairs_errors_name_the_line_and_field() {
     let known = |n: &str| index.contains(n);
     let table: &[(&str, &str)] = &[
         ("code_01,cui_01\n", "pairs.csv:1: expected 3 or 4 fields"),
-        ("a,b,relation\ncode_01,cui_01,r,x-y\n", "pairs.csv:2:4: kind must be code-code, code-cui, cui-code or cui-cui, got 'x-y'"),
+        (
+            "a,b,relation\ncode_01,cui_01,r,x-y\n",
+            "pairs.csv:2:4: kind must be code-code, code-cui, cui-code or cui-cui, got 'x-y'",
+        ),
         ("code_01,cui_01,r\ncode_01,,r\n", "pairs.csv:2:2: feature_b is empty"),
         ("code_01,cui_01,\n", "pairs.csv:1:3: relation is empty"),
         ("code_01,cui_01,\"r\n", "pairs.csv:1:3: unterminated quoted field"),
@@ -215,7 +232,9 @@ fn mismatched_fits_and_oversized_fits_are_refused() {
     let e = evaluate(&s, &pairs, &[(Method::Claime, &other)], &EvalOptions::default()).unwrap_err();
     assert!(e.to_string().contains("30 code and 20 CUI rows"), "{e}");
     let budget = claime::params::DEFAULT_MEMORY_BUDGET;
-    assert!(claime::evaluate::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok());
+    assert!(
+        claime::evaluate::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok()
+    );
     match claime::evaluate::check_fit_budget(15_000, 10_000, &[Method::Claime], budget) {
         Err(claime::Error::Memory { needed_bytes, .. }) => assert_eq!(needed_bytes, 8 * 2 * 15_000 * 10_000),
         other => panic!("expected a memory error, got {other:?}"),

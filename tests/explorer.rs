@@ -19,7 +19,13 @@ fn history_grows_with_each_chunk_and_charts_render() {
         assert_eq!(snap.history.len(), k);
         assert_eq!(snap.history[k - 1].patients, 1_000 * k);
         assert_eq!(snap.done, k == 4);
-        for svg in [&snap.charts.error, &snap.charts.alignment, &snap.charts.spectrum, &snap.charts.heat_truth, &snap.charts.heat_estimate] {
+        for svg in [
+            &snap.charts.error,
+            &snap.charts.alignment,
+            &snap.charts.spectrum,
+            &snap.charts.heat_truth,
+            &snap.charts.heat_estimate,
+        ] {
             assert!(svg.starts_with("<svg") && svg.contains("</svg>"));
         }
         assert_eq!(snap.charts.hover.len(), 110);

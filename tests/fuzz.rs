@@ -45,15 +45,28 @@ fn json_piece() -> impl Strategy<Value = String> {
 }
 
 const KEYS: [&str; 14] = [
-    "format", "version", "codes", "cuis", "patients", "code_counts", "cui_counts", "code_pair_totals",
-    "cui_pair_totals", "cross", "code_code", "cui_cui", "extra", "rows",
+    "format",
+    "version",
+    "codes",
+    "cuis",
+    "patients",
+    "code_counts",
+    "cui_counts",
+    "code_pair_totals",
+    "cui_pair_totals",
+    "cross",
+    "code_code",
+    "cui_cui",
+    "extra",
+    "rows",
 ];
 
 /// One records row from a small grammar, valid or nearly so.
 fn record_row() -> impl Strategy<Value = String> {
     let id = prop_oneof![Just("p1"), Just("p2"), Just("p3"), Just(""), Just("\"p,4\""), Just(" p1 ")];
     let modality = prop_oneof![Just("code"), Just("cui"), Just("CUI"), Just("icd"), Just(""), Just("modality")];
-    let feature = prop_oneof![Just("A"), Just("B"), Just("C0011860 Diabète"), Just("\"x, y\""), Just(""), Just("\"open")];
+    let feature =
+        prop_oneof![Just("A"), Just("B"), Just("C0011860 Diabète"), Just("\"x, y\""), Just(""), Just("\"open")];
     let count = prop_oneof![
         Just(None),
         Just(Some("".to_string())),
@@ -82,7 +95,14 @@ fn record_row() -> impl Strategy<Value = String> {
 fn pair_row() -> impl Strategy<Value = String> {
     let name = prop_oneof![Just("A"), Just("B"), Just("U"), Just("V"), Just("zz"), Just(""), Just("\"A\"")];
     let relation = prop_oneof![Just("similar"), Just("related"), Just(""), Just("\"may, treat\"")];
-    let kind = prop_oneof![Just(""), Just(",code-cui"), Just(",cui-code"), Just(",cui_cui"), Just(",bad"), Just(",code-code,x")];
+    let kind = prop_oneof![
+        Just(""),
+        Just(",code-cui"),
+        Just(",cui-code"),
+        Just(",cui_cui"),
+        Just(",bad"),
+        Just(",code-code,x")
+    ];
     (name.clone(), name, relation, kind).prop_map(|(a, b, r, k)| format!("{a},{b},{r}{k}\n"))
 }
 

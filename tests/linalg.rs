@@ -1,7 +1,9 @@
 //! Truncated factorizations against faer's dense reference (subspace distance < 1e-8), and the
 //! small helpers against closed forms.
 
-use claime::linalg::{dense_svd, dense_top_eigen, gram_schmidt, jacobi_eigen, procrustes, subspace_distance, top_eigen, truncated_svd};
+use claime::linalg::{
+    dense_svd, dense_top_eigen, gram_schmidt, jacobi_eigen, procrustes, subspace_distance, top_eigen, truncated_svd,
+};
 use claime::rng::{stream, Normal, Stream};
 use faer::Mat;
 

@@ -11,7 +11,8 @@ use claime::{Error, Params};
 /// Records of `n` simulated patients of one site: feature names are shared by both sites for
 /// low indices and site-specific above `shared`, so the feature lists differ.
 fn site(name: &str, seed: u64, n: usize, shared: u32) -> String {
-    let params = Params { d1: 25, d2: 15, p: 2, n, mean_t: 6.0, signal: 2.0, seed, ..Params::default() }.check().unwrap();
+    let params =
+        Params { d1: 25, d2: 15, p: 2, n, mean_t: 6.0, signal: 2.0, seed, ..Params::default() }.check().unwrap();
     let truth = Truth::draw(&params);
     let mut sampler = PatientSampler::new(&params);
     let mut bags = [Vec::new(), Vec::new()];

@@ -9,7 +9,10 @@ fn err(p: Params) -> String {
 #[test]
 fn defaults_are_the_papers_and_valid() {
     let p = Params::default();
-    assert_eq!((p.d1, p.d2, p.p, p.n, p.mean_t, p.noise, p.c, p.rho, p.signal, p.seed), (500, 500, 4, 20_000, 50.0, NoiseKind::Spike, 0.2, 0.8, 1.0, 1));
+    assert_eq!(
+        (p.d1, p.d2, p.p, p.n, p.mean_t, p.noise, p.c, p.rho, p.signal, p.seed),
+        (500, 500, 4, 20_000, 50.0, NoiseKind::Spike, 0.2, 0.8, 1.0, 1)
+    );
     assert!(p.check().is_ok());
 }
 #[test]
@@ -18,7 +21,8 @@ fn d1_must_be_at_least_two() {
 }
 #[test]
 fn d2_must_not_exceed_the_maximum() {
-    assert!(err(Params { d2: 1_000_000, ..Params::default() }).starts_with("d2: got 1000000, expected an integer in [2, 20000]"));
+    assert!(err(Params { d2: 1_000_000, ..Params::default() })
+        .starts_with("d2: got 1000000, expected an integer in [2, 20000]"));
 }
 #[test]
 fn p_cannot_be_zero() {

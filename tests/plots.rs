@@ -53,14 +53,28 @@ fn assert_svg(svg: &str, texts: &[&str]) {
 
 fn curves() -> Vec<Series> {
     let ns: [f64; 5] = [1000.0, 3000.0, 10_000.0, 30_000.0, 100_000.0];
-    let line = |name: &str, a: f64| Series { name: name.into(), points: ns.iter().map(|&n| (n, a * (1000.0 / n).sqrt())).collect() };
+    let line = |name: &str, a: f64| Series {
+        name: name.into(),
+        points: ns.iter().map(|&n| (n, a * (1000.0 / n).sqrt())).collect(),
+    };
     vec![line("claime", 1.5), line("concate", 2.2), line("cl", 1.9)]
 }
 
 #[test]
 fn error_chart_renders_lines_markers_and_reference() {
     let svg = error_chart::svg(&curves(), 6.0_f64.sqrt(), 720, 420).unwrap();
-    assert_svg(&svg, &["claime", "concate", "cl", error_chart::TITLE, error_chart::NO_RECOVERY_LABEL, "patients n", "projection distance"]);
+    assert_svg(
+        &svg,
+        &[
+            "claime",
+            "concate",
+            "cl",
+            error_chart::TITLE,
+            error_chart::NO_RECOVERY_LABEL,
+            "patients n",
+            "projection distance",
+        ],
+    );
     // Series 0 circles, series 1 triangles (filled polygons), each 5 points + 1 legend glyph.
     assert_eq!(count(&svg, "<circle"), 6);
     assert_eq!(count(&svg, "<polygon"), 6);
@@ -134,7 +148,8 @@ fn procrustes_undoes_a_planted_rotation_and_scale() {
 fn alignment_subsamples_evenly_and_keeps_indices() {
     let t = truth();
     let view = alignment_view(&t, &fit_of(t.v1.clone(), t.v2.clone()), 10).unwrap();
-    let stacked: Vec<usize> = view.points.iter().map(|q| if q.modality == Modality::Code { q.index } else { 30 + q.index }).collect();
+    let stacked: Vec<usize> =
+        view.points.iter().map(|q| if q.modality == Modality::Code { q.index } else { 30 + q.index }).collect();
     assert_eq!(stacked, evenly_spaced(54, 10));
     assert_eq!(evenly_spaced(54, 10), vec![0, 5, 10, 16, 21, 27, 32, 37, 43, 48]);
     for q in &view.points {
@@ -197,7 +212,15 @@ fn claime_spectrum_of_a_strong_signal_has_a_gap_after_p() {
 fn similarity_heatmaps_undo_the_scale_and_the_a_transform() {
     // V^1 = V*1 A / c, V^2 = V*2 A^{-T}: the product is V*1 V*2^T / c, rescaled back to the truth.
     let t = truth();
-    let a = Mat::from_fn(3, 3, |i, j| if i == j { 2.0 } else if j == i + 1 { 0.5 } else { 0.0 });
+    let a = Mat::from_fn(3, 3, |i, j| {
+        if i == j {
+            2.0
+        } else if j == i + 1 {
+            0.5
+        } else {
+            0.0
+        }
+    });
     let a_inv_t = Mat::from_fn(3, 3, |i, j| [[0.5, 0.0, 0.0], [-0.125, 0.5, 0.0], [0.03125, -0.125, 0.5]][i][j]);
     let fit = fit_of(&t.v1 * &a * (1.0 / 4.0), &t.v2 * &a_inv_t);
     let (truth_heat, est) = similarity_heatmaps(&t, &fit, 10).unwrap();

@@ -101,7 +101,8 @@ fn assert_same(a: &Summary, b: &Summary) {
 /// A simulated cohort as records (one row per patient and feature, with its count, or one row
 /// per token) and the simulator's own statistics of the same patients.
 fn simulated(n: usize, seed: u64, tokens: bool) -> (String, Summary) {
-    let params = Params { d1: 30, d2: 20, p: 2, n, mean_t: 8.0, signal: 2.0, seed, ..Params::default() }.check().unwrap();
+    let params =
+        Params { d1: 30, d2: 20, p: 2, n, mean_t: 8.0, signal: 2.0, seed, ..Params::default() }.check().unwrap();
     let truth = Truth::draw(&params);
     let mut sampler = PatientSampler::new(&params);
     let mut stats = SummaryStats::new(30, 20, true);
@@ -305,7 +306,11 @@ fn memory_budget_refuses_before_allocating() {
     for i in 0..3000 {
         many += &format!("p{i},code,c\np{i},cui,u\n");
     }
-    let e = summarize_str("rows.csv", &many, RecordsOptions { within: false, grouping: Grouping::Ungrouped, budget: 100_000 });
+    let e = summarize_str(
+        "rows.csv",
+        &many,
+        RecordsOptions { within: false, grouping: Grouping::Ungrouped, budget: 100_000 },
+    );
     assert!(matches!(e, Err(Error::Memory { .. })), "{e:?}");
 }
 

@@ -41,7 +41,15 @@ fn claime_error_falls_as_patients_grow() {
 fn orthogonal_noise_defeats_concatenation_but_not_claime() {
     // Corollary 3.1: noise variance tau^2 = 25 in a subspace orthogonal to the truth (signal 2,
     // so the noise dominates the within-modality PMI). sqrt(2p) = 2.83 means nothing recovered.
-    let base = Params { d1: 200, d2: 200, noise: NoiseKind::Orthogonal, tau2: 25.0, signal: 2.0, seed: 7, ..Params::default() };
+    let base = Params {
+        d1: 200,
+        d2: 200,
+        noise: NoiseKind::Orthogonal,
+        tau2: 25.0,
+        signal: 2.0,
+        seed: 7,
+        ..Params::default()
+    };
     let small = report(Params { n: 10_000, ..base.clone() }, &ALL);
     let large = report(Params { n: 80_000, ..base }, &ALL);
     let none = (8.0f64).sqrt();
@@ -50,7 +58,12 @@ fn orthogonal_noise_defeats_concatenation_but_not_claime() {
             assert!(dist(r, m) > none - 0.15, "{m} should fail: {}", dist(r, m));
         }
     }
-    assert!(dist(&large, "claime") < 0.6 * dist(&small, "claime"), "{} -> {}", dist(&small, "claime"), dist(&large, "claime"));
+    assert!(
+        dist(&large, "claime") < 0.6 * dist(&small, "claime"),
+        "{} -> {}",
+        dist(&small, "claime"),
+        dist(&large, "claime")
+    );
     assert!(dist(&large, "claime") < 0.5);
 }
 

@@ -24,7 +24,9 @@ fn cohort(params: &claime::ValidParams, within: bool) -> (Vec<Tokens>, SummarySt
     for _ in 0..params.n {
         sampler.next_patient(&truth, &mut bags);
         stats.add_patient(&bags[0], &bags[1]);
-        let expand = |bag: &Vec<(u32, u32)>| bag.iter().flat_map(|&(w, c)| std::iter::repeat(w as usize).take(c as usize)).collect();
+        let expand = |bag: &Vec<(u32, u32)>| {
+            bag.iter().flat_map(|&(w, c)| std::iter::repeat(w as usize).take(c as usize)).collect()
+        };
         out.push((expand(&bags[0]), expand(&bags[1])));
     }
     (out, stats)
@@ -80,7 +82,11 @@ fn claime_pmi_equals_brute_force_over_all_token_pairs() {
         for (j, (_, b)) in pats.iter().enumerate() {
             for &w in a {
                 for &v in b {
-                    if i == j { same[w * d2 + v] += 1.0 } else { cross[w * d2 + v] += 1.0 }
+                    if i == j {
+                        same[w * d2 + v] += 1.0
+                    } else {
+                        cross[w * d2 + v] += 1.0
+                    }
                 }
             }
         }
@@ -114,7 +120,8 @@ fn concate_and_cl_pmi_equal_brute_force() {
     let (pats, stats) = cohort(&params, true);
     let d = params.d1 + params.d2;
     // Concatenated tokens: CUIs shifted by d1.
-    let cat: Vec<Vec<usize>> = pats.iter().map(|(a, b)| a.iter().cloned().chain(b.iter().map(|v| v + params.d1)).collect()).collect();
+    let cat: Vec<Vec<usize>> =
+        pats.iter().map(|(a, b)| a.iter().cloned().chain(b.iter().map(|v| v + params.d1)).collect()).collect();
     let (mut c, mut dm) = (vec![0.0; d * d], vec![0.0; d * d]);
     for (i, x) in cat.iter().enumerate() {
         for (j, y) in cat.iter().enumerate() {
@@ -137,7 +144,11 @@ fn concate_and_cl_pmi_equal_brute_force() {
         for v in 0..d {
             let cwv = c[w * d + v];
             let e_cat = if cwv > 0.0 { (cwv * ct / (rows[w] * rows[v])).ln() } else { 0.0 };
-            let e_cl = if rows[w] > 0.0 && rows[v] > 0.0 { ct * ct / (rows[w] * rows[v]) * (cwv / ct - dm[w * d + v] / dt) } else { 0.0 };
+            let e_cl = if rows[w] > 0.0 && rows[v] > 0.0 {
+                ct * ct / (rows[w] * rows[v]) * (cwv / ct - dm[w * d + v] / dt)
+            } else {
+                0.0
+            };
             assert!((pc[(w, v)] - e_cat).abs() < 1e-12, "Concate PMI({w},{v})");
             assert!(close(pl[(w, v)], e_cl), "CL PMI({w},{v}) = {} vs {e_cl}", pl[(w, v)]);
         }
@@ -193,7 +204,8 @@ fn lengths_are_at_least_two_and_average_the_poisson_mean() {
 fn staged_streaming_equals_patient_by_patient_addition() {
     // draw_into stages pair counts as u32 and flushes; add_patient adds f64 directly.
     for within in [false, true] {
-        let params = Params { d1: 25, d2: 35, p: 3, n: 700, mean_t: 20.0, seed: 12, ..Params::default() }.check().unwrap();
+        let params =
+            Params { d1: 25, d2: 35, p: 3, n: 700, mean_t: 20.0, seed: 12, ..Params::default() }.check().unwrap();
         let truth = Truth::draw(&params);
         let mut staged = SummaryStats::new(25, 35, within);
         PatientSampler::new(&params).draw_into(&truth, 700, &mut staged);

@@ -29,7 +29,14 @@ fn cohort_of(s: &Session) -> Arc<Cohort> {
     Arc::new(Cohort::draw(s.params(), s.truth(), s.patients()))
 }
 
-fn train(kind: TrainerKind, cohort: &Arc<Cohort>, p: usize, tp: TrainParams, seed: u64, steps: usize) -> Box<dyn Trainer> {
+fn train(
+    kind: TrainerKind,
+    cohort: &Arc<Cohort>,
+    p: usize,
+    tp: TrainParams,
+    seed: u64,
+    steps: usize,
+) -> Box<dyn Trainer> {
     let mut t = kind.build(cohort.clone(), p, &tp.check().unwrap(), seed).unwrap();
     for _ in 0..steps {
         t.step();
@@ -61,7 +68,8 @@ fn claime_gd_converges_to_claime_svd() {
 #[test]
 fn claime_gd_product_is_the_truncated_pmi_over_lambda() {
     // Proposition 2.1 with lambda = 2: V1 V2^T = rank-p truncation of PMI_CLAIME / lambda.
-    let params = Params { d1: 60, d2: 50, p: 3, n: 3000, signal: 4.0, noise: NoiseKind::None, seed: 3, ..Params::default() };
+    let params =
+        Params { d1: 60, d2: 50, p: 3, n: 3000, signal: 4.0, noise: NoiseKind::None, seed: 3, ..Params::default() };
     let s = session(params, false);
     let cohort = cohort_of(&s);
     let t = train(TrainerKind::ClaimeGd, &cohort, 3, TrainParams { lambda: 2.0, ..TrainParams::default() }, 3, 300);
@@ -69,7 +77,8 @@ fn claime_gd_product_is_the_truncated_pmi_over_lambda() {
     let m = &v1 * v2.transpose();
     let pmi = claime_est::pmi(s.stats()).unwrap();
     let svd = dense_svd(pmi.as_ref(), 3).unwrap();
-    let target = Mat::from_fn(60, 50, |i, j| (0..3).map(|k| svd.u[(i, k)] * svd.s[k] * svd.v[(j, k)]).sum::<f64>() / 2.0);
+    let target =
+        Mat::from_fn(60, 50, |i, j| (0..3).map(|k| svd.u[(i, k)] * svd.s[k] * svd.v[(j, k)]).sum::<f64>() / 2.0);
     let rel = (&m - &target).norm_l2() / target.norm_l2();
     assert!(rel < 1e-8, "relative Frobenius error of V1 V2^T: {rel}");
     // The loss at the minimiser is -||truncation||^2 / (2 lambda) = -(sum_k s_k^2) / 4.
@@ -286,8 +295,26 @@ fn method_lists_mix_svd_methods_and_trainers() {
 #[test]
 fn command_line_reports_trainers() {
     let bin = env!("CARGO_BIN_EXE_claime");
-    let args = ["run", "--methods", "claime,claime-gd,cl-gd,claime-temp", "--d1", "40", "--d2", "40", "--p", "2", "--n", "800", "--signal", "4"];
-    let out = std::process::Command::new(bin).args(args).args(["--epochs", "60", "--temperature", "inf", "--json"]).output().unwrap();
+    let args = [
+        "run",
+        "--methods",
+        "claime,claime-gd,cl-gd,claime-temp",
+        "--d1",
+        "40",
+        "--d2",
+        "40",
+        "--p",
+        "2",
+        "--n",
+        "800",
+        "--signal",
+        "4",
+    ];
+    let out = std::process::Command::new(bin)
+        .args(args)
+        .args(["--epochs", "60", "--temperature", "inf", "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["methods"]["claime"]["projection_distance"].is_number());
@@ -298,7 +325,9 @@ fn command_line_reports_trainers() {
         assert!(v["timings_ms"][t].is_number(), "{t}");
     }
     assert!(v["trainers"]["claime-gd"]["distance_to_svd"].as_f64().unwrap() < 0.05);
-    for (flag, value) in [("--temperature", "-1"), ("--lambda", "0"), ("--epochs", "0"), ("--batch", "1"), ("--lr", "5")] {
+    for (flag, value) in
+        [("--temperature", "-1"), ("--lambda", "0"), ("--epochs", "0"), ("--batch", "1"), ("--lr", "5")]
+    {
         let out = std::process::Command::new(bin).args(args).args([flag, value]).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{flag}");

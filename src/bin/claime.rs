@@ -4,18 +4,22 @@
 //! a summary file, in the Embedding Projector's TSV format) and `run` (simulate, fit, print the
 //! metrics). Bad input prints one line naming the flag or field and exits with status 2.
 
-use clap::{Args, Parser, Subcommand};
 use claime::estimators::Method;
 use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
 use claime::format::Summary;
 use claime::params::{NoiseKind, Params};
 use claime::train::{TrainParams, TrainerKind};
 use claime::{Error, Session};
+use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "claime", version, about = "CLAIME: contrastive learning on multimodal EHR summary statistics (Cai et al., arXiv 2403.14926)")]
+#[command(
+    name = "claime",
+    version,
+    about = "CLAIME: contrastive learning on multimodal EHR summary statistics (Cai et al., arXiv 2403.14926)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -342,9 +346,22 @@ fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Resul
     let p = &report.params;
     println!(
         "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
-        p.d1, p.d2, p.p, p.n, p.mean_t, p.noise.name(), p.c, p.rho, p.tau2, p.signal, p.seed
+        p.d1,
+        p.d2,
+        p.p,
+        p.n,
+        p.mean_t,
+        p.noise.name(),
+        p.c,
+        p.rho,
+        p.tau2,
+        p.signal,
+        p.seed
     );
-    println!("simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}", report.timings_ms["simulate"], report.no_recovery);
+    println!(
+        "simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}",
+        report.timings_ms["simulate"], report.no_recovery
+    );
     println!(
         "{:<8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8}",
         "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC", "fit ms"
@@ -369,13 +386,29 @@ fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Resul
 
 /// `run` with trainers: the SVD methods' table as in `run`, then each trainer's metrics with its
 /// projection distance to the matching SVD solution and its final loss.
-fn run_with_trainers(model: &ModelArgs, methods: &[Method], trainers: &[TrainerKind], json: bool, t: &TrainArgs) -> Result<(), Error> {
-    let tp = TrainParams { lambda: t.lambda, lr: t.lr, batch: t.batch, temperature: t.temperature, epochs: t.epochs, ..TrainParams::default() }
-        .check()?;
+fn run_with_trainers(
+    model: &ModelArgs,
+    methods: &[Method],
+    trainers: &[TrainerKind],
+    json: bool,
+    t: &TrainArgs,
+) -> Result<(), Error> {
+    let tp = TrainParams {
+        lambda: t.lambda,
+        lr: t.lr,
+        batch: t.batch,
+        temperature: t.temperature,
+        epochs: t.epochs,
+        ..TrainParams::default()
+    }
+    .check()?;
     let params = model.params()?.check()?;
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
-    let within = methods.iter().chain(trainers.iter().map(|k| k.reference()).collect::<Vec<_>>().iter()).any(|m| m.needs_within());
+    let within = methods
+        .iter()
+        .chain(trainers.iter().map(|k| k.reference()).collect::<Vec<_>>().iter())
+        .any(|m| m.needs_within());
     let t0 = clock();
     let mut session = Session::new(params, within);
     session.advance(usize::MAX);
@@ -395,14 +428,33 @@ fn run_with_trainers(model: &ModelArgs, methods: &[Method], trainers: &[TrainerK
     let p = &report.params;
     println!(
         "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
-        p.d1, p.d2, p.p, p.n, p.mean_t, p.noise.name(), p.c, p.rho, p.tau2, p.signal, p.seed
+        p.d1,
+        p.d2,
+        p.p,
+        p.n,
+        p.mean_t,
+        p.noise.name(),
+        p.c,
+        p.rho,
+        p.tau2,
+        p.signal,
+        p.seed
     );
-    println!("simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}", report.timings_ms["simulate"], report.no_recovery);
+    println!(
+        "simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}",
+        report.timings_ms["simulate"], report.no_recovery
+    );
     let row = |name: &str, r: &claime::Metrics| {
         format!(
             "{:<11} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
-            name, r.projection_distance, r.projection_distance_codes, r.projection_distance_cuis, r.literal_error,
-            r.similarity_correlation, r.retrieval_at_10, r.relatedness_auc
+            name,
+            r.projection_distance,
+            r.projection_distance_codes,
+            r.projection_distance_cuis,
+            r.literal_error,
+            r.similarity_correlation,
+            r.retrieval_at_10,
+            r.relatedness_auc
         )
     };
     let head = format!(
@@ -417,12 +469,22 @@ fn run_with_trainers(model: &ModelArgs, methods: &[Method], trainers: &[TrainerK
     }
     println!(
         "training: lambda={} lr={} batch={} temperature={} epochs={}",
-        tp.lambda, tp.lr.map_or("default".to_string(), |x| x.to_string()), tp.batch, tp.temperature, tp.epochs
+        tp.lambda,
+        tp.lr.map_or("default".to_string(), |x| x.to_string()),
+        tp.batch,
+        tp.temperature,
+        tp.epochs
     );
     println!("{head} {:>8} {:>12} {:>9}", "to svd", "final loss", "train ms");
     for k in trainers {
         let r = &trained[k.name()];
-        println!("{} {:>8.4} {:>12.5e} {:>9.1}", row(k.name(), &r.metrics), r.distance_to_svd, r.final_loss, report.timings_ms[k.name()]);
+        println!(
+            "{} {:>8.4} {:>12.5e} {:>9.1}",
+            row(k.name(), &r.metrics),
+            r.distance_to_svd,
+            r.final_loss,
+            report.timings_ms[k.name()]
+        );
     }
     Ok(())
 }
@@ -692,7 +754,14 @@ fn regime(
     svg: Option<&str>,
 ) -> Result<(), Error> {
     use claime::regime::{figure, to_csv, RegimeSpec};
-    let spec = RegimeSpec { noise: NoiseKind::parse(noise)?, signal: range("signal", signal)?, level: range("level", level)?, grid, reps, base };
+    let spec = RegimeSpec {
+        noise: NoiseKind::parse(noise)?,
+        signal: range("signal", signal)?,
+        level: range("level", level)?,
+        grid,
+        reps,
+        base,
+    };
     spec.check()?;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
     let start = Instant::now();
@@ -711,9 +780,18 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
-                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { ExitCode::from(2) } else { ExitCode::SUCCESS };
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             let text = e.to_string();
             // clap's message without its usage block: one line, with the allowed values if any.
@@ -730,7 +808,9 @@ fn main() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Simulate { model, out } => simulate(model, out),
-        Command::Summarize { records, out, ungrouped, no_within } => data::summarize(records, out, *ungrouped, *no_within),
+        Command::Summarize { records, out, ungrouped, no_within } => {
+            data::summarize(records, out, *ungrouped, *no_within)
+        }
         Command::Merge { summaries, out } => data::merge(summaries, out),
         Command::Evaluate { summary, pairs, method, p, negatives, seed, out } => {
             data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())

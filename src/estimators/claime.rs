@@ -51,9 +51,7 @@ pub fn fit(stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
     let root: Vec<f64> = svd.s.iter().map(|s| s.max(0.0).sqrt()).collect();
     let v1 = Mat::from_fn(stats.d1, p, |i, j| if j < k { svd.u[(i, j)] * root[j] } else { 0.0 });
     let v2 = Mat::from_fn(stats.d2, p, |i, j| if j < k { svd.v[(i, j)] * root[j] } else { 0.0 });
-    let zero_rows = (
-        stats.gamma1.iter().filter(|g| **g <= 0.0).count(),
-        stats.gamma2.iter().filter(|g| **g <= 0.0).count(),
-    );
+    let zero_rows =
+        (stats.gamma1.iter().filter(|g| **g <= 0.0).count(), stats.gamma2.iter().filter(|g| **g <= 0.0).count());
     Ok(Fit { v1, v2, spectrum: svd.s, zero_rows })
 }

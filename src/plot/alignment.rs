@@ -3,7 +3,9 @@
 //! marker), joined by a thin grey segment; codes are blue circles, CUIs vermillion triangles.
 //! Both axes have the same scale, so distances on screen are distances in the embedding.
 
-use super::{check_finite, draw_err, legend, legend_width, title, Glyph, Marker, GREY, LABEL_FONT, OKABE_ITO, TICK_FONT};
+use super::{
+    check_finite, draw_err, legend, legend_width, title, Glyph, Marker, GREY, LABEL_FONT, OKABE_ITO, TICK_FONT,
+};
 use crate::error::{Error, Result};
 use crate::views::{AlignmentView, Modality};
 use plotters::coord::Shift;
@@ -52,14 +54,23 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &AlignmentV
 
 /// Draws the chart and returns each point's estimated-position pixel (x, y) in the backend's
 /// coordinates, in the order of `view.points`, so a page can find the point under the pointer.
-pub fn draw_located<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &AlignmentView) -> Result<Vec<(i32, i32)>> {
+pub fn draw_located<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    view: &AlignmentView,
+) -> Result<Vec<(i32, i32)>> {
     check(view)?;
     let err = draw_err("alignment chart");
     let body = title(area, TITLE)?;
     let (w, _) = body.dim_in_pixel();
     let (plot, side) = body.split_horizontally(w - legend_width(&LEGEND).min(w / 3));
     let ((cc, cm), (uc, um)) = (CODE_STYLE, CUI_STYLE);
-    let glyphs = [Glyph::Mark(cm, cc, false), Glyph::Mark(cm, cc, true), Glyph::Mark(um, uc, false), Glyph::Mark(um, uc, true), Glyph::Line(GREY)];
+    let glyphs = [
+        Glyph::Mark(cm, cc, false),
+        Glyph::Mark(cm, cc, true),
+        Glyph::Mark(um, uc, false),
+        Glyph::Mark(um, uc, true),
+        Glyph::Line(GREY),
+    ];
     let entries: Vec<(Glyph, String)> = glyphs.into_iter().zip(LEGEND.map(String::from)).collect();
     legend(&side, 40, &entries)?;
     let (pw, ph) = plot.dim_in_pixel();
@@ -92,12 +103,15 @@ pub fn draw_located<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, view: &Al
         .map_err(&err)?;
     let r = if view.points.len() > 200 { 3 } else { 4 };
     let segment = GREY.mix(0.7).stroke_width(1);
-    chart.draw_series(view.points.iter().map(|q| PathElement::new(vec![q.truth, q.estimate], segment))).map_err(&err)?;
+    chart
+        .draw_series(view.points.iter().map(|q| PathElement::new(vec![q.truth, q.estimate], segment)))
+        .map_err(&err)?;
     let style = |m: Modality| if m == Modality::Code { CODE_STYLE } else { CUI_STYLE };
     for filled in [false, true] {
         for q in &view.points {
             let (c, m) = style(q.modality);
-            super::draw_marker(chart.plotting_area(), m, if filled { q.estimate } else { q.truth }, r, c, filled).map_err(&err)?;
+            super::draw_marker(chart.plotting_area(), m, if filled { q.estimate } else { q.truth }, r, c, filled)
+                .map_err(&err)?;
         }
     }
     Ok(view.points.iter().map(|q| chart.backend_coord(&q.estimate)).collect())

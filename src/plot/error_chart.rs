@@ -2,7 +2,9 @@
 //! and a dashed reference at the no-recovery level sqrt(2p) of the projection distance
 //! (model.md §6). The x axis is logarithmic when every n > 0 and they span a factor of 10.
 
-use super::{check_finite, draw_err, legend, legend_width, series_style, title, Glyph, Series, GREY, LABEL_FONT, TICK_FONT};
+use super::{
+    check_finite, draw_err, legend, legend_width, series_style, title, Glyph, Series, GREY, LABEL_FONT, TICK_FONT,
+};
 use crate::error::{Error, Result};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
@@ -25,13 +27,21 @@ fn check(series: &[Series], no_recovery: f64) -> Result<((f64, f64), f64)> {
     let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, no_recovery);
     for (k, s) in series.iter().enumerate() {
         if s.points.is_empty() {
-            return Err(Error::param(&format!("series[{k}] ({}).points", s.name), "no points", "at least one (n, error) point"));
+            return Err(Error::param(
+                &format!("series[{k}] ({}).points", s.name),
+                "no points",
+                "at least one (n, error) point",
+            ));
         }
         check_finite(&format!("series[{k}] ({}).points.x", s.name), s.points.iter().map(|p| p.0))?;
         check_finite(&format!("series[{k}] ({}).points.y", s.name), s.points.iter().map(|p| p.1))?;
         for (i, &(x, y)) in s.points.iter().enumerate() {
             if x < 0.0 || y < 0.0 {
-                return Err(Error::param(&format!("series[{k}] ({}).points[{i}]", s.name), format!("({x}, {y})"), "n >= 0 and error >= 0"));
+                return Err(Error::param(
+                    &format!("series[{k}] ({}).points[{i}]", s.name),
+                    format!("({x}, {y})"),
+                    "n >= 0 and error >= 0",
+                ));
             }
             x0 = x0.min(x);
             x1 = x1.max(x);

@@ -29,14 +29,28 @@ fn check(heat: &Heat) -> Result<()> {
         return Err(Error::param("heat.rows x heat.cols", format!("{} x {}", heat.rows, heat.cols), "at least 1 x 1"));
     }
     if heat.rows.saturating_mul(heat.cols) > MAX_CELLS {
-        return Err(Error::param("heat.rows x heat.cols", format!("{} x {}", heat.rows, heat.cols), format!("at most {MAX_CELLS} cells")));
+        return Err(Error::param(
+            "heat.rows x heat.cols",
+            format!("{} x {}", heat.rows, heat.cols),
+            format!("at most {MAX_CELLS} cells"),
+        ));
     }
     if heat.values.len() != heat.rows * heat.cols {
-        return Err(Error::param("heat.values", format!("{} values", heat.values.len()), format!("rows x cols = {}", heat.rows * heat.cols)));
+        return Err(Error::param(
+            "heat.values",
+            format!("{} values", heat.values.len()),
+            format!("rows x cols = {}", heat.rows * heat.cols),
+        ));
     }
-    for (name, idx, n) in [("heat.row_index", &heat.row_index, heat.rows), ("heat.col_index", &heat.col_index, heat.cols)] {
+    for (name, idx, n) in
+        [("heat.row_index", &heat.row_index, heat.rows), ("heat.col_index", &heat.col_index, heat.cols)]
+    {
         if !idx.is_empty() && idx.len() != n {
-            return Err(Error::param(name, format!("{} entries", idx.len()), format!("{n} (one per row/column) or none")));
+            return Err(Error::param(
+                name,
+                format!("{} entries", idx.len()),
+                format!("{n} (one per row/column) or none"),
+            ));
         }
     }
     check_finite("heat.values", heat.values.iter().copied())?;
@@ -88,7 +102,10 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heat: &Heat) -> R
         .draw_series((0..heat.rows).flat_map(|i| {
             (0..heat.cols).map(move |j| {
                 let y = rows - i as f64;
-                Rectangle::new([(j as f64, y - 1.0), (j as f64 + 1.0, y)], diverging(heat.values[i * heat.cols + j] * scale).filled())
+                Rectangle::new(
+                    [(j as f64, y - 1.0), (j as f64 + 1.0, y)],
+                    diverging(heat.values[i * heat.cols + j] * scale).filled(),
+                )
             })
         }))
         .map_err(&err)?;
@@ -99,11 +116,13 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heat: &Heat) -> R
     let tick = TextStyle::from(TICK_FONT.into_font()).color(&BLACK);
     for j in evenly_spaced(heat.cols, 6) {
         let (x, y) = rel(chart.backend_coord(&(j as f64 + 0.5, 0.0)));
-        plot.draw_text(&name(&heat.col_index, j), &tick.pos(Pos::new(HPos::Center, VPos::Top)), (x, y + 6)).map_err(&err)?;
+        plot.draw_text(&name(&heat.col_index, j), &tick.pos(Pos::new(HPos::Center, VPos::Top)), (x, y + 6))
+            .map_err(&err)?;
     }
     for i in evenly_spaced(heat.rows, 6) {
         let (x, y) = rel(chart.backend_coord(&(0.0, rows - i as f64 - 0.5)));
-        plot.draw_text(&name(&heat.row_index, i), &tick.pos(Pos::new(HPos::Right, VPos::Center)), (x - 6, y)).map_err(&err)?;
+        plot.draw_text(&name(&heat.row_index, i), &tick.pos(Pos::new(HPos::Right, VPos::Center)), (x - 6, y))
+            .map_err(&err)?;
     }
     // Colour bar aligned with the plotting area.
     let (top, bottom) = (rel(chart.backend_coord(&(0.0, rows))).1, rel(chart.backend_coord(&(0.0, 0.0))).1);

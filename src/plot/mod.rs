@@ -27,8 +27,8 @@ pub mod spectrum;
 pub mod sweep;
 
 use crate::error::{Error, Result};
-use plotters::coord::Shift;
 use plotters::coord::CoordTranslate;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
@@ -97,7 +97,9 @@ where
     let style = if filled { colour.filled() } else { colour.stroke_width(1) };
     let poly = match m {
         Marker::Circle => return area.draw(&Circle::new(at, r, style)),
-        Marker::Square => return area.draw(&(EmptyElement::at(at) + Rectangle::new([(1 - r, 1 - r), (r - 1, r - 1)], style))),
+        Marker::Square => {
+            return area.draw(&(EmptyElement::at(at) + Rectangle::new([(1 - r, 1 - r), (r - 1, r - 1)], style)))
+        }
         Marker::Triangle => vec![(0, -r - 1), (r + 1, r), (-r - 1, r)],
         Marker::Diamond => vec![(0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)],
     };
@@ -111,7 +113,9 @@ where
 }
 
 /// Maps a plotters drawing error to the crate error, naming the chart.
-pub(crate) fn draw_err<E: std::error::Error + Send + Sync>(chart: &'static str) -> impl Fn(DrawingAreaErrorKind<E>) -> Error {
+pub(crate) fn draw_err<E: std::error::Error + Send + Sync>(
+    chart: &'static str,
+) -> impl Fn(DrawingAreaErrorKind<E>) -> Error {
     move |e| Error::Unsupported { what: format!("drawing the {chart} failed: {e}") }
 }
 
@@ -163,7 +167,11 @@ pub(crate) fn legend_width(labels: &[&str]) -> u32 {
 }
 
 /// Draws a legend column at the top of `area` (pixel coordinates), one 22-pixel row per entry.
-pub(crate) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32, entries: &[(Glyph, String)]) -> Result<()> {
+pub(crate) fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    top: i32,
+    entries: &[(Glyph, String)],
+) -> Result<()> {
     let style = TextStyle::from(LABEL_FONT.into_font()).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
     let err = draw_err("legend");
     for (k, (glyph, label)) in entries.iter().enumerate() {
@@ -176,7 +184,9 @@ pub(crate) fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: i32
                 draw_marker(area, m, (xm, y), 4, c, true).map_err(&err)?;
             }
             Glyph::Line(c) => area.draw(&PathElement::new(vec![(x0, y), (x1, y)], c.stroke_width(1))).map_err(&err)?,
-            Glyph::Swatch(c) => area.draw(&Rectangle::new([(x0 + 4, y - 6), (x1 - 4, y + 6)], c.filled())).map_err(&err)?,
+            Glyph::Swatch(c) => {
+                area.draw(&Rectangle::new([(x0 + 4, y - 6), (x1 - 4, y + 6)], c.filled())).map_err(&err)?
+            }
         }
         area.draw_text(label, &style, (x1 + 8, y)).map_err(&err)?;
     }

@@ -33,7 +33,11 @@ fn check(values: &[f64], p: usize) -> Result<()> {
 /// "gap s_p / s_p+1 = 3.2x", or the difference when s_{p+1} = 0.
 pub fn gap_label(values: &[f64], p: usize) -> Option<String> {
     let (a, b) = (*values.get(p - 1)?, *values.get(p)?);
-    Some(if b > 0.0 { format!("gap s{p} / s{} = {:.2}x", p + 1, a / b) } else { format!("gap s{p} - s{} = {a:.3}", p + 1) })
+    Some(if b > 0.0 {
+        format!("gap s{p} / s{} = {:.2}x", p + 1, a / b)
+    } else {
+        format!("gap s{p} - s{} = {a:.3}", p + 1)
+    })
 }
 
 /// Draws the chart into `area`.
@@ -66,7 +70,13 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, values: &[f64], p
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
         .x_labels(k.min(20))
-        .x_label_formatter(&|v| if (v - v.round()).abs() < 1e-9 && *v >= 1.0 { format!("{}", v.round()) } else { String::new() })
+        .x_label_formatter(&|v| {
+            if (v - v.round()).abs() < 1e-9 && *v >= 1.0 {
+                format!("{}", v.round())
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| format!("{v:.2}"))
         .draw()
         .map_err(&err)?;

@@ -38,7 +38,13 @@ fn check(bands: &[Band], no_recovery: f64) -> Result<((f64, f64), f64)> {
 }
 
 /// Draws the figure into `area`; `x_name` labels the x axis.
-pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heading: &str, x_name: &str, bands: &[Band], no_recovery: f64) -> Result<()> {
+pub fn draw<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    heading: &str,
+    x_name: &str,
+    bands: &[Band],
+    no_recovery: f64,
+) -> Result<()> {
     let ((lo, hi), ymax) = check(bands, no_recovery)?;
     let err = draw_err("sweep figure");
     let body = title(area, heading)?;

@@ -82,7 +82,13 @@ impl Cohort {
 
     /// Draws `count` more patients from `sampler`, keeping their bags and, if given, adding them
     /// to `stats` too: the same patients as [`PatientSampler::draw_into`].
-    pub fn draw_from(&mut self, sampler: &mut PatientSampler, truth: &Truth, count: usize, mut stats: Option<&mut SummaryStats>) {
+    pub fn draw_from(
+        &mut self,
+        sampler: &mut PatientSampler,
+        truth: &Truth,
+        count: usize,
+        mut stats: Option<&mut SummaryStats>,
+    ) {
         let mut bags: [Bag; 2] = [Vec::new(), Vec::new()];
         for _ in 0..count {
             sampler.next_patient(truth, &mut bags);

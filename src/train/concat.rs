@@ -63,12 +63,12 @@ impl ConcatLoss {
         }
         let neg = sum * sum - sq;
         if !(pos > 0.0 && neg > 0.0) {
-            return Err(Error::Unsupported { what: "the concatenated loss needs same-patient and cross-patient pairs".into() });
+            return Err(Error::Unsupported {
+                what: "the concatenated loss needs same-patient and cross-patient pairs".into(),
+            });
         }
-        let coef = [
-            super::linear::coefficients(&c.bags[0], &r[..c.d1]),
-            super::linear::coefficients(&c.bags[1], &r[c.d1..]),
-        ];
+        let coef =
+            [super::linear::coefficients(&c.bags[0], &r[..c.d1]), super::linear::coefficients(&c.bags[1], &r[c.d1..])];
         Ok(ConcatLoss { r, self_weight, pos_total: pos, neg_total: neg, lambda, d1: c.d1, coef })
     }
 
@@ -175,8 +175,15 @@ impl ClGd {
             return Err(Error::Unsupported { what: "PMI_CL is zero: nothing to train".into() });
         }
         let (mut rng, mut nrm) = init_rng(seed);
-        let mut v = small_random(cohort.d1, p, 0.01 * (sigma1 / (params.lambda * cohort.d1 as f64)).sqrt(), &mut rng, &mut nrm);
-        v.extend(small_random(cohort.d2, p, 0.01 * (sigma1 / (params.lambda * cohort.d2 as f64)).sqrt(), &mut rng, &mut nrm));
+        let mut v =
+            small_random(cohort.d1, p, 0.01 * (sigma1 / (params.lambda * cohort.d1 as f64)).sqrt(), &mut rng, &mut nrm);
+        v.extend(small_random(
+            cohort.d2,
+            p,
+            0.01 * (sigma1 / (params.lambda * cohort.d2 as f64)).sqrt(),
+            &mut rng,
+            &mut nrm,
+        ));
         let lr = params.lr.unwrap_or(DEFAULT_GD_LR);
         let len = v.len();
         Ok(ClGd { cohort, loss, p, v, step_size: lr / (2.0 * sigma1), iterations: 0, g: vec![0.0; len], a: Vec::new() })

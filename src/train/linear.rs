@@ -141,7 +141,9 @@ impl LinearLoss {
     pub fn new(cohort: &Cohort, lambda: f64) -> Result<Self> {
         let (pos_total, neg_total) = cohort.claime_totals();
         if !(pos_total > 0.0 && neg_total > 0.0) {
-            return Err(Error::Unsupported { what: "the linear loss needs same-patient and cross-patient pairs".into() });
+            return Err(Error::Unsupported {
+                what: "the linear loss needs same-patient and cross-patient pairs".into(),
+            });
         }
         let r = cohort.claime_weights();
         let coef = [coefficients(&cohort.bags[0], &r[0]), coefficients(&cohort.bags[1], &r[1])];
@@ -173,7 +175,16 @@ impl LinearLoss {
     }
 
     /// The data term's gradients (-K V2, -K^T V1) into g1, g2 (overwritten); returns the data term.
-    pub(crate) fn data_grad(&self, c: &Cohort, v1: &[f64], v2: &[f64], k: usize, g1: &mut [f64], g2: &mut [f64], s: &mut Scratch) -> f64 {
+    pub(crate) fn data_grad(
+        &self,
+        c: &Cohort,
+        v1: &[f64],
+        v2: &[f64],
+        k: usize,
+        g1: &mut [f64],
+        g2: &mut [f64],
+        s: &mut Scratch,
+    ) -> f64 {
         let (pos, cross) = self.sums(c, v1, v2, k, s);
         let (sa, sb) = (sum_rows(&s.a, k), sum_rows(&s.b, k));
         let (dp, dn) = (1.0 / self.pos_total, 1.0 / self.neg_total);

@@ -96,7 +96,13 @@ impl TrainerKind {
     }
 
     /// Builds the trainer on a cohort with embedding dimension p.
-    pub fn build(self, cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Box<dyn Trainer>> {
+    pub fn build(
+        self,
+        cohort: Arc<Cohort>,
+        p: usize,
+        params: &ValidTrainParams,
+        seed: u64,
+    ) -> Result<Box<dyn Trainer>> {
         if cohort.len() < 2 {
             return Err(Error::Unsupported { what: format!("{} needs at least two patients", self.name()) });
         }
@@ -119,7 +125,11 @@ pub fn parse_method_list(s: &str) -> Result<(Vec<Method>, Vec<TrainerKind>)> {
             }
         } else {
             let m = Method::parse(part).map_err(|_| {
-                Error::param("methods", format!("'{part}'"), "claime, concate, cl, claime-gd, claime-sgd, cl-gd or claime-temp")
+                Error::param(
+                    "methods",
+                    format!("'{part}'"),
+                    "claime, concate, cl, claime-gd, claime-sgd, cl-gd or claime-temp",
+                )
             })?;
             if !svd.contains(&m) {
                 svd.push(m);
@@ -133,7 +143,13 @@ pub fn parse_method_list(s: &str) -> Result<(Vec<Method>, Vec<TrainerKind>)> {
 }
 
 /// (d, p) row-major matrix of N(0, scale^2) entries from `rng`.
-pub(crate) fn small_random(d: usize, p: usize, scale: f64, rng: &mut rand_chacha::ChaCha8Rng, nrm: &mut Normal) -> Vec<f64> {
+pub(crate) fn small_random(
+    d: usize,
+    p: usize,
+    scale: f64,
+    rng: &mut rand_chacha::ChaCha8Rng,
+    nrm: &mut Normal,
+) -> Vec<f64> {
     (0..d * p).map(|_| scale * nrm.sample(rng)).collect()
 }
 

@@ -31,7 +31,15 @@ pub struct TrainParams {
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { lambda: 1.0, lr: None, batch: 256, negatives: 10, temperature: 1.0, epochs: 100, decay_epochs: 40.0 }
+        TrainParams {
+            lambda: 1.0,
+            lr: None,
+            batch: 256,
+            negatives: 10,
+            temperature: 1.0,
+            epochs: 100,
+            decay_epochs: 40.0,
+        }
     }
 }
 
@@ -66,7 +74,11 @@ impl TrainParams {
         if !(self.temperature > 0.0 && (self.temperature.is_finite() || self.temperature == f64::INFINITY))
             || (self.temperature.is_finite() && self.temperature < 1e-3)
         {
-            return Err(Error::param("temperature", self.temperature, "a number in [0.001, inf] (inf = the linear loss)"));
+            return Err(Error::param(
+                "temperature",
+                self.temperature,
+                "a number in [0.001, inf] (inf = the linear loss)",
+            ));
         }
         if !(1..=1_000_000).contains(&self.epochs) {
             return Err(Error::param("epochs", self.epochs, "an integer in [1, 1000000]"));

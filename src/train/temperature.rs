@@ -199,7 +199,8 @@ impl Trainer for ClaimeTemp {
         }
         let batch: Vec<usize> = self.order[self.cursor..end].to_vec();
         self.cursor = end;
-        let (value, g1, g2) = batch_loss_grad(&self.r, &self.cohort, &batch, &self.v1, &self.v2, self.p, self.lambda, self.tau);
+        let (value, g1, g2) =
+            batch_loss_grad(&self.r, &self.cohort, &batch, &self.v1, &self.v2, self.p, self.lambda, self.tau);
         self.recent.push(value);
         let f = decay(self.iterations as f64 / self.steps_per_epoch() as f64, self.decay_epochs);
         self.adam[0].update(&mut self.v1, &g1, self.lr[0] * f);
@@ -210,7 +211,11 @@ impl Trainer for ClaimeTemp {
     /// Mean batch loss over the last full epoch (the current one before the first finishes; the
     /// loss of the first batch before any step).
     fn loss(&self) -> f64 {
-        let src = if self.recent.len() >= self.steps_per_epoch() || self.previous.is_empty() { &self.recent } else { &self.previous };
+        let src = if self.recent.len() >= self.steps_per_epoch() || self.previous.is_empty() {
+            &self.recent
+        } else {
+            &self.previous
+        };
         if src.is_empty() {
             let end = self.batch.min(self.cohort.len());
             let first: Vec<usize> = (0..end).collect();
