@@ -330,19 +330,8 @@ fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<()
     Ok(())
 }
 
-fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Result<(), Error> {
-    let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
-    if !trainers.is_empty() {
-        return run_with_trainers(model, &svd_methods, &trainers, json, train);
-    }
-    let methods = Method::parse_list(methods)?;
-    let start = Instant::now();
-    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
-    let report = claime::run(model.params()?, &methods, &mut clock)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::Unsupported { what: e.to_string() })?);
-        return Ok(());
-    }
+/// The first lines of `run`'s table: the parameters, the simulation time, the no-recovery level.
+fn print_header(report: &claime::Report) {
     let p = &report.params;
     println!(
         "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
@@ -362,6 +351,22 @@ fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Resul
         "simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}",
         report.timings_ms["simulate"], report.no_recovery
     );
+}
+
+fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Result<(), Error> {
+    let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
+    if !trainers.is_empty() {
+        return run_with_trainers(model, &svd_methods, &trainers, json, train);
+    }
+    let methods = Method::parse_list(methods)?;
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+    let report = claime::run(model.params()?, &methods, &mut clock)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::Unsupported { what: e.to_string() })?);
+        return Ok(());
+    }
+    print_header(&report);
     println!(
         "{:<8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8}",
         "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC", "fit ms"
@@ -425,25 +430,7 @@ fn run_with_trainers(
         println!("{}", serde_json::to_string_pretty(&v).map_err(to_err)?);
         return Ok(());
     }
-    let p = &report.params;
-    println!(
-        "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
-        p.d1,
-        p.d2,
-        p.p,
-        p.n,
-        p.mean_t,
-        p.noise.name(),
-        p.c,
-        p.rho,
-        p.tau2,
-        p.signal,
-        p.seed
-    );
-    println!(
-        "simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}",
-        report.timings_ms["simulate"], report.no_recovery
-    );
+    print_header(&report);
     let row = |name: &str, r: &claime::Metrics| {
         format!(
             "{:<11} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
