@@ -67,6 +67,13 @@ pub fn run_once(params: JsValue, methods: &str) -> Result<JsValue, JsError> {
     to_js(&report)
 }
 
+/// Feature names of both modalities, for the inspector's search box.
+#[derive(serde::Serialize)]
+struct FeatureNames<'a> {
+    codes: &'a [String],
+    cuis: &'a [String],
+}
+
 /// A replicate that streams in: advance by chunks of patients, snapshot after each.
 #[wasm_bindgen]
 pub struct Explorer {
@@ -117,6 +124,31 @@ impl Explorer {
     pub fn charts(&self, view: &str) -> Result<JsValue, JsError> {
         let view = Method::parse(view).map_err(js_err)?;
         to_js(&self.run.charts(view).map_err(js_err)?)
+    }
+
+    /// The neighbour inspector: [{space, neighbours: [{name, modality, cosine}]}] for the truth
+    /// and each fitted method.
+    pub fn neighbours(&self, name: &str, k: u32) -> Result<JsValue, JsError> {
+        to_js(&self.run.neighbours(name, k as usize).map_err(js_err)?)
+    }
+
+    /// Feature names: {codes: [...], cuis: [...]}.
+    #[wasm_bindgen(js_name = featureNames)]
+    pub fn feature_names(&self) -> Result<JsValue, JsError> {
+        let (codes, cuis) = self.run.names();
+        to_js(&FeatureNames { codes, cuis })
+    }
+
+    /// The Embedding Projector's vectors.tsv of a method's last fit, or of "truth".
+    #[wasm_bindgen(js_name = vectorsTsv)]
+    pub fn vectors_tsv(&self, method: &str) -> Result<String, JsError> {
+        self.run.vectors_tsv(method).map_err(js_err)
+    }
+
+    /// The Embedding Projector's metadata.tsv (header `name\tmodality`, one row per feature).
+    #[wasm_bindgen(js_name = metadataTsv)]
+    pub fn metadata_tsv(&self) -> String {
+        self.run.metadata_tsv()
     }
 }
 
@@ -328,6 +360,30 @@ impl OwnData {
         let evaluation = evaluate(s, &pf, &refs, &EvalOptions { negatives: negatives.max(1), seed }).map_err(js_err)?;
         let csv = evaluation.to_csv();
         to_js(&EvalReport { evaluation, csv })
+    }
+
+    /// The neighbour inspector on the fitted methods: [{space, neighbours}].
+    pub fn neighbours(&self, name: &str, k: u32) -> Result<JsValue, JsError> {
+        use crate::neighbours::{top_k, Names};
+        let s = self.merged()?;
+        if self.fits.is_empty() {
+            return Err(JsError::new("data: fit before inspecting neighbours"));
+        }
+        let names = Names { codes: &s.codes, cuis: &s.cuis };
+        let feature = names.find(name).map_err(js_err)?;
+        let lists: Vec<_> = self
+            .fits
+            .iter()
+            .map(|(m, f)| top_k(m.name(), f.v1.as_ref(), f.v2.as_ref(), names, feature, k as usize))
+            .collect();
+        to_js(&lists)
+    }
+
+    /// Feature names of the merged summary: {codes: [...], cuis: [...]}.
+    #[wasm_bindgen(js_name = featureNames)]
+    pub fn feature_names(&self) -> Result<JsValue, JsError> {
+        let s = self.merged()?;
+        to_js(&FeatureNames { codes: &s.codes, cuis: &s.cuis })
     }
 
     /// The projector export of a fitted method: vectors.tsv.

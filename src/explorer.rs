@@ -5,7 +5,9 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{Fit, Method};
+use crate::export;
 use crate::format::default_names;
+use crate::neighbours::{self, Names, NeighbourList};
 use crate::params::ValidParams;
 use crate::plot::{alignment, error_chart, heatmap, spectrum, Series};
 use crate::session::{MethodReport, Report, Session};
@@ -158,6 +160,46 @@ impl LiveRun {
         };
         let charts = self.charts(view)?;
         Ok(Snapshot { report, history: self.history.clone(), charts, done: self.session.done() })
+    }
+
+    /// Feature names (codes, CUIs), in row order of the embeddings.
+    pub fn names(&self) -> (&[String], &[String]) {
+        (&self.names.0, &self.names.1)
+    }
+
+    /// The neighbour inspector: the `k` nearest features to `name` by cosine in the truth and
+    /// in each method's last fit (in the run's method order).
+    pub fn neighbours(&self, name: &str, k: usize) -> Result<Vec<NeighbourList>> {
+        let names = Names { codes: &self.names.0, cuis: &self.names.1 };
+        let feature = names.find(name)?;
+        let truth = self.session.truth();
+        let mut lists = vec![neighbours::top_k("truth", truth.v1.as_ref(), truth.v2.as_ref(), names, feature, k)];
+        for m in &self.methods {
+            if let Some(f) = self.fits.get(m) {
+                lists.push(neighbours::top_k(m.name(), f.v1.as_ref(), f.v2.as_ref(), names, feature, k));
+            }
+        }
+        Ok(lists)
+    }
+
+    /// The Embedding Projector's vectors.tsv of a method's last fit (or of the truth, for
+    /// "truth"); see [`crate::export`].
+    pub fn vectors_tsv(&self, space: &str) -> Result<String> {
+        if space == "truth" {
+            let t = self.session.truth();
+            return Ok(export::projector_vectors_tsv(t.v1.as_ref(), t.v2.as_ref()));
+        }
+        let m = Method::parse(space)?;
+        let f = self
+            .fits
+            .get(&m)
+            .ok_or_else(|| Error::Unsupported { what: format!("method: {space} has not been fitted in this run") })?;
+        Ok(export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
+    }
+
+    /// The Embedding Projector's metadata.tsv (header, then name and modality per feature).
+    pub fn metadata_tsv(&self) -> String {
+        export::projector_metadata_tsv(&self.names.0, &self.names.1)
     }
 
     /// Renders the charts from the last fits (no refit), e.g. when the user picks another method.

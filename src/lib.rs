@@ -28,6 +28,7 @@ pub mod format;
 pub mod linalg;
 pub mod merge;
 pub mod metrics;
+pub mod neighbours;
 pub mod params;
 pub mod plot;
 pub mod records;

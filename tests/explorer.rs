@@ -63,3 +63,59 @@ fn live_run_matches_one_shot_run() {
     let report = claime::run(p, &[Method::Claime, Method::Concate, Method::Cl], &mut || 0.0).unwrap();
     assert_eq!(snap.report.methods, report.methods);
 }
+
+#[test]
+fn neighbour_inspector_and_projector_exports() {
+    let mut run = live();
+    run.advance(usize::MAX);
+    run.snapshot(Method::Claime, &mut || 0.0).unwrap();
+    let lists = run.neighbours("code_07", 10).unwrap();
+    let spaces: Vec<&str> = lists.iter().map(|l| l.space.as_str()).collect();
+    assert_eq!(spaces, ["truth", "claime", "concate", "cl"]);
+    for l in &lists {
+        assert_eq!(l.neighbours.len(), 10);
+        assert!(l.neighbours.windows(2).all(|w| w[0].cosine >= w[1].cosine));
+        assert!(l.neighbours.iter().all(|x| x.name != "code_07" && (-1.0..=1.0).contains(&x.cosine)));
+    }
+    // The truth's best neighbour, by brute force over every other feature.
+    let t = run.session().truth();
+    let (codes, cuis) = run.names();
+    let row = |m: &faer::Mat<f64>, i: usize| (0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<f64>>();
+    let cos = |a: &[f64], b: &[f64]| {
+        let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        dot / (a.iter().map(|x| x * x).sum::<f64>().sqrt() * b.iter().map(|x| x * x).sum::<f64>().sqrt())
+    };
+    let q = row(&t.v1, 6);
+    let mut best = (f64::NEG_INFINITY, String::new());
+    for (i, name) in codes.iter().enumerate().filter(|(i, _)| *i != 6) {
+        let c = cos(&q, &row(&t.v1, i));
+        if c > best.0 {
+            best = (c, name.clone());
+        }
+    }
+    for (i, name) in cuis.iter().enumerate() {
+        let c = cos(&q, &row(&t.v2, i));
+        if c > best.0 {
+            best = (c, name.clone());
+        }
+    }
+    assert_eq!(lists[0].neighbours[0].name, best.1);
+    assert!((lists[0].neighbours[0].cosine - best.0).abs() < 1e-12);
+    // At this strong signal CLAIME's neighbours overlap the truth's far beyond chance
+    // (about 10 * 10 / 109 ≈ 0.9 shared names for unrelated lists).
+    let shared = |a: usize, b: usize| {
+        lists[a].neighbours.iter().filter(|x| lists[b].neighbours.iter().any(|y| y.name == x.name)).count()
+    };
+    eprintln!("shared with truth: claime {} concate {} cl {}", shared(1, 0), shared(2, 0), shared(3, 0));
+    assert!(shared(1, 0) >= 5, "claime shares {} of 10", shared(1, 0));
+    let e = run.neighbours("code_999", 5).unwrap_err().to_string();
+    assert!(e.contains("code_999"), "{e}");
+    // Projector exports: one row per feature, p columns; metadata has a header.
+    let vectors = run.vectors_tsv("claime").unwrap();
+    assert_eq!(vectors.lines().count(), 110);
+    assert!(vectors.lines().all(|l| l.split('\t').count() == 4));
+    assert_eq!(run.vectors_tsv("truth").unwrap().lines().count(), 110);
+    let meta = run.metadata_tsv();
+    assert_eq!(meta.lines().count(), 111);
+    assert_eq!(meta.lines().next(), Some("name\tmodality"));
+}
