@@ -9,6 +9,11 @@
 //! one task per (grid point, replicate). Replicate r uses seed `replicate_seed(seed, r)` at every
 //! grid point (common random numbers). Results are gathered by task index, so the output is the
 //! same whatever the number of threads.
+//!
+//! Trainers (CLAIME-GD, CL-GD, ...; model.md §5) run on the same replicates: each draws the
+//! replicate's patients again as sparse bags (`Cohort::draw`, the same patient stream, so the
+//! same patients as the summary statistics) and trains for `train.epochs` epochs from its seeded
+//! start; its row reports the projection distance of the trained embeddings to the truth.
 
 use crate::error::{Error, Result};
 use crate::estimators::Method;
@@ -16,7 +21,9 @@ use crate::metrics::{literal_distance, projection_distance};
 use crate::params::{NoiseKind, Params};
 use crate::rng::replicate_seed;
 use crate::session::Session;
+use crate::train::{Cohort, TrainParams, TrainerKind};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Which quantity an experiment varies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +69,12 @@ pub struct Spec {
     pub reps: usize,
     /// Methods fitted on every replicate.
     pub methods: Vec<Method>,
+    /// Trainers run on every replicate after the SVD methods (none by default).
+    #[serde(default)]
+    pub trainers: Vec<TrainerKind>,
+    /// The trainers' settings (epochs, learning rate, lambda, ...).
+    #[serde(default)]
+    pub train: TrainParams,
     /// Base parameters: p, mean T, signal, c, rho, seed (n and d are set by the grid).
     pub base: Params,
     /// Multiplies every n of the grid (1 = the paper; smaller for quick looks).
@@ -82,7 +95,7 @@ pub struct GridPoint {
 pub struct Outcome {
     /// Grid point index.
     pub point: usize,
-    /// Index into `Spec::methods`.
+    /// Index into `Spec::method_names` (the SVD methods, then the trainers).
     pub method: usize,
     /// Replicate.
     pub rep: usize,
@@ -138,8 +151,11 @@ impl Spec {
         if !(self.n_scale > 0.0 && self.n_scale <= 1.0) {
             return Err(Error::param("n_scale", self.n_scale, "a number in (0, 1]"));
         }
-        if self.methods.is_empty() {
+        if self.methods.is_empty() && self.trainers.is_empty() {
             return Err(Error::param("methods", "an empty list", "at least one method"));
+        }
+        if !self.trainers.is_empty() {
+            self.train.clone().check()?;
         }
         for g in self.grid().1 {
             g.params.check()?;
@@ -180,6 +196,11 @@ impl Spec {
         }
     }
 
+    /// Names of the SVD methods, then of the trainers: the `method` index of an [`Outcome`].
+    pub fn method_names(&self) -> Vec<&'static str> {
+        self.methods.iter().map(|m| m.name()).chain(self.trainers.iter().map(|k| k.name())).collect()
+    }
+
     /// Number of independent tasks.
     pub fn tasks(&self) -> usize {
         match self.experiment {
@@ -192,16 +213,32 @@ impl Spec {
     pub fn run_task(&self, t: usize) -> Result<Vec<Outcome>> {
         let (_, grid) = self.grid();
         let within = self.methods.iter().any(|m| m.needs_within());
+        let train = if self.trainers.is_empty() { None } else { Some(self.train.clone().check()?) };
         let mut out = Vec::new();
         let mut fit_all = |session: &Session, point: usize, rep: usize| -> Result<()> {
             let truth = session.truth();
+            let mut push = |method: usize, v1: &faer::Mat<f64>, v2: &faer::Mat<f64>| {
+                let error = projection_distance(v1.as_ref(), truth.v1.as_ref())
+                    .max(projection_distance(v2.as_ref(), truth.v2.as_ref()));
+                let literal = literal_distance(v1.as_ref(), truth.v1.as_ref())
+                    .max(literal_distance(v2.as_ref(), truth.v2.as_ref()));
+                out.push(Outcome { point, method, rep, error, literal });
+            };
             for (mi, &m) in self.methods.iter().enumerate() {
                 let f = session.fit(m)?;
-                let error = projection_distance(f.v1.as_ref(), truth.v1.as_ref())
-                    .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref()));
-                let literal = literal_distance(f.v1.as_ref(), truth.v1.as_ref())
-                    .max(literal_distance(f.v2.as_ref(), truth.v2.as_ref()));
-                out.push(Outcome { point, method: mi, rep, error, literal });
+                push(mi, &f.v1, &f.v2);
+            }
+            if let Some(train) = &train {
+                let vp = session.params();
+                let cohort = Arc::new(Cohort::draw(vp, truth, session.patients()));
+                for (ti, &kind) in self.trainers.iter().enumerate() {
+                    let mut trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
+                    for _ in 0..train.params().epochs {
+                        trainer.epoch();
+                    }
+                    let (v1, v2) = trainer.embeddings();
+                    push(self.methods.len() + ti, &v1, &v2);
+                }
             }
             Ok(())
         };
@@ -232,9 +269,10 @@ impl Spec {
     /// Summarises outcomes (in any order) into one row per grid point and method.
     pub fn aggregate(&self, outcomes: &[Outcome]) -> Vec<Row> {
         let (x_name, grid) = self.grid();
+        let names = self.method_names();
         let mut rows = Vec::new();
         for (pi, g) in grid.iter().enumerate() {
-            for (mi, m) in self.methods.iter().enumerate() {
+            for (mi, name) in names.iter().enumerate() {
                 let mut sel: Vec<&Outcome> = outcomes.iter().filter(|o| o.point == pi && o.method == mi).collect();
                 if sel.is_empty() {
                     continue;
@@ -247,7 +285,7 @@ impl Spec {
                     noise: self.noise.name().into(),
                     x_name: x_name.into(),
                     x: g.x,
-                    method: m.name().into(),
+                    method: (*name).into(),
                     reps: errors.len(),
                     mean: mean(&errors),
                     median: quantile(&errors, 0.5),
@@ -347,11 +385,11 @@ pub fn to_csv(rows: &[Row]) -> String {
 pub fn figure(spec: &Spec, rows: &[Row], width: u32, height: u32) -> Result<String> {
     let (x_name, _) = spec.grid();
     let bands: Vec<crate::plot::sweep::Band> = spec
-        .methods
-        .iter()
-        .map(|m| crate::plot::sweep::Band {
-            name: m.name().to_string(),
-            points: rows.iter().filter(|r| r.method == m.name()).map(|r| (r.x, r.mean, r.p10, r.p90)).collect(),
+        .method_names()
+        .into_iter()
+        .map(|name| crate::plot::sweep::Band {
+            name: name.to_string(),
+            points: rows.iter().filter(|r| r.method == name).map(|r| (r.x, r.mean, r.p10, r.p90)).collect(),
         })
         .filter(|b| !b.points.is_empty())
         .collect();

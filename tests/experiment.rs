@@ -2,10 +2,44 @@
 //! and thread-count invariance of the CSV.
 
 use claime::experiment::{quantile, to_csv, Experiment, Spec};
+use claime::train::{TrainParams, TrainerKind};
 use claime::{Method, NoiseKind, Params};
 
 fn spec(experiment: Experiment, reps: usize, n_scale: f64, methods: Vec<Method>) -> Spec {
-    Spec { experiment, noise: NoiseKind::Spike, reps, methods, base: Params::default(), n_scale }
+    Spec {
+        experiment,
+        noise: NoiseKind::Spike,
+        reps,
+        methods,
+        trainers: Vec::new(),
+        train: TrainParams::default(),
+        base: Params::default(),
+        n_scale,
+    }
+}
+
+#[test]
+fn trainers_run_on_the_same_replicates_and_claime_gd_lands_on_claime() {
+    // A strong signal (3) at n = 5000: CLAIME-GD trained 300 epochs ends at the SVD solution, so
+    // its error matches CLAIME's at every d; the CSV has one row per grid point and method and
+    // does not depend on the thread count.
+    let mut s = spec(Experiment::D, 1, 0.05, vec![Method::Claime]);
+    s.base.signal = 3.0;
+    s.trainers = vec![TrainerKind::ClaimeGd];
+    s.train.epochs = 300;
+    let rows = s.run(2, &|_, _| {}).unwrap();
+    assert_eq!(rows.len(), 5 * 2);
+    for d in [200.0, 400.0, 600.0, 800.0, 1000.0] {
+        let mean = |m: &str| rows.iter().find(|r| r.method == m && r.x == d).unwrap().mean;
+        eprintln!("d={d}: claime {} claime-gd {}", mean("claime"), mean("claime-gd"));
+        assert!(
+            (mean("claime-gd") - mean("claime")).abs() < 0.05,
+            "d={d}: {} vs {}",
+            mean("claime-gd"),
+            mean("claime")
+        );
+    }
+    assert_eq!(to_csv(&rows), to_csv(&s.run(1, &|_, _| {}).unwrap()));
 }
 
 #[test]

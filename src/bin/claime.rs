@@ -88,7 +88,8 @@ enum Command {
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
-        /// Comma-separated methods.
+        /// Comma-separated methods: SVD methods (claime, concate, cl) and trainers (claime-gd,
+        /// cl-gd, claime-sgd, claime-temp; trained for --epochs on the same replicates).
         #[arg(long, default_value = "claime,concate,cl")]
         methods: String,
         /// Signal scale (1 = the paper).
@@ -109,6 +110,8 @@ enum Command {
         /// Also write the figure (mean line and 10-90% band per method) as SVG.
         #[arg(long)]
         svg: Option<String>,
+        #[command(flatten)]
+        train: TrainArgs,
     },
     /// Summarise patient records (CSV or TSV rows `patient_id, modality (code|cui), feature[,
     /// count]`, optional header) into a claime-summary file, streaming the file in 1 MiB chunks.
@@ -223,6 +226,20 @@ struct TrainArgs {
     /// Regulariser lambda.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     lambda: f64,
+}
+
+impl TrainArgs {
+    /// The trainers' settings these flags give.
+    fn params(&self) -> TrainParams {
+        TrainParams {
+            lambda: self.lambda,
+            lr: self.lr,
+            batch: self.batch,
+            temperature: self.temperature,
+            epochs: self.epochs,
+            ..TrainParams::default()
+        }
+    }
 }
 
 /// The model flags, defaulting to the paper's settings.
@@ -398,15 +415,7 @@ fn run_with_trainers(
     json: bool,
     t: &TrainArgs,
 ) -> Result<(), Error> {
-    let tp = TrainParams {
-        lambda: t.lambda,
-        lr: t.lr,
-        batch: t.batch,
-        temperature: t.temperature,
-        epochs: t.epochs,
-        ..TrainParams::default()
-    }
-    .check()?;
+    let tp = t.params().check()?;
     let params = model.params()?.check()?;
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
@@ -509,13 +518,17 @@ fn experiment(
     seed: u64,
     out: &str,
     svg: Option<&str>,
+    train: &TrainArgs,
 ) -> Result<(), Error> {
     use claime::experiment::{figure, to_csv, Experiment, Spec};
+    let (methods, trainers) = claime::train::parse_method_list(methods)?;
     let spec = Spec {
         experiment: Experiment::parse(exp)?,
         noise: NoiseKind::parse(noise)?,
         reps,
-        methods: Method::parse_list(methods)?,
+        methods,
+        trainers,
+        train: train.params(),
         base: Params { signal, p, seed, ..Params::default() },
         n_scale,
     };
@@ -808,8 +821,8 @@ fn main() -> ExitCode {
             let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };
             regime(signal, level, *grid, noise, *reps, base, *threads, out, svg.as_deref())
         }
-        Command::Experiment { exp, noise, reps, threads, methods, signal, p, n_scale, seed, out, svg } => {
-            experiment(exp, noise, *reps, *threads, methods, *signal, *p, *n_scale, *seed, out, svg.as_deref())
+        Command::Experiment { exp, noise, reps, threads, methods, signal, p, n_scale, seed, out, svg, train } => {
+            experiment(exp, noise, *reps, *threads, methods, *signal, *p, *n_scale, *seed, out, svg.as_deref(), train)
         }
     };
     match result {

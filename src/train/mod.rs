@@ -56,7 +56,8 @@ pub trait Trainer {
 }
 
 /// The trainers, by command-line name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TrainerKind {
     /// Full-batch GD on the linear CLAIME loss with the exact cross-patient term.
     ClaimeGd,
