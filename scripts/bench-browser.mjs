@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launch } from '../tests/e2e/helpers.mjs';
 import { startServer } from './serve.mjs';
+import { REAL, TRAIN, ownFitMs, realSizeSummary, trainPassMs, trainingFps } from './bench-pages.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
@@ -137,11 +138,23 @@ The "first snapshot" is the first moment the table and all five charts are on th
 first snapshot is at n/16 patients). The streamed run costs more than one \`runOnce\` because it
 refits all three methods and renders the charts at each of its five snapshots.
 
-Where the time goes: at the paper's scale the simulation is about 90 % of a replicate in the
-browser (\`timings_ms.simulate\`). Building the wasm with \`RUSTFLAGS="-C target-feature=+simd128"\`
-(not done by \`scripts/build-wasm.mjs\` yet) made \`runOnce\` at the paper's scale 1.7x faster in
-one side-by-side run under Node 20's V8 on this machine (6.1-7.1 s -> 3.6-4.3 s, same
-projection distance to the last digit), which would bring the browser/native ratio to about 1.5.
+Where the time goes: at the paper's scale the simulation is about 90 % of a replicate
+(\`timings_ms.simulate\`). The wasm is built with simd128 (\`.cargo/config.toml\`).
+
+### Training (issue 4) and your data (issue 7)
+
+| what | figure | target |
+|---|---|---|
+| one full pass of CLAIME-GD (exact linear loss), n = ${TRAIN.n}, d1 = d2 = ${TRAIN.d1}, p = ${TRAIN.p}, median of 5 × 10 passes | ${r.train.passMs.toFixed(1)} ms | < 20 ms |
+| training animation at the defaults, CLAIME temperature loss (redraws of charts and alignment view per second) | ${r.train['claime-temp'].fps.toFixed(1)} fps (${Math.round(r.train['claime-temp'].stepsPerSecond)} steps/s) | ≥ 30 fps |
+| same, CLAIME-GD (one full pass per step) | ${r.train['claime-gd'].fps.toFixed(1)} fps (${Math.round(r.train['claime-gd'].stepsPerSecond)} steps/s) | ≥ 30 fps |
+| fit a summary of the real-data size (d1 = ${REAL.d1}, d2 = ${REAL.d2}, CLAIME at p = ${REAL.p}, with the spectrum and 2-D points), median of 3 | ${f(r.own.fitMs)} | ≤ 2000 ms |
+| reading that summary (JSON, ${REAL.n} simulated patients, mean T = ${REAL.mean_t}) | ${f(r.own.readMs)} | |
+
+The pass and the fit are timed with the wasm on the page's main thread (\`TrainerSession.step\`,
+\`OwnData.fit\`), which runs the same code as the workers. The frame rate counts redraws while
+playing: the page asks the worker for steps under a 16 ms budget and draws each answer (the three
+line charts and the alignment view) at the next animation frame.
 `;
 }
 
@@ -183,6 +196,14 @@ async function main() {
       say(`replicate: browser ${Math.round(runs.browser.at(-1))} ms, native ${Math.round(runs.native.at(-1))} ms`);
     }
     await page.close();
+    const train = { passMs: await trainPassMs(browser.context, server.url) };
+    say(`training: CLAIME-GD pass ${train.passMs.toFixed(1)} ms`);
+    for (const trainer of ['claime-temp', 'claime-gd']) {
+      train[trainer] = await trainingFps(browser.context, server.url, trainer);
+      say(`training: ${trainer} ${JSON.stringify(train[trainer])}`);
+    }
+    const own = await ownFitMs(browser.context, server.url, realSizeSummary(BIN));
+    say(`your data: ${JSON.stringify(own)}`);
     const wasm = readFileSync(WASM);
     const pick = (list, key) => median(list.map((x) => x[key]));
     const once = { browser: median(runs.browser), native: median(runs.native) };
@@ -195,6 +216,8 @@ async function main() {
       defaults: { first: pick(runs.defaults, 'first'), done: pick(runs.defaults, 'done'), longest: Math.max(...runs.defaults.map((x) => x.longest)) },
       paper: { first: pick(runs.paper, 'first'), done: pick(runs.paper, 'done'), longest: Math.max(...runs.paper.map((x) => x.longest)) },
       once,
+      train,
+      own: { readMs: median(own.map((x) => x.readMs)), fitMs: median(own.map((x) => x.fitMs)) },
       raw: wasm.length,
       gzip: gzipSync(wasm, { level: 9 }).length,
     };

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Builds the static site into dist/: the wasm (via build-wasm), index.html and www/ (with pkg).
-// All links are relative, so dist/ works from any sub-path (e.g. GitHub Pages).
+// Builds the static site into dist/: the wasm (via build-wasm), index.html, www/ (with pkg) and
+// the service worker sw.js, stamped with a hash of the shipped files and the list of them to
+// precache. All links are relative, so dist/ works from any sub-path (e.g. GitHub Pages).
 // Usage: node scripts/build-dist.mjs [--skip-wasm]   (--skip-wasm: reuse the current www/pkg)
 
-import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PKG_DIR, buildWasm } from './build-wasm.mjs';
@@ -49,19 +51,39 @@ function* walk(dir) {
   }
 }
 
-/** Builds dist/ (the wasm first, unless skipWasm); returns the dist path. */
-export function buildDist({ skipWasm = false } = {}) {
+// Writes dist's sw.js from the source one: VERSION becomes a hash of every shipped file (so a
+// new build installs a fresh cache) and PRECACHE the list of them (relative to the site root).
+function writeServiceWorker(dir) {
+  const files = [...walk(dir)].map((f) => relative(dir, f).split('\\').join('/')).sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
+  const urls = ['./', ...files.map((f) => `./${f}`)];
+  const source = readFileSync(join(ROOT, 'sw.js'), 'utf8');
+  const version = /const VERSION = '[^']*';/;
+  const precache = /const PRECACHE = \[[^\]]*\];/;
+  if (!version.test(source) || !precache.test(source)) throw new Error('sw.js: expected `const VERSION = \'…\';` and `const PRECACHE = [...];`');
+  const stamped = source
+    .replace(version, `const VERSION = '${hash.digest('hex').slice(0, 12)}';`)
+    .replace(precache, `const PRECACHE = ${JSON.stringify(urls, null, 2)};`);
+  writeFileSync(join(dir, 'sw.js'), stamped);
+  return urls.length;
+}
+
+/** Builds dist/ (or `out`; the wasm first, unless skipWasm); returns the folder's path. */
+export function buildDist({ skipWasm = false, out = DIST } = {}) {
   const t0 = performance.now();
   if (!skipWasm) buildWasm();
   if (!existsSync(join(PKG_DIR, 'claime_bg.wasm'))) throw new Error('www/pkg is empty: build the wasm first');
-  rmSync(DIST, { recursive: true, force: true });
-  cpSync(join(ROOT, 'index.html'), join(DIST, 'index.html'));
-  cpSync(join(ROOT, 'www'), join(DIST, 'www'), { recursive: true, filter: wanted });
-  checkLinks(DIST);
-  const files = [...walk(DIST)];
+  rmSync(out, { recursive: true, force: true });
+  cpSync(join(ROOT, 'index.html'), join(out, 'index.html'));
+  cpSync(join(ROOT, 'www'), join(out, 'www'), { recursive: true, filter: wanted });
+  const cached = writeServiceWorker(out);
+  checkLinks(out);
+  const files = [...walk(out)];
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
-  say(`dist/: ${files.length} files, ${(bytes / 1024).toFixed(1)} KiB, in ${Math.round(performance.now() - t0)} ms`);
-  return DIST;
+  const where = relative(ROOT, out) || '.';
+  say(`${where}/: ${files.length} files (${cached} URLs precached by sw.js), ${(bytes / 1024).toFixed(1)} KiB, in ${Math.round(performance.now() - t0)} ms`);
+  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -444,6 +444,12 @@ impl TrainerSession {
         to_js(&self.live.step(k as usize))
     }
 
+    /// The alignment view of the current embeddings as SVG (`width` x `height` pixels).
+    pub fn alignment(&self, width: u32, height: u32) -> Result<String, JsError> {
+        let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
+        self.live.alignment_svg(crate::explorer::ALIGNMENT_POINTS, w, h).map_err(js_err)
+    }
+
     /// Steps in one epoch.
     #[wasm_bindgen(js_name = stepsPerEpoch)]
     pub fn steps_per_epoch(&self) -> u32 {

@@ -61,10 +61,22 @@ function presetsBlock() {
   return box;
 }
 
-// Shows only the noise level that belongs to the chosen noise structure.
-function showNoiseLevel(root) {
-  const noise = root.querySelector('#in-noise').value;
-  for (const row of root.querySelectorAll('.field[data-noise]')) row.hidden = row.dataset.noise !== noise;
+// Shows only the noise level that belongs to the chosen noise structure (`noise`: the value
+// of a hidden noise control, when it is not on the page).
+function showNoiseLevel(root, noise) {
+  const chosen = root.querySelector('#in-noise')?.value ?? noise;
+  for (const row of root.querySelectorAll('.field[data-noise]')) row.hidden = row.dataset.noise !== chosen;
+}
+
+// Disables the locked controls (educator mode): a field's input (and "New seed" with the
+// seed), every method checkbox, or every preset button.
+function lockControls(root, lock) {
+  const targets = {
+    methods: 'input[name=methods]', presets: '[data-preset]', seed: '#in-seed, #new-seed',
+  };
+  for (const key of lock) {
+    for (const node of root.querySelectorAll(targets[key] ?? `#in-${key}`)) node.disabled = true;
+  }
 }
 
 // Copies each slider's value into its readout.
@@ -79,11 +91,21 @@ function randomSeed() {
 
 /**
  * Builds the panel into `root`. Callbacks: onChange() after an edit, onPreset(name).
- * Returns {set(params, methods), read()}; read() gives {params, methods} or {error}.
+ * Educator mode: `hide` lists keys (fields.js keys, 'methods', 'presets') whose controls are
+ * left out of the page (their values are kept, as set), `lock` keys whose controls are disabled.
+ * Returns {set(params, methods, {keepFixed}), read()}; read() gives {params, methods} or
+ * {error}; keepFixed: leave hidden and locked values as they are (presets, loaded files).
  */
-export function createControls(root, { onChange, onPreset }) {
+export function createControls(root, { onChange, onPreset, hide = [], lock = [] }) {
   if (!root) throw new Error('controls: missing root element');
-  root.replaceChildren(presetsBlock(), ...FIELDS.map(fieldBlock), methodsBlock());
+  const ctx = { root, fixed: {}, hidden: new Set(hide), locked: new Set(lock) };
+  const blocks = [
+    ctx.hidden.has('presets') ? null : presetsBlock(),
+    ...FIELDS.filter((f) => !ctx.hidden.has(f.key)).map(fieldBlock),
+    ctx.hidden.has('methods') ? null : methodsBlock(),
+  ];
+  root.replaceChildren(...blocks.filter(Boolean));
+  lockControls(root, ctx.locked);
   let timer = null;
   const fire = (delay) => {
     clearTimeout(timer);
@@ -94,7 +116,7 @@ export function createControls(root, { onChange, onPreset }) {
     if (e.target.matches('input[type=number], input[type=range]')) fire(DEBOUNCE_MS);
   });
   root.addEventListener('change', (e) => {
-    showNoiseLevel(root);
+    showNoiseLevel(root, ctx.fixed.noise);
     if (e.target.matches('select, input[type=checkbox]')) fire(0);
   });
   root.addEventListener('submit', (e) => e.preventDefault());
@@ -105,28 +127,46 @@ export function createControls(root, { onChange, onPreset }) {
       fire(0);
     } else if (button?.dataset.preset) onPreset(button.dataset.preset);
   });
-  return { set: (params, methods) => setValues(root, params, methods), read: () => readValues(root) };
+  return {
+    set: (params, methods, options) => setValues(ctx, params, methods, options),
+    read: () => readValues(ctx),
+  };
 }
 
-// Puts parameters and the method selection into the inputs.
-function setValues(root, params, methods) {
+// Whether `key`'s value stays as it is under keepFixed (its control is hidden or locked).
+function isFixed(ctx, key) {
+  return ctx.hidden.has(key) || ctx.locked.has(key);
+}
+
+// Puts parameters and the method selection into the inputs (hidden ones into ctx.fixed).
+function setValues(ctx, params, methods, { keepFixed = false } = {}) {
+  const { root, fixed } = ctx;
   for (const f of FIELDS) {
-    if (params[f.key] !== undefined) root.querySelector(`#in-${f.key}`).value = String(params[f.key]);
+    if (params[f.key] === undefined || (keepFixed && isFixed(ctx, f.key))) continue;
+    if (ctx.hidden.has(f.key)) fixed[f.key] = String(params[f.key]);
+    else root.querySelector(`#in-${f.key}`).value = String(params[f.key]);
   }
-  if (methods) for (const m of METHODS) root.querySelector(`#m-${m}`).checked = methods.includes(m);
-  showNoiseLevel(root);
+  if (methods && !(keepFixed && isFixed(ctx, 'methods'))) {
+    if (ctx.hidden.has('methods')) fixed.methods = METHODS.filter((m) => methods.includes(m));
+    else for (const m of METHODS) root.querySelector(`#m-${m}`).checked = methods.includes(m);
+  }
+  showNoiseLevel(root, fixed.noise);
   syncOutputs(root);
 }
 
-// Reads and checks every input: {params, methods} or {error} for the first bad one.
-function readValues(root) {
+// Reads and checks every input (hidden ones from ctx.fixed): {params, methods} or {error} for
+// the first bad one.
+function readValues({ root, fixed, hidden }) {
   const params = {};
   for (const f of FIELDS) {
-    const { value, error } = parseField(f, root.querySelector(`#in-${f.key}`).value);
+    const raw = hidden.has(f.key) ? fixed[f.key] ?? '' : root.querySelector(`#in-${f.key}`).value;
+    const { value, error } = parseField(f, raw);
     if (error) return { error };
     params[f.key] = value;
   }
-  const methods = METHODS.filter((m) => root.querySelector(`#m-${m}`).checked);
+  const methods = hidden.has('methods')
+    ? fixed.methods ?? [...METHODS]
+    : METHODS.filter((m) => root.querySelector(`#m-${m}`).checked);
   if (!methods.length) return { error: 'Methods: tick at least one method to show.' };
   return { params, methods };
 }

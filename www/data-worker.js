@@ -6,11 +6,15 @@
 //   {id, type: 'load', files: [File], p, pairs?: File}   read + merge + fit (+ evaluate)
 //   {id, type: 'fit', p, pairs?: File}                    refit the loaded data (+ evaluate)
 //   {id, type: 'evaluate', pairs: File}                   evaluate the current fits
+//   {id, type: 'names'}                                   feature names of the loaded data
+//   {id, type: 'neighbours', name, k}                     top-k neighbours in each fit
 // Worker -> page
 //   {id, type: 'progress', file, bytes, total, rows, patients}
 //   {id, type: 'loaded', info}          info: {files, patients, codes, cuis, within, notes, reports}
 //   {id, type: 'fitted', fit, vectors, metadata}   fit: {methods, singular_values, spectrum_svg, points, p}
 //   {id, type: 'evaluated', evaluation, csv, pairs}
+//   {id, type: 'feature-names', codes, cuis}
+//   {id, type: 'neighbour-lists', lists}   lists: [{space: method, neighbours: [{name, modality, cosine}]}]
 //   {id, type: 'error', message}        the worker keeps working afterwards
 
 import init, { OwnData, RecordsReader } from './pkg/claime.js';
@@ -122,7 +126,20 @@ async function onEvaluate(msg) {
   post(msg.id, 'evaluated', { evaluation, csv, pairs: file.name });
 }
 
-const handlers = { load: onLoad, fit: onFit, evaluate: onEvaluate };
+// Answers the feature names of the loaded data (the inspector's suggestions).
+function onNames(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  post(msg.id, 'feature-names', data.featureNames());
+}
+
+// Answers the neighbour lists of one feature in each fitted method.
+function onNeighbours(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  const k = Math.max(1, Math.min(200, Math.floor(Number(msg.k) || 10)));
+  post(msg.id, 'neighbour-lists', { lists: data.neighbours(String(msg.name ?? ''), k) });
+}
+
+const handlers = { load: onLoad, fit: onFit, evaluate: onEvaluate, names: onNames, neighbours: onNeighbours };
 
 self.addEventListener('message', async (event) => {
   const msg = event.data ?? {};

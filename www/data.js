@@ -4,10 +4,12 @@
 // connections, and the sample is a relative fetch of this page's own static files.
 
 import { renderEvaluation, renderScatter, setBlobLink } from './data-render.js';
+import { createInspector } from './neighbours.js';
 
 const $ = (id) => document.getElementById(id);
 const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
-const state = { worker: null, nextId: 1, current: null, files: [], pairs: null, loaded: false };
+const state = { worker: null, nextId: 1, current: null, files: [], pairs: null, loaded: false, inspector: null };
+const pending = new Map(); // id -> {resolve, reject} of the inspector's requests
 
 // Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'.
 function setStatus(text, kind = 'info') {
@@ -36,6 +38,14 @@ function send(type, fields) {
   return id;
 }
 
+// Sends a request answered by one reply, outside the load/fit/evaluate sequence.
+function ask(type, fields = {}) {
+  if (!state.worker) startWorker();
+  const id = state.nextId++;
+  state.worker.postMessage({ id, type, ...fields });
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+
 const p = () => Math.max(1, Math.floor(Number($('data-p').value) || 2));
 
 // Whether a text file is a pairs file (its header names feature_a).
@@ -55,6 +65,7 @@ async function takeFiles(list) {
   if (!files.length) return setStatus('Choose at least one records or summary file.', 'error');
   state.files = files;
   clearResults();
+  state.inspector.reset();
   const names = files.map((f) => f.name).join(', ');
   setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
   send('load', { files, p: p(), pairs: state.pairs ?? undefined });
@@ -110,6 +121,7 @@ function onFitted({ fit, vectors, metadata }) {
   renderScatter($('data-scatter'), fit.points);
   $('data-methods').textContent = fit.methods.map((m) => m.toUpperCase()).join(', ');
   $('data-sv').textContent = fit.singular_values.map((s) => s.toFixed(2)).join(', ');
+  state.inspector.refresh();
   setBlobLink($('data-vectors'), vectors, 'vectors.tsv', 'text/tab-separated-values');
   setBlobLink($('data-metadata'), metadata, 'metadata.tsv', 'text/tab-separated-values');
   const more = state.pairs ? ' Evaluating…' : ' Choose a pairs file to evaluate.';
@@ -124,16 +136,26 @@ function onEvaluated({ evaluation, csv, pairs }) {
   setStatus(`Evaluated against ${pairs}: ${all ? `${all.found} of ${all.given} pairs found` : 'done'}.`, 'done');
 }
 
+// Forgets a worker whose wasm trapped; the next request starts a fresh one (data reloaded).
+function dropWorker() {
+  state.worker?.terminate();
+  state.worker = null;
+  state.loaded = false;
+}
+
 function onReply(msg) {
+  const asked = pending.get(msg.id);
+  if (asked) {
+    pending.delete(msg.id);
+    if (msg.type !== 'error') return asked.resolve(msg);
+    if (msg.fatal) dropWorker();
+    return asked.reject(new Error(msg.message));
+  }
   if (msg.id !== state.current) return; // an older request, superseded
   const handlers = { progress: onProgress, loaded: onLoaded, fitted: onFitted, evaluated: onEvaluated };
   if (msg.type === 'error') {
     setStatus(`Error: ${msg.message}`, 'error');
-    if (msg.fatal) {
-      state.worker?.terminate();
-      state.worker = null;
-      state.loaded = false;
-    }
+    if (msg.fatal) dropWorker();
     return;
   }
   handlers[msg.type]?.(msg);
@@ -157,6 +179,11 @@ function wireDropZone(zone) {
 function main() {
   if (!$('data')) return;
   wireDropZone($('data-drop'));
+  state.inspector = createInspector($('data-inspector'), {
+    idPrefix: 'data',
+    fetchNames: () => ask('names'),
+    fetchNeighbours: (name, k) => ask('neighbours', { name, k }).then((r) => r.lists),
+  });
   $('data-files').addEventListener('change', (e) => {
     const files = [...e.target.files];
     e.target.value = ''; // choosing the same file again fires `change` again

@@ -5,18 +5,25 @@ import { createControls } from './controls.js';
 import { LABELS, Reply, Req, message } from './protocol.js';
 import { createProgress } from './progress.js';
 import { checkReport, fmt, fmtInt, renderTable, setDownload } from './table.js';
+import { updateSummaries } from './summaries.js';
 import { createTooltip } from './tooltip.js';
-import { readUrl, writeUrl } from './url.js';
+import { checkQuery, readAccess, writeUrl } from './url.js';
+import { createTeaching } from './teaching.js';
+import { registerOffline } from './offline.js';
 import { renderCharts, setRunState, setViewChoices } from './views.js';
 import { createTraining } from './training.js';
+import { createInspector } from './neighbours.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
 const state = {
   worker: null, nextId: 1, runId: null, defaults: null, restarts: 0, started: false,
   view: 'claime', methods: [], params: null, shownRun: null,
+  access: { hide: [], lock: [] }, // educator mode: controls hidden or locked by the URL
 };
-let [controls, tooltip, progress] = [null, null, null]; // the page's parts, built in main()
+let [controls, tooltip, progress, inspector] = [null, null, null, null]; // the page's parts, built in main()
+const pending = new Map(); // id -> {resolve, reject} of requests answered by one reply
+let teaching = null; // links, educator panel, exports (teaching.js), built in main()
 
 // Shows a message in the status line; `kind` is 'info' or 'error'.
 function setStatus(text, kind = 'info') {
@@ -28,6 +35,11 @@ function send(type, fields) {
   const id = state.nextId++;
   state.worker.postMessage(message(id, type, fields));
   return id;
+}
+
+// Sends one request and resolves to its reply (or rejects with the worker's error).
+function ask(type, fields) {
+  return new Promise((resolve, reject) => pending.set(send(type, fields), { resolve, reject }));
 }
 
 // Creates the module worker and wires its events.
@@ -43,6 +55,8 @@ function startWorker() {
 // Replaces a broken worker with a fresh one (after a load failure or a wasm panic).
 function restartWorker(reason) {
   state.worker?.terminate();
+  for (const asked of pending.values()) asked.reject(new Error('the worker was restarted'));
+  pending.clear();
   finishRun('error');
   if (state.restarts >= MAX_RESTARTS) {
     return setStatus(`Worker failed: ${reason} Gave up after ${MAX_RESTARTS} restarts; reload the page.`, 'error');
@@ -77,9 +91,10 @@ function startRun(params, methods) {
   state.methods = methods;
   if (!methods.includes(state.view)) state.view = methods[0];
   setViewChoices($('view-method'), methods, LABELS, state.view);
-  writeUrl({ params, methods, view: state.view }, state.defaults);
+  saveUrl();
   state.runId = send(Req.RUN, { params, methods: methods.join(','), view: state.view });
   progress.start(params.n);
+  inspector.reset();
   setRunState($('views'), 'running');
   setButtons(true);
   setStatus('Running: patients stream in and every method is refit after each step.');
@@ -109,6 +124,13 @@ function stopRun() {
 
 // Routes one reply from the worker; replies to superseded or stopped runs are ignored.
 function onReply(msg) {
+  const asked = pending.get(msg.id);
+  if (asked) {
+    pending.delete(msg.id);
+    if (msg.type === Reply.ERROR && !msg.fatal) return asked.reject(new Error(msg.message));
+    if (msg.type !== Reply.ERROR) return asked.resolve(msg);
+    asked.reject(new Error(msg.message));
+  }
   if (msg.type === Reply.READY) return onReady(msg.defaults);
   if (msg.type === Reply.ERROR) return onError(msg);
   if (msg.type === Reply.PRESET) return onPreset(msg.params);
@@ -124,16 +146,32 @@ function onReady(defaults) {
   state.restarts = 0;
   // Only the first `ready` starts a run: a restarted worker must not replay a run that trapped.
   if (state.started) return;
-  const fromUrl = readUrl(location.search, defaults);
+  const fromUrl = checkQuery(location.search, defaults);
+  teaching.showUrlProblems(fromUrl.problems);
   state.view = fromUrl.view;
   controls.set(fromUrl.params, fromUrl.methods);
   requestRun();
 }
 
-// Applies a preset's parameters to the controls and runs them.
+// Applies a preset's parameters to the controls and runs them (locked and hidden values stay).
 function onPreset(params) {
-  controls.set(params);
+  controls.set(params, undefined, { keepFixed: true });
   requestRun();
+}
+
+// Sets the controls and the view to a loaded configuration and runs it (locked and hidden
+// values stay).
+function applyState({ params, methods, view }) {
+  state.view = view;
+  controls.set(params, methods, { keepFixed: true });
+  requestRun();
+}
+
+// Writes the current state to the address bar (the permalink) and hands it to the teaching tools.
+function saveUrl() {
+  const current = { params: state.params, methods: state.methods, view: state.view, ...state.access };
+  writeUrl(current, state.defaults);
+  teaching.update(current, state.defaults);
 }
 
 // Shows a worker error; restarts the worker when the wasm trapped.
@@ -148,6 +186,7 @@ function showCharts(charts, onDrawn) {
   try {
     const onError = (e) => setStatus(`Could not show a chart: ${e.message}`, 'error');
     renderCharts(charts, { onAlignment: (c) => tooltip.setPoints(c.hover), onError, onDrawn });
+    updateSummaries({ charts });
   } catch (e) {
     setStatus(`Could not show the charts: ${e.message}`, 'error');
     onDrawn?.();
@@ -160,6 +199,7 @@ function showSnapshot(msg, onDrawn) {
   state.shownRun = msg.id;
   showCharts(msg.charts, onDrawn);
   renderTable($('metrics'), msg.report);
+  updateSummaries({ report: msg.report, history: msg.history });
   $('no-recovery').textContent = fmt(msg.report.no_recovery, 3);
   $('no-recovery-p').textContent = String(msg.report.params.p);
   progress.update(msg.patients, msg.total);
@@ -170,7 +210,9 @@ function onDone(msg) {
   showSnapshot(msg, () => {
     if (state.runId !== msg.id) return; // a newer run started while the charts were drawn
     finishRun('done', msg.ms);
+    inspector.refresh();
     setDownload($('download'), msg.report);
+    teaching.setReport(msg.report);
     setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${state.methods.map((m) => LABELS[m]).join(', ')}.`);
   });
 }
@@ -178,24 +220,38 @@ function onDone(msg) {
 // Shows another method in the alignment view, without refitting.
 function onViewChange(e) {
   state.view = e.target.value;
-  if (state.params) writeUrl({ params: state.params, methods: state.methods, view: state.view }, state.defaults);
+  if (state.params) saveUrl();
   send(Req.VIEW, { view: state.view });
 }
 
 // Wires the page and starts the worker.
 function main() {
+  state.access = readAccess(location.search);
   controls = createControls($('controls-form'), {
     onChange: requestRun,
     onPreset: (name) => send(Req.PRESET, { name }),
+    ...state.access,
+  });
+  teaching = createTeaching({
+    access: state.access,
+    setStatus,
+    fetchTsv: (space) => ask(Req.PROJECTOR, { space }),
+    apply: applyState,
   });
   progress = createProgress($('progress-bar'), $('progress'));
   tooltip = createTooltip($('chart-alignment-wrap'), $('tooltip'), $('ring'));
+  inspector = createInspector($('inspector'), {
+    idPrefix: 'explorer',
+    fetchNames: () => ask(Req.NAMES),
+    fetchNeighbours: (name, k) => ask(Req.NEIGHBOURS, { name, k }).then((r) => r.lists),
+  });
   $('stop').addEventListener('click', stopRun);
   $('rerun').addEventListener('click', requestRun);
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
   startWorker();
   createTraining();
+  registerOffline();
 }
 
 main();

@@ -29,12 +29,22 @@
 //       "claime-temp" or "claime-sgd"; settings: TrainParams (lambda, lr, batch, ...);
 //       temperature: tau, null = infinity (the linear loss). Simulates all n patients, fits the
 //       matching SVD solution and answers `train-state` with the point at iteration 0.
-//   {id, type: 'train-step', session, steps, budget?}
+//   {id, type: 'train-step', session, steps, budget?, alignment?}
 //       Up to `steps` steps of trainer `session` (the id of its `train`), stopping early after
-//       `budget` ms (default 40); answers `train-state`. Play = the page asking again after each
+//       `budget` ms (default 40); answers `train-state`, with the alignment view of the current
+//       embeddings when `alignment` = {width, height} asks for it. Play = the page asking again after each
 //       answer; pause = it stops asking.
 //   {id, type: 'train-stop'}
 //       Frees the held trainer.
+//   {id, type: 'names'}
+//       The feature names of the latest run (the neighbour inspector's suggestions); answers
+//       `feature-names`.
+//   {id, type: 'neighbours', name, k}
+//       The top-k neighbours by cosine of feature `name` in the truth and each method's latest
+//       fit; answers `neighbour-lists`.
+//   {id, type: 'projector', space}
+//       The Embedding Projector export of the inspected run: vectors of `space` ("truth" or a
+//       method) and the metadata; answers `projector-tsv`.
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
@@ -46,9 +56,16 @@
 //   {id, type: 'charts', run, charts}                  answer to `view`; run: the run they show
 //   {id, type: 'report', report, ms}                   answer to `once`
 //   {id, type: 'preset', name, params}                 answer to `preset`
-//   {id, type: 'train-state', session, point, stepsPerEpoch?, steps?, ms?, stale?}
+//   {id, type: 'train-state', session, point, stepsPerEpoch?, steps?, ms?, alignment?, stale?}
 //       point: {iteration, loss, error (projection distance to the truth), distance_to_svd,
-//       svd_error} (LivePoint in src/train/live.rs); stale: the trainer was replaced
+//       svd_error} (LivePoint in src/train/live.rs); alignment: SVG of the embeddings
+//       (Procrustes-aligned to the truth, as the explorer's view); stale: the trainer was replaced
+//   {id, type: 'feature-names', codes, cuis}            answer to `names`
+//   {id, type: 'neighbour-lists', lists}                answer to `neighbours`:
+//       [{space: 'truth' | method, neighbours: [{name, modality, cosine}]}]
+//   {id, type: 'projector-tsv', space, vectors, metadata}  answer to `projector`: vectors.tsv
+//       (one row per feature, codes then CUIs, tab-separated coordinates) and metadata.tsv
+//       (header `name\tmodality`, then one row per feature)
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
 //                                                      fatal: a wasm trap (Rust panic), so the
 //                                                      page should restart the worker
@@ -68,6 +85,9 @@ export const Req = Object.freeze({
   TRAIN: 'train',
   TRAIN_STEP: 'train-step',
   TRAIN_STOP: 'train-stop',
+  NAMES: 'names',
+  NEIGHBOURS: 'neighbours',
+  PROJECTOR: 'projector',
 });
 
 /** Reply types (worker -> page). */
@@ -80,6 +100,9 @@ export const Reply = Object.freeze({
   REPORT: 'report',
   PRESET: 'preset',
   TRAIN_STATE: 'train-state',
+  FEATURE_NAMES: 'feature-names',
+  NEIGHBOUR_LISTS: 'neighbour-lists',
+  PROJECTOR_TSV: 'projector-tsv',
   ERROR: 'error',
 });
 

@@ -1,5 +1,6 @@
 // The metrics table: one row per method from a Report (src/session.rs), every cell keeping the
-// full-precision value in data-value, and a link to download the report as JSON.
+// full-precision value in data-value, and links to download the report as JSON and the metrics
+// as CSV.
 
 import { LABELS, METHODS } from './protocol.js';
 
@@ -74,5 +75,27 @@ export function setDownload(link, report) {
   const blob = new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' });
   link.href = URL.createObjectURL(blob);
   link.download = `claime-report-seed${report.params?.seed ?? ''}.json`;
+  link.hidden = false;
+}
+
+// The metrics as CSV: a header row (method, each metric key, fit_ms), then one row per method
+// with full-precision values (empty when a value is missing).
+export function reportCsv(report) {
+  const problem = checkReport(report);
+  if (problem) throw new Error(problem);
+  const cell = (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
+  const header = ['method', ...COLUMNS.map(([key]) => key), 'fit_ms'].join(',');
+  const rows = METHODS.filter((m) => report.methods[m]).map((m) => [
+    m, ...COLUMNS.map(([key]) => cell(report.methods[m][key])), cell(report.timings_ms?.[m]),
+  ].join(','));
+  return `${[header, ...rows].join('\n')}\n`;
+}
+
+// Points the CSV download link at the report's metrics (reportCsv).
+export function setCsvDownload(link, report) {
+  if (!link) return;
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([reportCsv(report)], { type: 'text/csv' }));
+  link.download = `claime-metrics-seed${report.params?.seed ?? ''}.csv`;
   link.hidden = false;
 }

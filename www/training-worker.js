@@ -8,6 +8,15 @@ import { Reply } from './protocol.js';
 /** Longest time one `train-step` message keeps the worker busy (ms). */
 export const STEP_BUDGET_MS = 40;
 
+/** Size of the alignment view sent with a new trainer's first state (pixels). */
+const ALIGNMENT = Object.freeze({ width: 560, height: 360 });
+
+// The alignment view of the trainer's current embeddings as SVG, when `size` asks for one.
+function alignmentOf(session, size) {
+  if (!size) return undefined;
+  return session.alignment(Math.floor(Number(size.width) || 0), Math.floor(Number(size.height) || 0));
+}
+
 // Builds the `train-*` handlers around the worker's wasm loader and poster.
 export function trainingHandlers({ loadWasm, post }) {
   let current = null; // {id, session} of the trainer held between messages
@@ -28,7 +37,10 @@ export function trainingHandlers({ loadWasm, post }) {
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
     current = { id: msg.id, session };
-    post(msg.id, Reply.TRAIN_STATE, { session: msg.id, point: session.step(0), stepsPerEpoch: session.stepsPerEpoch() });
+    const point = session.step(0);
+    post(msg.id, Reply.TRAIN_STATE, {
+      session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),
+    });
   }
 
   // {id, type: 'train-step', session, steps, budget?}: up to `steps` steps (stopping early once
@@ -51,7 +63,8 @@ export function trainingHandlers({ loadWasm, post }) {
       if (spent > budget) break;
       chunk = Math.max(1, Math.floor((done * (budget - spent)) / Math.max(spent, 0.1) / 2));
     }
-    post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0 });
+    const alignment = alignmentOf(current.session, msg.alignment);
+    post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0, alignment });
   }
 
   // {id, type: 'train-stop'}: frees the trainer.

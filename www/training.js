@@ -12,12 +12,21 @@ const $ = (id) => document.getElementById(id);
 /** Steps asked for per animation frame while playing (the worker stops early after its time
  * budget), so small problems train at a watchable pace. */
 const STEPS_PER_MESSAGE = 4;
+/** Worker time budget (ms) per message while playing: short enough that, with the alignment
+ * view drawn after each message, the animation can hold 30 frames per second. */
+const PLAY_BUDGET_MS = 16;
+/** Size of the animated alignment view (pixels). */
+const ALIGN_SIZE = Object.freeze({ width: 560, height: 360 });
+/** With `prefers-reduced-motion: reduce`, playing asks for large batches under a longer time
+ * budget (ms) instead, so the charts jump a few times a second rather than animate each frame. */
+const CALM = Object.freeze({ steps: 100000, budget: 400 });
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
 /** Most points kept per chart (older ones are thinned). */
 const MAX_POINTS = 1500;
 
 const st = {
   worker: null, nextId: 1, defaults: null, session: null, building: false, playing: false,
-  pending: null, points: [], drawQueued: false, inFlight: 0,
+  pending: null, points: [], drawQueued: false, inFlight: 0, alignment: null, frames: 0,
 };
 
 function send(type, fields) {
@@ -59,6 +68,7 @@ function settings() {
 function rebuild(then = null) {
   if (!st.defaults) return;
   st.points = [];
+  st.alignment = null;
   st.inFlight = 0;
   st.pending = then;
   st.building = true;
@@ -73,15 +83,21 @@ function rebuild(then = null) {
   queueDraw();
 }
 
-function stepOnce(steps) {
+function stepOnce(steps, budget) {
   st.inFlight += 1;
-  send(Req.TRAIN_STEP, { session: st.session, steps });
+  send(Req.TRAIN_STEP, { session: st.session, steps, budget, alignment: ALIGN_SIZE });
 }
 
-// While playing: asks for more steps at the next animation frame (unless paused or restarted).
+// One batch of steps while playing: a few per frame, or one large batch under reduced motion.
+function stepPlaying() {
+  if (reducedMotion.matches) stepOnce(CALM.steps, CALM.budget);
+  else stepOnce(STEPS_PER_MESSAGE, PLAY_BUDGET_MS);
+}
+
+// While playing: asks for more steps at once (unless paused or restarted), so the worker trains
+// while the page draws; drawing is coalesced to animation frames by queueDraw.
 function nextFrame() {
-  const session = st.session;
-  requestAnimationFrame(() => st.playing && !st.building && st.session === session && stepOnce(STEPS_PER_MESSAGE));
+  if (st.playing && !st.building) stepPlaying();
 }
 
 function play() {
@@ -89,7 +105,7 @@ function play() {
   setState('playing');
   if (st.building) st.pending = 'play';
   else if (st.session === null) rebuild('play');
-  else stepOnce(STEPS_PER_MESSAGE);
+  else stepPlaying();
 }
 
 function pause() {
@@ -117,7 +133,8 @@ function restart() {
   rebuild(st.playing ? 'play' : null);
 }
 
-function addPoint(p) {
+function addPoint(p, alignment) {
+  if (alignment) st.alignment = alignment;
   if (!p) return;
   st.points.push(p);
   if (st.points.length > MAX_POINTS) st.points = st.points.filter((_, i) => i % 2 === 0 || i === st.points.length - 1);
@@ -133,6 +150,10 @@ function queueDraw() {
   st.drawQueued = true;
   requestAnimationFrame(() => {
     st.drawQueued = false;
+    if (st.alignment) $('train-chart-align').innerHTML = st.alignment; // SVG text from our Rust code
+    else $('train-chart-align').replaceChildren();
+    st.frames += 1;
+    $('training').dataset.frames = String(st.frames);
     const floor = st.points.length ? st.points[st.points.length - 1].svd_error : undefined;
     drawLine($('train-chart-loss'), st.points, 'loss', { title: 'Loss against iterations' });
     drawLine($('train-chart-error'), st.points, 'error', { title: 'Recovery error against iterations', colour: '#c2410c', floor });
@@ -158,14 +179,14 @@ function onReply(msg) {
     const then = st.pending;
     st.pending = null;
     setStatus(`Ready: ${msg.stepsPerEpoch} step(s) per epoch.`);
-    addPoint(msg.point);
+    addPoint(msg.point, msg.alignment);
     setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
-    if (then === 'play' && st.playing) stepOnce(STEPS_PER_MESSAGE);
+    if (then === 'play' && st.playing) stepPlaying();
     else if (then === 'step') stepOnce(1);
     return;
   }
   st.inFlight = Math.max(0, st.inFlight - 1);
-  addPoint(msg.point);
+  addPoint(msg.point, msg.alignment);
   if (st.playing) nextFrame();
   else if (!st.inFlight) setState('paused');
 }

@@ -1,32 +1,45 @@
 // The page state in the URL query (a permalink): every parameter that differs from the
-// defaults, the methods and the alignment view. Unknown keys are ignored; values are checked
-// by the wasm when the run starts, so a bad value shows up in the status line.
+// defaults, the methods, the alignment view and educator mode's hidden and locked controls.
+// Unknown keys are ignored; bad values are checked against fields.js (validate.js), named, and
+// replaced by the defaults; cross-field rules are checked by the wasm when the run starts.
 
 import { METHODS } from './protocol.js';
+import { CONTROL_KEYS, checkState } from './validate.js';
+
+// Reads and checks a query string: {params, methods, view, hide, lock, problems} (validate.js).
+export function checkQuery(search, defaults) {
+  const query = new URLSearchParams(search);
+  const params = {};
+  for (const key of Object.keys(defaults)) {
+    if (query.has(key)) params[key] = query.get(key);
+  }
+  const [methods, view, hide, lock] = ['methods', 'view', 'hide', 'lock'].map((k) => query.get(k) ?? undefined);
+  return checkState({ params, methods, view, hide, lock }, defaults);
+}
 
 // Reads {params, methods, view} from a query string, using `defaults` for types and gaps.
 export function readUrl(search, defaults) {
-  const query = new URLSearchParams(search);
-  const params = { ...defaults };
-  for (const [key, fallback] of Object.entries(defaults)) {
-    const raw = query.get(key);
-    if (raw === null) continue;
-    params[key] = typeof fallback === 'number' ? Number(raw) : raw;
-  }
-  const listed = (query.get('methods') ?? '').split(',').filter((m) => METHODS.includes(m));
-  const methods = listed.length ? listed : [...METHODS];
-  const view = methods.includes(query.get('view')) ? query.get('view') : methods[0];
+  const { params, methods, view } = checkQuery(search, defaults);
   return { params, methods, view };
 }
 
-// The query string of a state: only what differs from the defaults.
-export function toQuery({ params, methods, view }, defaults) {
+// Reads educator mode's {hide, lock} key lists (unknown keys dropped; checkQuery names them).
+export function readAccess(search) {
+  const query = new URLSearchParams(search);
+  const list = (k) => (query.get(k) ?? '').split(',').map((s) => s.trim()).filter((s) => CONTROL_KEYS.includes(s));
+  return { hide: list('hide'), lock: list('lock') };
+}
+
+// The query string of a state: only what differs from the defaults, then hide and lock.
+export function toQuery({ params, methods, view, hide = [], lock = [] }, defaults) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (defaults[key] !== value) query.set(key, String(value));
   }
   if (methods.join(',') !== METHODS.join(',')) query.set('methods', methods.join(','));
   if (view !== methods[0]) query.set('view', view);
+  if (hide.length) query.set('hide', hide.join(','));
+  if (lock.length) query.set('lock', lock.join(','));
   const text = query.toString();
   return text ? `?${text}` : '';
 }

@@ -133,6 +133,31 @@ async function onPreset(msg) {
   post(msg.id, Reply.PRESET, { name: msg.name, params: presetParams(String(msg.name)) });
 }
 
+// The run whose fits the inspector reads: the one going, else the last finished one.
+function inspected() {
+  const run = active ?? kept;
+  if (!run) throw new Error('neighbours: no run yet; wait for the first snapshot');
+  return run.explorer;
+}
+
+// Answers the feature names of the inspected run.
+function onNames(msg) {
+  post(msg.id, Reply.FEATURE_NAMES, inspected().featureNames());
+}
+
+// Answers the neighbour lists of one feature.
+function onNeighbours(msg) {
+  const k = Math.max(1, Math.min(200, Math.floor(Number(msg.k) || 10)));
+  post(msg.id, Reply.NEIGHBOUR_LISTS, { lists: inspected().neighbours(String(msg.name ?? ''), k) });
+}
+
+// Answers the Embedding Projector files of the inspected run: vectors of `space`, metadata.
+function onProjector(msg) {
+  const explorer = inspected();
+  const space = String(msg.space ?? 'truth');
+  post(msg.id, Reply.PROJECTOR_TSV, { space, vectors: explorer.vectorsTsv(space), metadata: explorer.metadataTsv() });
+}
+
 const handlers = {
   [Req.INIT]: onInit,
   [Req.RUN]: onRun,
@@ -140,6 +165,9 @@ const handlers = {
   [Req.VIEW]: onView,
   [Req.ONCE]: onOnce,
   [Req.PRESET]: onPreset,
+  [Req.NAMES]: onNames,
+  [Req.NEIGHBOURS]: onNeighbours,
+  [Req.PROJECTOR]: onProjector,
   ...trainingHandlers({ loadWasm, post }), // train, train-step, train-stop
 };
 

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::estimators::Fit;
 use crate::params::ValidParams;
 use crate::session::Session;
+use crate::views::alignment_view;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -71,6 +72,15 @@ impl LiveTrainer {
         }
     }
 
+    /// The alignment view of the current embeddings (as the explorer draws an SVD fit: scale
+    /// matched, Procrustes-rotated onto the truth, at most `max_points` features), as SVG.
+    pub fn alignment_svg(&self, max_points: usize, width: u32, height: u32) -> Result<String> {
+        let (v1, v2) = self.trainer.embeddings();
+        let fit = Fit { v1, v2, spectrum: Vec::new(), zero_rows: (0, 0) };
+        let view = alignment_view(self.session.truth(), &fit, max_points)?;
+        crate::plot::alignment::svg(&view, width, height)
+    }
+
     /// Steps in one epoch.
     pub fn steps_per_epoch(&self) -> usize {
         self.trainer.steps_per_epoch()
@@ -89,11 +99,16 @@ mod tests {
         let train = TrainParams::default().check().unwrap();
         let mut live = LiveTrainer::new(params, TrainerKind::ClaimeGd, &train).unwrap();
         let p0 = live.point();
+        let svg0 = live.alignment_svg(50, 400, 300).unwrap();
         assert_eq!(p0.iteration, 0);
         assert_eq!(live.step(1).iteration, 1);
         let last = live.step(400);
         assert_eq!(last.iteration, 401);
         assert!(last.distance_to_svd < p0.distance_to_svd, "{last:?} vs {p0:?}");
         assert!(last.loss.is_finite() && last.error.is_finite());
+        let svg = live.alignment_svg(50, 400, 300).unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("</svg>"));
+        // The points moved with the embeddings.
+        assert!(svg != svg0, "the alignment SVG did not change in 401 steps");
     }
 }

@@ -41,6 +41,10 @@ async function openTraining() {
 test('play advances the counter and the charts grow; pause stops; step takes one step', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
   await page.selectOption('#train-trainer', 'claime-gd');
+  await page.click('#train-step');
+  await waitForIteration(page, 0);
+  await page.waitForFunction(() => document.getElementById('train-chart-align').innerHTML.startsWith('<svg'));
+  const frame = await page.$eval('#train-chart-align', (el) => el.innerHTML); // after one step
   await page.click('#train-play');
   await waitForIteration(page, 20);
   const early = await chartPoints(page, 'train-chart-loss');
@@ -52,6 +56,10 @@ test('play advances the counter and the charts grow; pause stops; step takes one
   assert.ok((await chartPoints(page, 'train-chart-loss')) > early, 'the loss chart grows while playing');
   assert.ok((await chartPoints(page, 'train-chart-error')) >= 2, 'the error chart has a line');
   assert.ok((await chartPoints(page, 'train-chart-dist')) >= 2, 'the distance chart has a line');
+  // The alignment view animated: redrawn with the points moved since the first step.
+  assert.match(frame, /^<svg/);
+  assert.notEqual(await page.$eval('#train-chart-align', (el) => el.innerHTML), frame, 'the alignment view moved');
+  assert.ok(Number(await page.getAttribute('#training', 'data-frames')) > 2, 'several frames drawn');
 
   await page.click('#train-pause');
   await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
