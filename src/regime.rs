@@ -106,27 +106,41 @@ impl RegimeSpec {
         Ok(())
     }
 
-    /// Runs every (cell, replicate) on `threads` threads; cells are listed level-major.
-    pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Cell>> {
-        self.check()?;
+    /// Number of independent tasks: one per (cell, replicate).
+    pub fn tasks(&self) -> usize {
+        self.grid * self.grid * self.reps
+    }
+
+    /// Runs task `t`: cell `t / reps`, replicate `t % reps`; returns the projection distances
+    /// of CLAIME, Concate and CL (in that order).
+    pub fn run_task(&self, t: usize) -> Result<Vec<f64>> {
         let (sig, lev) = (axis(self.signal, self.grid), axis(self.level, self.grid));
-        let cells = self.grid * self.grid;
-        let errors = run_tasks(cells * self.reps, threads, progress, |t| {
-            let (cell, rep) = (t / self.reps, t % self.reps);
-            let params = self.params(sig[cell % self.grid], lev[cell / self.grid], rep).check()?;
-            let mut session = Session::new(params, true);
-            session.advance(usize::MAX);
-            let truth = session.truth();
-            METHODS
-                .iter()
-                .map(|&m| {
-                    let f = session.fit(m)?;
-                    Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref())
-                        .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
-                })
-                .collect::<Result<Vec<f64>>>()
-        })?;
-        Ok((0..cells)
+        let (cell, rep) = (t / self.reps, t % self.reps);
+        let params = self.params(sig[cell % self.grid], lev[cell / self.grid], rep).check()?;
+        let mut session = Session::new(params, true);
+        session.advance(usize::MAX);
+        let truth = session.truth();
+        METHODS
+            .iter()
+            .map(|&m| {
+                let f = session.fit(m)?;
+                Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref())
+                    .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
+            })
+            .collect()
+    }
+
+    /// The cells (level-major) from every task's errors, indexed by task.
+    pub fn assemble(&self, errors: &[Vec<f64>]) -> Result<Vec<Cell>> {
+        if errors.len() != self.tasks() || errors.iter().any(|e| e.len() != METHODS.len()) {
+            return Err(Error::param(
+                "errors",
+                format!("{} task results", errors.len()),
+                format!("{} results of 3 errors each (one per task)", self.tasks()),
+            ));
+        }
+        let (sig, lev) = (axis(self.signal, self.grid), axis(self.level, self.grid));
+        Ok((0..self.grid * self.grid)
             .map(|cell| {
                 let per = |k: usize| mean(&(0..self.reps).map(|r| errors[cell * self.reps + r][k]).collect::<Vec<_>>());
                 let (a, b, c) = (per(0), per(1), per(2));
@@ -140,6 +154,13 @@ impl RegimeSpec {
                 }
             })
             .collect())
+    }
+
+    /// Runs every (cell, replicate) on `threads` threads; cells are listed level-major.
+    pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Cell>> {
+        self.check()?;
+        let errors = run_tasks(self.tasks(), threads, progress, |t| self.run_task(t))?;
+        self.assemble(&errors)
     }
 }
 
