@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the static site into dist/: the wasm (via build-wasm), index.html, www/ (with pkg) and
+// Builds the static site into dist/: the wasm (via build-wasm), index.html, www/ (with both wasm modules) and
 // the service worker sw.js, stamped with a hash of the shipped files and the list of them to
 // precache. All links are relative, so dist/ works from any sub-path (e.g. GitHub Pages).
 // Usage: node scripts/build-dist.mjs [--skip-wasm]   (--skip-wasm: reuse the current www/pkg)
@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PKG_DIR, buildWasm } from './build-wasm.mjs';
+import { MODULES, buildWasm } from './build-wasm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(ROOT, 'dist');
@@ -73,7 +73,9 @@ function writeServiceWorker(dir) {
 export function buildDist({ skipWasm = false, out = DIST } = {}) {
   const t0 = performance.now();
   if (!skipWasm) buildWasm();
-  if (!existsSync(join(PKG_DIR, 'claime_bg.wasm'))) throw new Error('www/pkg is empty: build the wasm first');
+  for (const m of MODULES) {
+    if (!existsSync(join(m.dir, 'claime_bg.wasm'))) throw new Error(`${relative(ROOT, m.dir)} is empty: build the wasm first (npm run build:wasm)`);
+  }
   rmSync(out, { recursive: true, force: true });
   cpSync(join(ROOT, 'index.html'), join(out, 'index.html'));
   cpSync(join(ROOT, 'www'), join(out, 'www'), { recursive: true, filter: wanted });

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Builds the crate for wasm32 (release) and runs wasm-bindgen --target web into www/pkg.
+// Builds the crate for wasm32 (release) twice and runs wasm-bindgen --target web after each:
+//   www/pkg           the full module (default features: training, your own data, experiments)
+//   www/pkg-explorer  the explorer's module (--no-default-features): what the page's first run
+//                     downloads, so it stays small
 // Usage: node scripts/build-wasm.mjs
-// Cargo's own incremental check makes a second call cheap; wasm-bindgen is skipped when
-// www/pkg is already newer than the compiled .wasm.
+// Each module has its own cargo target directory, so a second call is cheap; wasm-bindgen takes
+// a fraction of a second and always runs.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -13,8 +16,13 @@ import { gzipSync } from 'node:zlib';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = 'wasm32-unknown-unknown';
 export const PKG_DIR = join(ROOT, 'www', 'pkg');
-const PKG_WASM = join(PKG_DIR, 'claime_bg.wasm');
-const PKG_JS = join(PKG_DIR, 'claime.js');
+/** The two modules: output directory and cargo's feature flags. */
+/** The two modules: output directory, cargo's feature flags and target sub-directory (a cdylib's
+ * file name does not depend on the features, so one shared directory would rebuild each time). */
+export const MODULES = Object.freeze([
+  { name: 'full', dir: PKG_DIR, features: [], subdir: null },
+  { name: 'explorer', dir: join(ROOT, 'www', 'pkg-explorer'), features: ['--no-default-features'], subdir: 'wasm-explorer' },
+]);
 
 // Prints one line prefixed with the script's name.
 function say(msg) {
@@ -37,37 +45,32 @@ function targetDir() {
   return JSON.parse(r.stdout).target_directory;
 }
 
-// Modification time of a file in ms, or -1 when it is absent.
-function mtime(path) {
-  return existsSync(path) ? statSync(path).mtimeMs : -1;
-}
-
 // Formats a byte count as KiB with one decimal.
 function kib(bytes) {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-// Builds the wasm and the JS glue; returns {cargoMs, bindgenMs, bytes, gzipBytes}.
-export function buildWasm() {
-  say(`cargo build --release --lib --target ${TARGET}`);
-  const cargoMs = step('cargo', ['build', '--release', '--lib', '--target', TARGET]);
-  const crateWasm = join(targetDir(), TARGET, 'release', 'claime.wasm');
-  say(`cargo: ${(cargoMs / 1000).toFixed(1)} s`);
-  let bindgenMs = 0;
-  const fresh = mtime(PKG_WASM) > mtime(crateWasm) && existsSync(PKG_JS);
-  if (fresh) {
-    say(`wasm-bindgen: skipped, ${relative(ROOT, PKG_DIR)} is up to date`);
-  } else {
-    // No name or producers sections: function names only serve debuggers, and they were 8 % of
-    // the gzipped size.
-    const argv = ['--target', 'web', '--remove-name-section', '--remove-producers-section', '--out-dir', PKG_DIR, crateWasm];
-    bindgenMs = step('wasm-bindgen', argv);
-    say(`wasm-bindgen: ${(bindgenMs / 1000).toFixed(1)} s`);
-  }
-  const wasm = readFileSync(PKG_WASM);
+// Builds one module and its JS glue; returns {name, cargoMs, bindgenMs, bytes, gzipBytes}.
+function buildModule({ name, dir, features, subdir }) {
+  const target = subdir ? join(targetDir(), subdir) : targetDir();
+  const args = ['build', '--release', '--lib', '--target', TARGET, ...features, ...(subdir ? ['--target-dir', target] : [])];
+  say(`${name}: cargo ${args.join(' ')}`);
+  const cargoMs = step('cargo', args);
+  const crateWasm = join(target, TARGET, 'release', 'claime.wasm');
+  // No name or producers sections: function names only serve debuggers, and they were 8 % of
+  // the gzipped size.
+  const argv = ['--target', 'web', '--remove-name-section', '--remove-producers-section', '--out-dir', dir, crateWasm];
+  const bindgenMs = step('wasm-bindgen', argv);
+  const wasm = readFileSync(join(dir, 'claime_bg.wasm'));
   const gzipBytes = gzipSync(wasm, { level: 9 }).length;
-  say(`${relative(ROOT, PKG_WASM)}: ${kib(wasm.length)} (${kib(gzipBytes)} gzipped)`);
-  return { cargoMs, bindgenMs, bytes: wasm.length, gzipBytes };
+  say(`${name}: cargo ${(cargoMs / 1000).toFixed(1)} s, wasm-bindgen ${(bindgenMs / 1000).toFixed(1)} s; `
+    + `${relative(ROOT, join(dir, 'claime_bg.wasm'))}: ${kib(wasm.length)} (${kib(gzipBytes)} gzipped)`);
+  return { name, cargoMs, bindgenMs, bytes: wasm.length, gzipBytes };
+}
+
+// Builds both modules; returns their figures.
+export function buildWasm() {
+  return MODULES.map(buildModule);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -2,7 +2,7 @@
 // TrainerSession between messages and steps it within a time budget per message, so a `pause`
 // (the page simply stops asking) or a restart is seen at once even at d1 = d2 = 500, n = 20000.
 
-import { TrainerSession } from './pkg/claime.js';
+import initFull, { TrainerSession } from './pkg/claime.js';
 import { Reply } from './protocol.js';
 
 /** Longest time one `train-step` message keeps the worker busy (ms). */
@@ -17,9 +17,20 @@ function alignmentOf(session, size) {
   return session.alignment(Math.floor(Number(size.width) || 0), Math.floor(Number(size.height) || 0));
 }
 
-// Builds the `train-*` handlers around the worker's wasm loader and poster.
+// Builds the `train-*` handlers around the worker's wasm loader and poster. Trainers live in
+// the full wasm module, loaded here on first use (the explorer's module has no trainers).
 export function trainingHandlers({ loadWasm, post }) {
   let current = null; // {id, session} of the trainer held between messages
+  let fullReady = null; // the one initFull() promise
+
+  // Loads the full module (and the worker's own) once; a failed load may be retried.
+  function loadFull() {
+    fullReady ??= Promise.all([loadWasm(), initFull()]).catch((e) => {
+      fullReady = null;
+      throw e;
+    });
+    return fullReady;
+  }
 
   function drop() {
     try {
@@ -32,7 +43,7 @@ export function trainingHandlers({ loadWasm, post }) {
 
   // {id, type: 'train', params, trainer, settings, temperature}: a new trainer (replacing any).
   async function onTrain(msg) {
-    await loadWasm();
+    await loadFull();
     drop();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);

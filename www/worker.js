@@ -1,7 +1,9 @@
 // The module worker: loads the wasm once, runs Explorer sessions in chunks, answers typed
 // messages (see protocol.js). An error is posted back and never ends the worker.
+// The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
+// full one (www/pkg) the first time a trainer is built.
 
-import init, { defaultParams, Explorer, presetParams, runOnce } from './pkg/claime.js';
+import init, { defaultParams, Explorer, presetParams, runOnce } from './pkg-explorer/claime.js';
 import { Reply, Req, errorText, message, schedule } from './protocol.js';
 import { trainingHandlers } from './training-worker.js';
 

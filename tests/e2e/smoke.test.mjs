@@ -24,7 +24,7 @@ const waitForMetrics = (page) => waitForDone(page);
 
 before(async () => {
   // Refresh dist/ from www/ (a copy, milliseconds); build the wasm only when www/pkg is empty.
-  buildDist({ skipWasm: existsSync(join(ROOT, 'www', 'pkg', 'claime_bg.wasm')) });
+  buildDist({ skipWasm: ['pkg', 'pkg-explorer'].every((d) => existsSync(join(ROOT, 'www', d, 'claime_bg.wasm'))) });
   browser = await launch();
   context = browser.context;
 });
@@ -95,7 +95,7 @@ test('a worker that cannot start is reported and restarted, then given up on', {
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.route('**/www/pkg/claime.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await page.route('**/www/pkg-explorer/claime.js', (route) => route.fulfill({ status: 404, body: 'gone' }));
     await page.goto(server.url);
     await page.waitForFunction(() => /Gave up/.test(document.getElementById('status').textContent), null, { timeout: 30_000 });
     assert.equal(await page.getAttribute('#status', 'data-kind'), 'error');

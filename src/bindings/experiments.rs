@@ -1,0 +1,148 @@
+//! Experiments (issue 5): the paper's sweeps and the regime map, one task per call, so a pool
+//! of workers can share them. Task t gives the same numbers in any worker, in any order.
+
+use super::{js_err, to_js};
+use crate::error::Error;
+use wasm_bindgen::prelude::*;
+
+/// The spec of one paper experiment with the paper's base model (`Params::default()`) and the
+/// given signal, p and seed: {experiment, noise, reps, methods, trainers, train, base, n_scale}.
+#[wasm_bindgen(js_name = experimentSpec)]
+#[allow(clippy::too_many_arguments)]
+pub fn experiment_spec(
+    experiment: &str,
+    noise: &str,
+    reps: usize,
+    methods: &str,
+    n_scale: f64,
+    signal: f64,
+    p: usize,
+    seed: u64,
+) -> Result<JsValue, JsError> {
+    use crate::experiment::{Experiment, Spec};
+    let (methods, trainers) = crate::train::parse_method_list(methods).map_err(js_err)?;
+    let spec = Spec {
+        experiment: Experiment::parse(experiment).map_err(js_err)?,
+        noise: crate::params::NoiseKind::parse(noise).map_err(js_err)?,
+        reps,
+        methods,
+        trainers,
+        train: crate::train::TrainParams::default(),
+        base: crate::params::Params { signal, p, seed, ..crate::params::Params::default() },
+        n_scale,
+    };
+    spec.check().map_err(js_err)?;
+    to_js(&spec)
+}
+
+/// Runs the tasks of one experiment spec (`experimentSpec`'s object, checked here).
+#[wasm_bindgen]
+pub struct ExperimentRunner {
+    spec: crate::experiment::Spec,
+}
+
+/// Aggregated rows of an experiment, and the same as CSV.
+#[derive(serde::Serialize)]
+struct ExperimentTable {
+    rows: Vec<crate::experiment::Row>,
+    csv: String,
+}
+
+#[wasm_bindgen]
+impl ExperimentRunner {
+    /// Checks the spec.
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue) -> Result<ExperimentRunner, JsError> {
+        let spec: crate::experiment::Spec =
+            serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("experiment spec: {e}")))?;
+        spec.check().map_err(js_err)?;
+        Ok(ExperimentRunner { spec })
+    }
+
+    /// Number of independent tasks.
+    pub fn tasks(&self) -> u32 {
+        self.spec.tasks() as u32
+    }
+
+    /// Runs task `t`: [{point, method, rep, error, literal}].
+    #[wasm_bindgen(js_name = runTask)]
+    pub fn run_task(&self, t: u32) -> Result<JsValue, JsError> {
+        if t as usize >= self.spec.tasks() {
+            return Err(js_err(Error::param("task", t, format!("an index below {}", self.spec.tasks()))));
+        }
+        to_js(&self.spec.run_task(t as usize).map_err(js_err)?)
+    }
+
+    /// Summarises the outcomes gathered so far (any subset, any order): {rows, csv}.
+    pub fn aggregate(&self, outcomes: JsValue) -> Result<JsValue, JsError> {
+        let outcomes: Vec<crate::experiment::Outcome> =
+            serde_wasm_bindgen::from_value(outcomes).map_err(|e| JsError::new(&format!("outcomes: {e}")))?;
+        let rows = self.spec.aggregate(&outcomes);
+        let csv = crate::experiment::to_csv(&rows);
+        to_js(&ExperimentTable { rows, csv })
+    }
+
+    /// The figure of some rows (mean line and 10-90% band per method) as SVG.
+    pub fn figure(&self, rows: JsValue, width: u32, height: u32) -> Result<String, JsError> {
+        let rows: Vec<crate::experiment::Row> =
+            serde_wasm_bindgen::from_value(rows).map_err(|e| JsError::new(&format!("rows: {e}")))?;
+        let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
+        crate::experiment::figure(&self.spec, &rows, w, h).map_err(js_err)
+    }
+}
+
+/// Runs the tasks of a regime map: {noise, signal: [a, b], level: [a, b], grid, reps, base}.
+#[wasm_bindgen]
+pub struct RegimeRunner {
+    spec: crate::regime::RegimeSpec,
+}
+
+/// The regime map's cells, and the same as CSV.
+#[derive(serde::Serialize)]
+struct RegimeTable {
+    cells: Vec<crate::regime::Cell>,
+    csv: String,
+}
+
+#[wasm_bindgen]
+impl RegimeRunner {
+    /// Checks the spec; `base` may be partial (missing keys take the defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(spec: JsValue) -> Result<RegimeRunner, JsError> {
+        let spec: crate::regime::RegimeSpec =
+            serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("regime spec: {e}")))?;
+        spec.check().map_err(js_err)?;
+        Ok(RegimeRunner { spec })
+    }
+
+    /// Number of independent tasks (cells x replicates).
+    pub fn tasks(&self) -> u32 {
+        self.spec.tasks() as u32
+    }
+
+    /// Runs task `t`: [CLAIME, Concate, CL] projection distances.
+    #[wasm_bindgen(js_name = runTask)]
+    pub fn run_task(&self, t: u32) -> Result<Vec<f64>, JsError> {
+        if t as usize >= self.spec.tasks() {
+            return Err(js_err(Error::param("task", t, format!("an index below {}", self.spec.tasks()))));
+        }
+        self.spec.run_task(t as usize).map_err(js_err)
+    }
+
+    /// The cells from every task's errors (an array indexed by task): {cells, csv}.
+    pub fn assemble(&self, errors: JsValue) -> Result<JsValue, JsError> {
+        let errors: Vec<Vec<f64>> =
+            serde_wasm_bindgen::from_value(errors).map_err(|e| JsError::new(&format!("errors: {e}")))?;
+        let cells = self.spec.assemble(&errors).map_err(js_err)?;
+        let csv = crate::regime::to_csv(&self.spec, &cells);
+        to_js(&RegimeTable { cells, csv })
+    }
+
+    /// The map as SVG, from `assemble`'s cells.
+    pub fn figure(&self, cells: JsValue, width: u32, height: u32) -> Result<String, JsError> {
+        let cells: Vec<crate::regime::Cell> =
+            serde_wasm_bindgen::from_value(cells).map_err(|e| JsError::new(&format!("cells: {e}")))?;
+        let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
+        crate::regime::figure(&self.spec, &cells, w, h).map_err(js_err)
+    }
+}

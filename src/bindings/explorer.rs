@@ -1,0 +1,85 @@
+//! The explorer's live run (issue 3) and its neighbour inspector and projector exports.
+
+use super::{js_err, now, params_from, to_js, FeatureNames};
+use crate::estimators::Method;
+use wasm_bindgen::prelude::*;
+
+use crate::explorer::{ChartSize, LiveRun};
+
+/// A replicate that streams in: advance by chunks of patients, snapshot after each.
+#[wasm_bindgen]
+pub struct Explorer {
+    run: LiveRun,
+}
+
+#[wasm_bindgen]
+impl Explorer {
+    /// Validates the parameters and draws the truth. `methods` is a comma-separated list;
+    /// charts are `width` x `height` pixels (0 = the default 640 x 400).
+    #[wasm_bindgen(constructor)]
+    pub fn new(params: JsValue, methods: &str, width: u32, height: u32) -> Result<Explorer, JsError> {
+        let methods = Method::parse_list(methods).map_err(js_err)?;
+        let valid = params_from(params)?.check().map_err(js_err)?;
+        let size = if width == 0 || height == 0 { ChartSize::default() } else { ChartSize { width, height } };
+        Ok(Explorer { run: LiveRun::new(valid, methods, size) })
+    }
+
+    /// Simulates up to `count` more patients; returns the patients so far.
+    pub fn advance(&mut self, count: u32) -> u32 {
+        self.run.advance(count as usize) as u32
+    }
+
+    /// Patients so far.
+    pub fn patients(&self) -> u32 {
+        self.run.session().patients() as u32
+    }
+
+    /// Total patients n.
+    pub fn total(&self) -> u32 {
+        self.run.session().params().n as u32
+    }
+
+    /// Whether all n patients are in.
+    pub fn done(&self) -> bool {
+        self.run.session().done()
+    }
+
+    /// Refits every method and returns the snapshot (report, history, charts); `view` is the
+    /// method shown in the alignment view.
+    pub fn snapshot(&mut self, view: &str) -> Result<JsValue, JsError> {
+        let view = Method::parse(view).map_err(js_err)?;
+        let snap = self.run.snapshot(view, &mut now).map_err(js_err)?;
+        to_js(&snap)
+    }
+
+    /// Re-renders the charts for another method without refitting.
+    pub fn charts(&self, view: &str) -> Result<JsValue, JsError> {
+        let view = Method::parse(view).map_err(js_err)?;
+        to_js(&self.run.charts(view).map_err(js_err)?)
+    }
+
+    /// The neighbour inspector: [{space, neighbours: [{name, modality, cosine}]}] for the truth
+    /// and each fitted method.
+    pub fn neighbours(&self, name: &str, k: u32) -> Result<JsValue, JsError> {
+        to_js(&self.run.neighbours(name, k as usize).map_err(js_err)?)
+    }
+
+    /// Feature names: {codes: [...], cuis: [...]}.
+    #[wasm_bindgen(js_name = featureNames)]
+    pub fn feature_names(&self) -> Result<JsValue, JsError> {
+        let (codes, cuis) = self.run.names();
+        to_js(&FeatureNames { codes, cuis })
+    }
+
+    /// The Embedding Projector's vectors.tsv of a method's last fit, or of "truth".
+    #[wasm_bindgen(js_name = vectorsTsv)]
+    pub fn vectors_tsv(&self, method: &str) -> Result<String, JsError> {
+        self.run.vectors_tsv(method).map_err(js_err)
+    }
+
+    /// The Embedding Projector's metadata.tsv (header `name\tmodality`, one row per feature).
+    #[wasm_bindgen(js_name = metadataTsv)]
+    pub fn metadata_tsv(&self) -> String {
+        self.run.metadata_tsv()
+    }
+}

@@ -1,0 +1,106 @@
+//! The only module that names wasm-bindgen or js-sys: a thin adapter from JavaScript values to
+//! the core's types (ruff_wasm's pattern). One params object in (deserialized into the same
+//! [`Params`] the command line uses), small JSON-compatible snapshots out, errors as `JsError`
+//! carrying the core's message.
+//!
+//! Two wasm modules are built from it (scripts/build-wasm.mjs): the full one (feature `full`,
+//! the default: training, your own data, experiments) and the explorer's, without them
+//! (`--no-default-features`), so the page's first run downloads and compiles less.
+
+#[cfg(feature = "full")]
+mod experiments;
+mod explorer;
+#[cfg(feature = "full")]
+mod owndata;
+#[cfg(feature = "full")]
+mod training;
+
+use crate::error::Error;
+use crate::estimators::Method;
+use crate::params::Params;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Installs the panic hook once, when the module starts.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("internal: could not serialise a result: {e}")))
+}
+
+pub(crate) fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+pub(crate) fn params_from(value: JsValue) -> Result<Params, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Params::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
+}
+
+pub(crate) fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The default parameters (the paper's settings), so JavaScript never hard-codes them.
+#[wasm_bindgen(js_name = defaultParams)]
+pub fn default_params() -> Result<JsValue, JsError> {
+    to_js(&Params::default())
+}
+
+/// The parameters of a named preset (`params::preset`: "paper-spike", "paper-ar1",
+/// "orthogonal", "claime-wins", "concate-wins", "no-signal"), so the page's preset buttons
+/// use the same table as the command line.
+#[wasm_bindgen(js_name = presetParams)]
+pub fn preset_params(name: &str) -> Result<JsValue, JsError> {
+    let params = crate::params::preset(name).ok_or_else(|| JsError::new(&format!("preset: unknown name '{name}'")))?;
+    to_js(&params)
+}
+
+/// Checks parameters; returns them normalised or throws the first rule they break.
+#[wasm_bindgen(js_name = checkParams)]
+pub fn check_params(params: JsValue) -> Result<JsValue, JsError> {
+    let p = params_from(params)?.check().map_err(js_err)?;
+    to_js(p.params())
+}
+
+/// One whole replicate, as `claime run --json` prints it.
+#[wasm_bindgen(js_name = runOnce)]
+pub fn run_once(params: JsValue, methods: &str) -> Result<JsValue, JsError> {
+    let methods = Method::parse_list(methods).map_err(js_err)?;
+    let report = crate::session::run(params_from(params)?, &methods, &mut now).map_err(js_err)?;
+    to_js(&report)
+}
+
+/// Feature names of both modalities, for the inspector's search box.
+#[derive(serde::Serialize)]
+pub(crate) struct FeatureNames<'a> {
+    pub(crate) codes: &'a [String],
+    pub(crate) cuis: &'a [String],
+}
+
+// ---- Fault injection (issue 8): a hidden debug hook for the tests of worker recovery. ----
+
+/// Fails on purpose: "panic" panics (a wasm trap, as a bug would), "oom" allocates until the
+/// memory runs out. Anything else is an ordinary error. Used only by tests and `?debug=`.
+#[wasm_bindgen(js_name = debugFault)]
+pub fn debug_fault(kind: &str) -> Result<(), JsError> {
+    match kind {
+        "panic" => panic!("debug fault: a forced panic"),
+        "oom" => {
+            let mut hold: Vec<Vec<u8>> = Vec::new();
+            loop {
+                let mut block = Vec::<u8>::with_capacity(256 << 20);
+                block.resize(256 << 20, 1);
+                hold.push(block);
+            }
+        }
+        other => Err(JsError::new(&format!("debug fault: unknown kind '{other}' (expected panic or oom)"))),
+    }
+}

@@ -1,0 +1,49 @@
+//! The training section (issue 4): one trainer stepped from JavaScript.
+
+use super::{js_err, params_from, to_js};
+use wasm_bindgen::prelude::*;
+
+/// A trainer driven step by step (the "Training" section): simulates all n patients, fits the
+/// matching SVD solution, then `step(k)` trains. `settings` is a `TrainParams` object (lambda,
+/// lr, batch, ...; missing keys take defaults); `temperature` is tau (Infinity = the linear loss).
+#[wasm_bindgen]
+pub struct TrainerSession {
+    live: crate::train::live::LiveTrainer,
+}
+
+#[wasm_bindgen]
+impl TrainerSession {
+    /// Builds the trainer named `trainer` ("claime-gd", "claime-sgd", "cl-gd", "claime-temp").
+    #[wasm_bindgen(constructor)]
+    pub fn new(params: JsValue, trainer: &str, settings: JsValue, temperature: f64) -> Result<TrainerSession, JsError> {
+        let valid = params_from(params)?.check().map_err(js_err)?;
+        let kind = crate::train::TrainerKind::parse(trainer)
+            .ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
+        let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
+            crate::train::TrainParams::default()
+        } else {
+            serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("training settings: {e}")))?
+        };
+        tp.temperature = temperature;
+        let tp = tp.check().map_err(js_err)?;
+        let live = crate::train::live::LiveTrainer::new(valid, kind, &tp).map_err(js_err)?;
+        Ok(TrainerSession { live })
+    }
+
+    /// Takes `k` steps; returns {iteration, loss, error, distance_to_svd, svd_error}.
+    pub fn step(&mut self, k: u32) -> Result<JsValue, JsError> {
+        to_js(&self.live.step(k as usize))
+    }
+
+    /// The alignment view of the current embeddings as SVG (`width` x `height` pixels).
+    pub fn alignment(&self, width: u32, height: u32) -> Result<String, JsError> {
+        let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
+        self.live.alignment_svg(crate::explorer::ALIGNMENT_POINTS, w, h).map_err(js_err)
+    }
+
+    /// Steps in one epoch.
+    #[wasm_bindgen(js_name = stepsPerEpoch)]
+    pub fn steps_per_epoch(&self) -> u32 {
+        self.live.steps_per_epoch() as u32
+    }
+}
