@@ -20,6 +20,27 @@ function send(type, fields) {
 
 const tauText = (tau) => (tau === null ? '∞' : String(tau));
 
+/** Header of the sweep's CSV export. */
+export const SWEEP_CSV_HEADER = 'tau,steps,iteration,loss,recovery_error,distance_to_svd,svd_error';
+
+// The finished runs as CSV (tau "inf" for the linear loss), full precision, in sweep order.
+export function sweepCsv(rows, steps) {
+  const lines = rows.map(({ tau, point: p }) => [
+    tau === null ? 'inf' : tau, steps, p.iteration, p.loss, p.error, p.distance_to_svd, p.svd_error,
+  ].join(','));
+  return `${[SWEEP_CSV_HEADER, ...lines].join('\n')}\n`;
+}
+
+// Points the download link at the finished runs so far.
+function setCsvLink() {
+  const link = $('sweep-csv');
+  if (!link || !sw.rows.length) return;
+  if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+  link.href = URL.createObjectURL(new Blob([sweepCsv(sw.rows, sw.steps)], { type: 'text/csv' }));
+  link.download = `claime-temperature-sweep-${sw.steps}-steps.csv`;
+  link.hidden = false;
+}
+
 // Redraws the sweep table: one row per temperature, blank until its run finishes.
 function render() {
   const body = $('sweep-table').tBodies[0];
@@ -69,6 +90,7 @@ function onReply(msg) {
     return send(Req.TRAIN_STEP, { session: sw.current.id, steps: sw.steps, budget: 1e9 });
   }
   sw.rows.push({ tau: sw.current.tau, point: msg.point });
+  setCsvLink();
   next();
 }
 
@@ -77,6 +99,7 @@ function run() {
   sw.steps = Math.max(1, Math.floor(Number($('sweep-steps').value) || 200));
   sw.rows = [];
   sw.queue = [...TAUS];
+  if ($('sweep-csv')) $('sweep-csv').hidden = true;
   $('sweep-run').disabled = true;
   if (!sw.worker) {
     // The sweep's own worker starts on first use.

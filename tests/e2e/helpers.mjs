@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -127,4 +127,10 @@ export async function hoverPoint(page) {
   await page.waitForSelector('#tooltip:not([hidden])');
   const byMouse = await page.textContent('#tooltip');
   return { byKey, byMouse };
+}
+
+// Clicks `selector` and returns the downloaded file: {name, bytes}.
+export async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }

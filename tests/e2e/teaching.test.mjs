@@ -18,7 +18,7 @@ import { configJson, parseConfig } from '../../www/config.js';
 import { embedSnippet } from '../../www/educator.js';
 import { checkQuery, readAccess, toQuery } from '../../www/url.js';
 import { checkState } from '../../www/validate.js';
-import { checkClean, checkRows, launch, openPage, tableRows, waitForDone } from './helpers.mjs';
+import { checkClean, checkRows, download, launch, openPage, tableRows, waitForDone } from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SMALL = 'd1=100&d2=100&n=4000&signal=3';
@@ -57,12 +57,6 @@ async function waitForRun(page, patients, before) {
     const table = document.getElementById('metrics');
     return views.dataset.state === 'done' && table.dataset.patients === String(n) && location.search !== prev;
   }, [patients, before], { timeout: 90_000 });
-}
-
-// Clicks `selector` and returns the downloaded file: {name, bytes}.
-async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }
 
 // Lines of a text file without the trailing empty one.

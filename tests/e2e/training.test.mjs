@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, launch, openPage } from './helpers.mjs';
+import { checkClean, download, launch, openPage } from './helpers.mjs';
 
 const SMALL = '?d1=60&d2=60&n=2000&signal=3';
 const TIMEOUT = 60_000;
@@ -126,6 +126,16 @@ test('the temperature sweep fills in a row per temperature', { timeout: 120_000 
     assert.match(error, /^\d+\.\d{4}$/, `tau ${tau}: recovery error ${error}`);
     assert.match(dist, /^\d+\.\d{4}$/, `tau ${tau}: distance ${dist}`);
   }
+  // The sweep as CSV: its header and one full-precision row per temperature, matching the table.
+  const csv = (await download(page, '#sweep-csv')).bytes.toString('utf8');
+  const lines = csv.trim().split('\n');
+  assert.equal(lines[0], 'tau,steps,iteration,loss,recovery_error,distance_to_svd,svd_error');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ['0.01', '0.1', '1', '10', '100', '1000', 'inf']);
+  lines.slice(1).forEach((l, i) => {
+    const cells = l.split(',').map(Number);
+    assert.equal(cells[1], 30, 'steps per run');
+    assert.equal(cells[4].toFixed(4), rows[i][1], `row ${i}: recovery error matches the table`);
+  });
   checkClean(seen, server.url);
   await page.close();
 });
