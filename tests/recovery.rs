@@ -1,7 +1,7 @@
 //! Seeded statistical tests of recovery against the planted truth (model.md §2, §6, Theorem 3.1,
 //! Corollary 3.1), with explicit tolerances.
 
-use claime::{run, Method, NoiseKind, Params, Report};
+use claime::{run, Method, NoiseKind, Params, Report, Session};
 
 const ALL: [Method; 3] = [Method::Claime, Method::Concate, Method::Cl];
 
@@ -95,4 +95,24 @@ fn streaming_in_chunks_equals_one_pass() {
     }
     assert_eq!(whole.stats(), chunks.stats());
     assert_eq!(chunks.patients(), 2_000);
+}
+
+#[test]
+fn claime_with_its_spectrum_matches_the_rank_p_fit() {
+    // One rank-12 SVD gives the same CLAIME embeddings as the rank-p fit (to the solver's
+    // tolerance) and the leading 12 singular values, largest first.
+    let params = Params { d1: 120, d2: 100, n: 4000, signal: 3.0, ..Params::default() }.check().unwrap();
+    let mut s = Session::new(params, false);
+    s.advance(usize::MAX);
+    let plain = claime::estimators::claime::fit(s.stats(), 4, 1).unwrap();
+    let (fit, spectrum) = claime::estimators::claime::fit_with_spectrum(s.stats(), 4, 12, 1).unwrap();
+    assert_eq!(spectrum.len(), 12);
+    assert!(spectrum.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(fit.spectrum.len(), 4);
+    for (a, b) in fit.spectrum.iter().zip(&plain.spectrum) {
+        assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let d = claime::metrics::projection_distance(fit.v1.as_ref(), plain.v1.as_ref())
+        .max(claime::metrics::projection_distance(fit.v2.as_ref(), plain.v2.as_ref()));
+    assert!(d < 1e-8, "distance between the two fits {d}");
 }

@@ -171,12 +171,14 @@ impl OwnData {
         };
         crate::evaluate::check_fit_budget(s.stats.d1, s.stats.d2, &methods, crate::params::DEFAULT_MEMORY_BUDGET)
             .map_err(js_err)?;
-        let mut fits = Vec::new();
-        for &m in &methods {
+        // CLAIME and the spectrum from one rank-k SVD; Concate and CL as usual.
+        let k = (3 * p).max(12).min(dmin);
+        let (claime, singular_values) =
+            crate::estimators::claime::fit_with_spectrum(&s.stats, p, k, seed).map_err(js_err)?;
+        let mut fits = vec![(Method::Claime, claime)];
+        for &m in &methods[1..] {
             fits.push((m, m.fit(&s.stats, p, seed).map_err(js_err)?));
         }
-        let k = (3 * p).max(12).min(dmin);
-        let singular_values = crate::views::claime_spectrum(&s.stats, k, seed).map_err(js_err)?;
         let spectrum_svg =
             crate::plot::spectrum::svg(&singular_values, p, width.max(200), height.max(150)).map_err(js_err)?;
         let f = &fits[0].1;

@@ -47,11 +47,29 @@ pub fn pmi(stats: &SummaryStats) -> Result<Mat<f64>> {
 pub fn fit(stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
     let m = pmi(stats)?;
     let svd = truncated_svd(m.as_ref(), p, seed)?;
-    let k = svd.s.len();
-    let root: Vec<f64> = svd.s.iter().map(|s| s.max(0.0).sqrt()).collect();
+    Ok(from_svd(stats, p, svd))
+}
+
+/// Fits CLAIME and returns the leading `k` >= p singular values of [`pmi`] as well, from one
+/// rank-k SVD (the page's "Your data" fit shows the spectrum: one factorization instead of two).
+/// The first p singular triplets of a rank-k truncated SVD are those of the rank-p one to the
+/// solver's tolerance, not bit for bit.
+pub fn fit_with_spectrum(stats: &SummaryStats, p: usize, k: usize, seed: u64) -> Result<(Fit, Vec<f64>)> {
+    let m = pmi(stats)?;
+    let svd = truncated_svd(m.as_ref(), k.max(p), seed)?;
+    let spectrum = svd.s.clone();
+    Ok((from_svd(stats, p, svd), spectrum))
+}
+
+/// The embeddings V1 = U_p S_p^(1/2), V2 = V_p S_p^(1/2) from a truncated SVD of rank >= p.
+fn from_svd(stats: &SummaryStats, p: usize, svd: crate::linalg::Svd) -> Fit {
+    let k = svd.s.len().min(p);
+    let root: Vec<f64> = svd.s.iter().take(k).map(|s| s.max(0.0).sqrt()).collect();
     let v1 = Mat::from_fn(stats.d1, p, |i, j| if j < k { svd.u[(i, j)] * root[j] } else { 0.0 });
     let v2 = Mat::from_fn(stats.d2, p, |i, j| if j < k { svd.v[(i, j)] * root[j] } else { 0.0 });
     let zero_rows =
         (stats.gamma1.iter().filter(|g| **g <= 0.0).count(), stats.gamma2.iter().filter(|g| **g <= 0.0).count());
-    Ok(Fit { v1, v2, spectrum: svd.s, zero_rows })
+    let mut spectrum = svd.s;
+    spectrum.truncate(p);
+    Fit { v1, v2, spectrum, zero_rows }
 }
