@@ -7,12 +7,13 @@
 //   (c) the gzipped size of the .wasm.
 // Writes the figures into the "Browser" section of docs/benchmarks.md (other sections kept).
 // Usage: node scripts/bench-browser.mjs [--reps N]   (npm run bench:browser)
+// scripts/bench.mjs imports `measureBrowser` (the figures as an object) and `writeBrowserSection`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { launch } from '../tests/e2e/helpers.mjs';
 import { startServer } from './serve.mjs';
@@ -22,8 +23,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = join(ROOT, 'docs', 'benchmarks.md');
 const WASM = join(ROOT, 'www', 'pkg', 'claime_bg.wasm');
 const BIN = join(ROOT, 'target', 'release', 'claime');
-const repsArg = process.argv.indexOf('--reps');
-const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 3;
 /** The paper's scale: d1 = d2 = 500, n = 100000, p = 4, AR(1) noise, all three methods. */
 const PAPER = { d1: 500, d2: 500, n: 100000, p: 4, noise: 'ar1' };
 
@@ -114,6 +113,7 @@ function machine() {
 // The "Browser" section of docs/benchmarks.md as Markdown.
 function section(r) {
   const f = (ms) => `${Math.round(ms)} ms`;
+  const REPS = r.reps;
   return `## Browser
 
 Measured by \`npm run bench:browser\` (\`node scripts/bench-browser.mjs --reps ${REPS}\`) on
@@ -159,7 +159,8 @@ line charts and the alignment view) at the next animation frame.
 }
 
 // Replaces (or appends) the Browser section of docs/benchmarks.md, keeping the other sections.
-function writeDoc(text) {
+export function writeBrowserSection(result) {
+  const text = section(result);
   const old = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   const start = old.search(/^## Browser\s*$/m);
   let out;
@@ -172,8 +173,9 @@ function writeDoc(text) {
   writeFileSync(DOC, out.endsWith('\n') ? out : `${out}\n`);
 }
 
-// Runs every measurement and writes the section.
-async function main() {
+/** Runs every measurement of this script (`reps` runs each); resolves to the figures. */
+export async function measureBrowser({ reps = 3 } = {}) {
+  const REPS = reps;
   if (!existsSync(WASM)) throw new Error('www/pkg is empty: run `npm run build:wasm` first');
   const build = spawnSync('cargo', ['build', '--release', '--bin', 'claime'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('cargo build --release --bin claime failed');
@@ -208,7 +210,8 @@ async function main() {
     const pick = (list, key) => median(list.map((x) => x[key]));
     const once = { browser: median(runs.browser), native: median(runs.native) };
     once.ratio = once.browser / once.native;
-    const result = {
+    return {
+      reps: REPS,
       date: new Date().toISOString().slice(0, 10),
       machine: machine(),
       loadBefore,
@@ -221,16 +224,24 @@ async function main() {
       raw: wasm.length,
       gzip: gzipSync(wasm, { level: 9 }).length,
     };
-    say(JSON.stringify(result));
-    writeDoc(section(result));
-    say(`wrote the Browser section of ${DOC}`);
   } finally {
     await browser.close();
     await server.close();
   }
 }
 
-main().catch((e) => {
-  say(`FAILED: ${e.message}`);
-  process.exit(1);
-});
+// Measures and writes the Browser section (the script run on its own).
+async function main() {
+  const repsArg = process.argv.indexOf('--reps');
+  const result = await measureBrowser({ reps: repsArg > 0 ? Number(process.argv[repsArg + 1]) : 3 });
+  say(JSON.stringify(result));
+  writeBrowserSection(result);
+  say(`wrote the Browser section of ${DOC}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e) => {
+    say(`FAILED: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -15,6 +15,12 @@ export function configJson({ params, methods, view }) {
   return `${JSON.stringify({ format: CONFIG_FORMAT, version: 1, params, methods, view }, null, 2)}\n`;
 }
 
+// A JSON value as quoted in a message ("text", 12, {"a":1}), cut after 40 characters.
+function quoted(value) {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 // Whether a value is a plain object (not null, not an array).
 function isObject(value) {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -32,7 +38,7 @@ export function parseConfig(text, defaults) {
     return { error: `not JSON (${e.message})` };
   }
   if (!isObject(raw)) return { error: 'expected a JSON object with params, methods and view' };
-  if (raw.format !== undefined && raw.format !== CONFIG_FORMAT) return { error: `format "${raw.format}" is not ${CONFIG_FORMAT}` };
+  if (raw.format !== undefined && raw.format !== CONFIG_FORMAT) return { error: `format ${quoted(raw.format)} is not ${CONFIG_FORMAT}` };
   if (!isObject(raw.params)) return { error: 'params: missing or not an object' };
   const problems = Object.keys(raw).filter((k) => !TOP_KEYS.includes(k)).map((k) => `${k} is not a configuration field`);
   const known = new Set([...FIELDS.map((f) => f.key), ...Object.keys(defaults)]);

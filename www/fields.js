@@ -51,7 +51,9 @@ export function field(key) {
   return FIELDS.find((f) => f.key === key);
 }
 
-// Checks one raw input value; returns {value} or {error} naming the field.
+// Checks one raw input value against its type and range (the ranges of src/params.rs, as the
+// URL reader checks them); returns {value} or {error} naming the field. Without the range check
+// a negative number would reach the wasm, whose message for it names no field.
 export function parseField(f, raw) {
   if (f.kind === 'select') {
     const ok = f.options.some(([v]) => v === raw);
@@ -61,5 +63,6 @@ export function parseField(f, raw) {
   const value = Number(raw);
   if (!Number.isFinite(value)) return { error: `${f.label}: "${raw}" is not a number` };
   if (f.int && !Number.isInteger(value)) return { error: `${f.label}: expected a whole number, got ${raw}` };
-  return { value };
+  if (value < f.min || value > f.max) return { error: `${f.label}: ${raw} is out of range ${f.min}–${f.max}` };
+  return { value: value === 0 ? 0 : value };
 }

@@ -13,6 +13,7 @@ import { registerOffline } from './offline.js';
 import { renderCharts, setRunState, setViewChoices } from './views.js';
 import { createTraining } from './training.js';
 import { createInspector } from './neighbours.js';
+import { installDebugHook } from './debug.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
@@ -249,6 +250,7 @@ function main() {
   $('rerun').addEventListener('click', requestRun);
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
+  installDebugHook(location.search, send); // only with ?debug=1 (the fault tests)
   startWorker();
   createTraining();
   registerOffline();

@@ -45,6 +45,12 @@
 //   {id, type: 'projector', space}
 //       The Embedding Projector export of the inspected run: vectors of `space` ("truth" or a
 //       method) and the metadata; answers `projector-tsv`.
+//   {id, type: 'debug-fault', kind, debug}
+//       Hidden test hook (issue 8): fails on purpose through the wasm's `debugFault(kind)`:
+//       kind "panic" panics (a wasm trap) and "oom" allocates until the memory runs out (also a
+//       trap); both are answered by a fatal `error`, and the page restarts the worker. Any
+//       other kind is a plain `error`. Refused (a plain `error`) unless `debug` is true, which
+//       the page sends only when its URL has debug=1 (debug.js: window.claimeDebug.fault(kind)).
 //
 // Worker -> page
 //   {id, type: 'ready', defaults}                      defaults: the default parameters
@@ -67,8 +73,9 @@
 //       (one row per feature, codes then CUIs, tab-separated coordinates) and metadata.tsv
 //       (header `name\tmodality`, then one row per feature)
 //   {id, type: 'error', message, fatal}                the worker keeps working afterwards;
-//                                                      fatal: a wasm trap (Rust panic), so the
-//                                                      page should restart the worker
+//                                                      fatal: a wasm trap (Rust panic or memory
+//                                                      exhausted), so the page should restart
+//                                                      the worker
 //
 // Report JSON (Report in src/session.rs):
 //   {params, patients, methods: {NAME: {projection_distance, ..., spectrum}},
@@ -88,6 +95,7 @@ export const Req = Object.freeze({
   NAMES: 'names',
   NEIGHBOURS: 'neighbours',
   PROJECTOR: 'projector',
+  DEBUG_FAULT: 'debug-fault',
 });
 
 /** Reply types (worker -> page). */

@@ -29,7 +29,7 @@ export function checkValue(f, raw) {
   if (text === '' || !Number.isFinite(value)) return { problem: 'is not a number' };
   if (f.int && !Number.isInteger(value)) return { problem: 'is not a whole number' };
   if (value < f.min || value > f.max) return { problem: `is out of range ${f.min}–${f.max}` };
-  return { value };
+  return { value: value === 0 ? 0 : value }; // "-0" is 0: links and saved files write it as 0
 }
 
 // Checks a parameter the wasm knows but fields.js does not: only its type (number or text).
@@ -39,9 +39,15 @@ function checkUnlisted(fallback, raw) {
   return String(raw).trim() !== '' && Number.isFinite(value) ? { value } : { problem: 'is not a number' };
 }
 
+// A list element or a list as text: strings as they are, anything else as JSON (never
+// "[object Object]").
+function asText(x) {
+  return typeof x === 'string' ? x : JSON.stringify(x) ?? String(x);
+}
+
 // Splits a list given as "a,b" or ["a", "b"] into trimmed, non-empty, distinct names.
 function names(raw) {
-  const list = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
+  const list = Array.isArray(raw) ? raw.map(asText) : (raw === undefined || raw === null ? '' : asText(raw)).split(',');
   return [...new Set(list.map((s) => s.trim()).filter(Boolean))];
 }
 

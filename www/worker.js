@@ -3,7 +3,7 @@
 // The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
 // full one (www/pkg) the first time a trainer is built.
 
-import init, { defaultParams, Explorer, presetParams, runOnce } from './pkg-explorer/claime.js';
+import init, { debugFault, defaultParams, Explorer, presetParams, runOnce } from './pkg-explorer/claime.js';
 import { Reply, Req, errorText, message, schedule } from './protocol.js';
 import { trainingHandlers } from './training-worker.js';
 
@@ -160,6 +160,14 @@ function onProjector(msg) {
   post(msg.id, Reply.PROJECTOR_TSV, { space, vectors: explorer.vectorsTsv(space), metadata: explorer.metadataTsv() });
 }
 
+// Fails on purpose (the fault tests' hidden hook): only when the page passed `debug: true`,
+// which it does only with `debug=1` in its URL (debug.js). A trap never returns.
+async function onDebugFault(msg) {
+  if (msg.debug !== true) throw new Error('worker: debug-fault is available only with debug=1 in the page URL');
+  await loadWasm();
+  debugFault(String(msg.kind ?? ''));
+}
+
 const handlers = {
   [Req.INIT]: onInit,
   [Req.RUN]: onRun,
@@ -170,6 +178,7 @@ const handlers = {
   [Req.NAMES]: onNames,
   [Req.NEIGHBOURS]: onNeighbours,
   [Req.PROJECTOR]: onProjector,
+  [Req.DEBUG_FAULT]: onDebugFault,
   ...trainingHandlers({ loadWasm, post }), // train, train-step, train-stop
 };
 
@@ -181,9 +190,11 @@ async function onMessage(event) {
     if (!handler) throw new Error(`worker: unknown request type "${msg.type}"`);
     await handler(msg);
   } catch (e) {
-    // A wasm trap (a Rust panic) may leave the module broken: the page should restart us.
+    // A wasm trap (a Rust panic, or memory exhausted) may leave the module broken: the page
+    // should restart us, and the message says what happened rather than only "unreachable".
     const fatal = e instanceof WebAssembly.RuntimeError;
-    post(msg.id, Reply.ERROR, { message: errorText(e), fatal });
+    const message = fatal ? `the computation crashed (${errorText(e)}): a bug or memory exhausted` : errorText(e);
+    post(msg.id, Reply.ERROR, { message, fatal });
   }
 }
 

@@ -44,6 +44,9 @@ test('fields: empty, non-numeric and fractional integers are refused with the la
   assert.match(parseField(field('n'), '12.5').error, /whole number/);
   assert.deepEqual(parseField(field('signal'), '2.5'), { value: 2.5 });
   assert.match(parseField(field('noise'), 'loud').error, /Noise structure/);
+  assert.equal(parseField(field('d1'), '-3').error, 'Codes d1: -3 is out of range 2–20000');
+  assert.match(parseField(field('seed'), '-1').error, /^Seed: -1 is out of range/);
+  assert.deepEqual(parseField(field('rho'), '-0'), { value: 0 });
 });
 
 test('tooltip: the nearest point within the radius, or none', () => {
