@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { FIELDS } from '../../www/fields.js';
-import { checkClean, launch, tableRows, waitForDone } from './helpers.mjs';
+import { checkClean, launch, tableRows, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -65,22 +65,6 @@ function backgroundLuminance(page, selector = 'body') {
     const [r, g, b] = getComputedStyle(el).backgroundColor.match(/\d+(\.\d+)?/g).map(Number);
     return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
   });
-}
-
-// The metrics table's text, to tell one run's numbers from another's.
-async function tableText(page) {
-  return (await tableRows(page)).map((r) => r.cells.slice(0, 7).join(' ')).join('\n');
-}
-
-// Waits until a new run has finished with numbers different from `before`.
-async function waitForNewNumbers(page, before) {
-  await page.waitForFunction((prev) => {
-    const done = document.getElementById('views').dataset.state === 'done';
-    const rows = [...document.querySelectorAll('#metrics tbody tr')]
-      .map((tr) => [...tr.querySelectorAll('td')].slice(0, 7).map((td) => td.textContent).join(' '));
-    return done && rows.join('\n') !== prev;
-  }, before, { timeout: 60_000 });
-  return tableText(page);
 }
 
 // Presses Tab until the element with id `stopAt` has focus (or, without it, until focus leaves

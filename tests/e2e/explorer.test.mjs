@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, checkErrorChart, launch, openPage, tableRows, waitForDone } from './helpers.mjs';
+import { checkClean, checkErrorChart, launch, openPage, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
 
 const SMALL = '?d1=100&d2=100&n=4000&signal=3';
 
@@ -23,22 +23,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-// The table's text, to tell one run's numbers from another's.
-async function tableText(page) {
-  return (await tableRows(page)).map((r) => r.cells.slice(0, 7).join(' ')).join('\n');
-}
-
-// Waits until a new run has finished with numbers different from `before`.
-async function waitForNewNumbers(page, before) {
-  await page.waitForFunction((prev) => {
-    const done = document.getElementById('views').dataset.state === 'done';
-    const rows = [...document.querySelectorAll('#metrics tbody tr')]
-      .map((tr) => [...tr.querySelectorAll('td')].slice(0, 7).map((td) => td.textContent).join(' '));
-    return done && rows.join('\n') !== prev;
-  }, before, { timeout: 60_000 });
-  return tableText(page);
-}
 
 // Sets a slider's value as a user drag would (an input event per step).
 async function setSlider(page, selector, value) {

@@ -134,3 +134,20 @@ export async function download(page, selector) {
   const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
 }
+
+// The metrics table's text (first seven cells per row), to tell one run's numbers from another's.
+export async function tableText(page) {
+  return (await tableRows(page)).map((r) => r.cells.slice(0, 7).join(' ')).join('\n');
+}
+
+// Waits until a new run has finished with numbers different from `before`; returns the new text.
+export async function waitForNewNumbers(page, before) {
+  await page.waitForFunction((prev) => {
+    const done = document.getElementById('views').dataset.state === 'done';
+    const rows = [...document.querySelectorAll('#metrics tbody tr')]
+      .map((tr) => [...tr.querySelectorAll('td')].slice(0, 7).map((td) => td.textContent).join(' '));
+    return done && rows.join('\n') !== prev;
+  }, before, { timeout: 60_000 });
+  return tableText(page);
+}
+
