@@ -202,10 +202,12 @@ fn lengths_are_at_least_two_and_average_the_poisson_mean() {
 
 #[test]
 fn staged_streaming_equals_patient_by_patient_addition() {
-    // draw_into stages pair counts as u32 and flushes; add_patient adds f64 directly.
-    for within in [false, true] {
+    // draw_into stages pair counts as u16 and flushes; add_patient adds f64 directly. Mean
+    // lengths 20 (no flush), 400 (a flush every few dozen patients) and 7000 (counts of 256 and
+    // more: those patients bypass the staging).
+    for (within, mean_t) in [(false, 20.0), (true, 20.0), (true, 400.0), (false, 7000.0)] {
         let params =
-            Params { d1: 25, d2: 35, p: 3, n: 700, mean_t: 20.0, seed: 12, ..Params::default() }.check().unwrap();
+            Params { d1: 25, d2: 35, p: 3, n: 700, mean_t, seed: 12, ..Params::default() }.check().unwrap();
         let truth = Truth::draw(&params);
         let mut staged = SummaryStats::new(25, 35, within);
         PatientSampler::new(&params).draw_into(&truth, 700, &mut staged);
