@@ -2,6 +2,10 @@
 //! `matrix_free::eigen`), their dense references, orthonormal bases, subspace distances and
 //! orthogonal Procrustes.
 //!
+//! faer's Krylov-Schur does not return when a wanted eigenvalue or singular value is repeated,
+//! which small cohorts cause (low rank, identical features): the `guard` module detects them
+//! cheaply and factors them another exact way; other inputs get faer's result unchanged.
+//!
 //! Two small routines are written here by hand on purpose: a cyclic Jacobi eigensolver for
 //! p x p symmetric matrices and a modified Gram-Schmidt. They feed the *simulation* (the scale of
 //! the truth, the orthogonal-noise basis), where the numbers must be bit-identical natively and
@@ -15,6 +19,8 @@ use faer::matrix_free::eigen::{
     PartialEigenParams,
 };
 use faer::{Col, Mat, MatRef, Par, Side};
+
+mod guard;
 
 /// A rank-k truncated SVD A ~ U diag(s) V^T.
 #[derive(Debug, Clone)]
@@ -39,6 +45,13 @@ pub struct Eigen {
 /// Below this smaller dimension the dense factorization is used (Krylov needs room).
 const DENSE_BELOW: usize = 160;
 const TOL: f64 = f64::EPSILON * 128.0;
+/// Sketch columns beyond the Krylov dimension: a rank below it is treated as low (module `guard`).
+const SKETCH_EXTRA: usize = 8;
+
+/// The Krylov dimension faer is given for `nev` wanted values.
+fn krylov_dim(nev: usize) -> usize {
+    (2 * nev + 32).max(64)
+}
 
 fn start_vector(n: usize, seed: u64) -> Col<f64> {
     let mut rng = stream(seed, Stream::Linalg);
@@ -58,19 +71,27 @@ pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
 }
 
 /// Rank-k truncated SVD by Lanczos bidiagonalization with restarts (faer's `partial_svd`),
-/// falling back to the dense SVD for small matrices or when Lanczos does not converge.
+/// falling back to the dense SVD for small matrices or when Lanczos does not converge. A matrix
+/// of numerical rank below the Krylov dimension is factored through its range sketch instead
+/// (module `guard`).
 pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     let (m, n) = (a.nrows(), a.ncols());
     let k = k.min(m).min(n);
     if m.min(n) < DENSE_BELOW.max(4 * k + 8) {
         return dense_svd(a, k);
     }
-    let params = PartialEigenParams { max_dim: (2 * k + 32).max(64), ..Default::default() };
+    let max_dim = krylov_dim(k);
+    if let Some(w) = guard::low_rank_basis(a, max_dim + SKETCH_EXTRA, k, seed) {
+        // A = W (W^T A): the SVD of the small (r + k, n) W^T A, left vectors mapped by W.
+        let svd = dense_svd((w.transpose() * a).as_ref(), k)?;
+        return Ok(Svd { u: &w * &svd.u, s: svd.s, v: svd.v });
+    }
+    let v0 = start_vector(n, seed);
+    let params = PartialEigenParams { max_dim, ..Default::default() };
     let mut mem = MemBuffer::new(partial_svd_scratch::<f64>(&a, k, Par::Seq, params));
     let mut u = Mat::zeros(m, k);
     let mut v = Mat::zeros(n, k);
     let mut s = vec![0.0; k];
-    let v0 = start_vector(n, seed);
     let info =
         partial_svd(u.as_mut(), v.as_mut(), &mut s, &a, v0.as_ref(), TOL, Par::Seq, MemStack::new(&mut mem), params);
     if info.n_converged_eigen < k {
@@ -98,16 +119,31 @@ pub fn dense_top_eigen(a: MatRef<'_, f64>, k: usize) -> Result<Eigen> {
 /// the eigenvalues of largest magnitude; if m of them are computed, every eigenvalue >= t (the
 /// smallest magnitude among them) is among them, so the top k algebraic ones are known once k
 /// computed values are >= t. Otherwise m doubles, and past n/4 the dense solver takes over.
+/// Matrices with repeated eigenvalues from twin rows, or of numerical rank below the Krylov
+/// dimension, are factored through their quotient or range sketch instead (module `guard`).
 pub fn top_eigen(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Eigen> {
     let n = a.nrows();
     let k = k.min(n);
     let mut m = 2 * k + 2;
+    if n >= DENSE_BELOW.max(4 * m + 8) {
+        let classes = guard::twin_classes(a);
+        if classes.iter().map(|c| c.len() - 1).sum::<usize>() >= 2 {
+            return guard::deflated_top_eigen(a, &classes, k, seed);
+        }
+    }
+    let v0 = start_vector(n, seed);
     while n >= DENSE_BELOW.max(4 * m + 8) {
-        let params = PartialEigenParams { max_dim: (2 * m + 32).max(64), ..Default::default() };
+        let max_dim = krylov_dim(m);
+        if let Some(w) = guard::low_rank_basis(a, max_dim + SKETCH_EXTRA, k, seed) {
+            // A = W (W^T A W) W^T: the r + k eigenvalues of the small projection are the r
+            // nonzero ones of A and k zeros, so its top k (largest algebraic) are those of A.
+            let e = dense_top_eigen((w.transpose() * (a * &w)).as_ref(), k)?;
+            return Ok(Eigen { values: e.values, vectors: &w * &e.vectors });
+        }
+        let params = PartialEigenParams { max_dim, ..Default::default() };
         let mut mem = MemBuffer::new(partial_self_adjoint_eigen_scratch::<f64>(&a, m, Par::Seq, params));
         let mut vecs = Mat::zeros(n, m);
         let mut vals = vec![0.0; m];
-        let v0 = start_vector(n, seed);
         let info = partial_self_adjoint_eigen(
             vecs.as_mut(),
             &mut vals,

@@ -5,6 +5,7 @@
 //! n = 20000, mean T = 50, spike noise with c = 0.2, signal scale 1, seed 1.
 
 use crate::error::{Error, Result};
+use crate::estimators::Method;
 use serde::{Deserialize, Serialize};
 
 /// Patient-noise structure of model.md §2.
@@ -131,13 +132,20 @@ fn check_finite_range(name: &str, x: f64, lo: f64, hi: f64, lo_open: bool, hi_op
 }
 
 impl Params {
-    /// Checks every rule and returns [`ValidParams`], or an error naming the first bad field.
+    /// Checks every rule and returns [`ValidParams`], or an error naming the first bad field. The
+    /// memory estimate counts every method (and the within-modality counts).
     pub fn check(self) -> Result<ValidParams> {
-        self.check_with_budget(DEFAULT_MEMORY_BUDGET)
+        self.check_for(&Method::ALL.map(|(m, _)| m))
     }
 
-    /// As [`Params::check`], with an explicit memory budget in bytes.
-    pub fn check_with_budget(self, budget: u64) -> Result<ValidParams> {
+    /// As [`Params::check`], for a session that fits only `methods`: the memory estimate leaves
+    /// out what they do not need ([`Params::estimated_bytes`]).
+    pub fn check_for(self, methods: &[Method]) -> Result<ValidParams> {
+        self.check_with_budget(DEFAULT_MEMORY_BUDGET, methods)
+    }
+
+    /// As [`Params::check_for`], with an explicit memory budget in bytes.
+    pub fn check_with_budget(self, budget: u64, methods: &[Method]) -> Result<ValidParams> {
         for (name, d) in [("d1", self.d1), ("d2", self.d2)] {
             if !(2..=MAX_FEATURES).contains(&d) {
                 return Err(Error::param(name, d, format!("an integer in [2, {MAX_FEATURES}]")));
@@ -157,7 +165,7 @@ impl Params {
         check_finite_range("rho", self.rho, 0.0, 1.0, false, true)?;
         check_finite_range("tau2", self.tau2, 0.0, 10_000.0, false, false)?;
         check_finite_range("signal", self.signal, 0.0, 1000.0, false, false)?;
-        let needed = self.estimated_bytes();
+        let needed = self.estimated_bytes(methods);
         if needed > budget {
             return Err(Error::Memory {
                 needed_bytes: needed,
@@ -168,20 +176,51 @@ impl Params {
         Ok(ValidParams(self))
     }
 
-    /// Estimated peak memory of a session with all three estimators, in bytes: the summary
-    /// statistics (D12, C11, C22) plus the dense d x d PMI matrix of Concate/CL and the
-    /// d1 x d2 PMI of CLAIME.
-    pub fn estimated_bytes(&self) -> u64 {
+    /// Estimated peak memory of a session fitting `methods`, in bytes: the summary statistics
+    /// (D12, and C11, C22 only when a method needs them: Concate, CL), the d1 x d2 PMI of CLAIME,
+    /// and, for Concate or CL, their dense d x d co-occurrence and PMI. Without Concate and CL a
+    /// session keeps no d x d or d_M x d_M matrix, so CLAIME alone fits d1 = 20000, d2 = 100.
+    /// (CLAIME's d1 x d2 PMI is counted whatever the methods: it is small next to the rest.)
+    pub fn estimated_bytes(&self, methods: &[Method]) -> u64 {
         let (d1, d2) = (self.d1 as u64, self.d2 as u64);
         let d = d1 + d2;
-        let stats = d1 * d2 + d1 * d1 + d2 * d2;
-        let fits = d1 * d2 + 2 * d * d;
+        let within = methods.iter().any(|m| m.needs_within());
+        let stats = d1 * d2 + if within { d1 * d1 + d2 * d2 } else { 0 };
+        let fits = d1 * d2 + if within { 2 * d * d } else { 0 };
         8 * (stats + fits) + 64 * d * self.p as u64
     }
 
     /// Total number of features d = d1 + d2.
     pub fn d(&self) -> usize {
         self.d1 + self.d2
+    }
+
+    /// The keys of a parameters object: the field names, as JSON, URLs and the page write them.
+    pub const KEYS: [&'static str; 11] =
+        ["d1", "d2", "p", "n", "mean_t", "noise", "c", "rho", "tau2", "signal", "seed"];
+}
+
+/// Refuses a parameters object with a key that is not one of [`Params::KEYS`], naming the first
+/// such key and the allowed ones. serde's `deny_unknown_fields` does this for JSON text, but
+/// serde-wasm-bindgen reads only the struct's own keys from a JavaScript object, so the wasm
+/// bindings pass the object's keys here first (a typo such as `n_` would otherwise run with
+/// the default n).
+pub fn check_keys<S: AsRef<str>>(keys: &[S]) -> Result<()> {
+    match keys.iter().map(AsRef::as_ref).find(|k| !Params::KEYS.contains(k)) {
+        None => Ok(()),
+        Some(key) => {
+            // Quoted as written, control characters escaped and long keys cut, so the message
+            // stays one readable line.
+            let mut shown: String = key.chars().take(40).flat_map(char::escape_debug).collect();
+            if key.chars().count() > 40 {
+                shown.push_str("...");
+            }
+            Err(Error::param(
+                "parameters",
+                format!("the unknown key '{shown}'"),
+                format!("only the keys {}", Params::KEYS.join(", ")),
+            ))
+        }
     }
 }
 

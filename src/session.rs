@@ -122,7 +122,7 @@ impl Session {
 
 /// Simulates all n patients and reports every requested method: one replicate.
 pub fn run(params: Params, methods: &[Method], clock: &mut dyn FnMut() -> f64) -> Result<Report> {
-    let valid = params.check()?;
+    let valid = params.check_for(methods)?;
     let within = methods.iter().any(|m| m.needs_within());
     let t0 = clock();
     let mut session = Session::new(valid, within);

@@ -1,7 +1,8 @@
 //! The `claime` command line end to end: files written, JSON shape, exit codes and one-line
 //! errors for bad input.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn claime(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_claime")).args(args).output().unwrap();
@@ -178,4 +179,57 @@ fn help_documents_every_subcommand() {
     ] {
         assert!(out.contains(f), "{f}");
     }
+}
+
+/// Runs `claime`, failing the test if it has not exited within `limit` (the child is killed).
+fn claime_within(args: &[&str], limit: Duration) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claime"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("claime {args:?} was still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn a_bad_output_path_fails_before_the_work() {
+    // The paper's experiment (500 replicates at n = 2..10 x 10^4) would run for hours, and
+    // evaluate fits every method first: a bad --out must be refused at once, naming the flag,
+    // with nothing computed (no table on stdout) and no file left behind.
+    let missing = tmp("no-such-dir/out.csv");
+    let limit = Duration::from_secs(10);
+    let prefix = tmp("eval");
+    let mut args = vec!["simulate"];
+    args.extend(SMALL);
+    args.extend(["--out", &prefix]);
+    assert_eq!(claime(&args).0, 0);
+    let pairs = tmp("eval-pairs.csv");
+    std::fs::write(&pairs, "code_01,cui_01,related\ncode_02,cui_02,related\n").unwrap();
+    let summary = format!("{prefix}.summary.json");
+    for args in [
+        vec!["experiment", "--exp", "n", "--out", &missing],
+        vec!["experiment", "--exp", "d", "--out", &tmp("never.csv"), "--svg", &missing],
+        vec!["evaluate", "--summary", &summary, "--pairs", &pairs, "--out", &missing],
+    ] {
+        let (code, out, err) = claime_within(&args, limit);
+        let flag = if args.contains(&"--svg") { "--svg" } else { "--out" };
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: nothing computed, got {out}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.starts_with(&format!("error: {flag} {missing}: ")), "{args:?}: names the flag: {err}");
+    }
+    assert!(!std::path::Path::new(&tmp("never.csv")).exists(), "the --out opened before the failing --svg is removed");
 }

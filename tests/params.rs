@@ -76,3 +76,59 @@ fn presets_are_valid() {
         assert!(claime::params::preset(name).unwrap().check().is_ok(), "{name}");
     }
 }
+#[test]
+fn keys_are_the_fields_serde_writes() {
+    let v = serde_json::to_value(Params::default()).unwrap();
+    let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys = Params::KEYS.to_vec();
+    fields.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(fields, keys);
+}
+#[test]
+fn known_keys_pass_the_key_check() {
+    assert!(claime::params::check_keys(&Params::KEYS).is_ok());
+    assert!(claime::params::check_keys::<&str>(&[]).is_ok());
+}
+#[test]
+fn unknown_key_is_named_with_the_allowed_ones() {
+    // The wasm's checkParams({n_: 5}) used to run with the default n.
+    let e = claime::params::check_keys(&["d1", "n_", "bogus"]).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "parameters: got the unknown key 'n_', expected only the keys d1, d2, p, n, mean_t, noise, c, rho, tau2, \
+         signal, seed"
+    );
+    for key in ["", "D1", "d1 ", "mean-t", "methods"] {
+        let e = claime::params::check_keys(&[key]).unwrap_err().to_string();
+        assert!(e.contains(&format!("unknown key '{key}'")), "{e}");
+    }
+    let long = "x".repeat(500) + "\n";
+    let e = claime::params::check_keys(&[long.as_str()]).unwrap_err().to_string();
+    assert!(e.len() < 200 && !e.contains('\n'), "one short line: {e}");
+}
+#[test]
+fn memory_estimate_counts_only_what_the_methods_need() {
+    use claime::params::DEFAULT_MEMORY_BUDGET;
+    use claime::{Error, Method};
+    // `claime run --d1 20000 --d2 100 --methods claime`: CLAIME needs D12 and its d1 x d2 PMI,
+    // no within-modality counts and no d x d matrix.
+    let wide = Params { d1: 20_000, d2: 100, ..Params::default() };
+    let (d1, d2, d, p) = (20_000_u64, 100_u64, 20_100_u64, 4_u64);
+    assert_eq!(wide.estimated_bytes(&[Method::Claime]), 8 * 2 * d1 * d2 + 64 * d * p);
+    assert!(wide.estimated_bytes(&[Method::Claime]) <= DEFAULT_MEMORY_BUDGET);
+    assert!(wide.clone().check_for(&[Method::Claime]).is_ok());
+    // Concate or CL adds C11, C22 and the dense d x d co-occurrence and PMI: still refused, with
+    // the estimate of every method.
+    let all = 8 * (2 * d1 * d2 + d1 * d1 + d2 * d2 + 2 * d * d) + 64 * d * p;
+    for methods in [&[Method::Concate][..], &[Method::Cl], &[Method::Claime, Method::Concate, Method::Cl]] {
+        match wide.clone().check_for(methods) {
+            Err(Error::Memory { needed_bytes, .. }) => assert_eq!(needed_bytes, all, "{methods:?}"),
+            other => panic!("{methods:?}: expected a memory error, got {other:?}"),
+        }
+    }
+    assert!(
+        matches!(wide.check(), Err(Error::Memory { needed_bytes, .. }) if needed_bytes == all),
+        "check() counts every method"
+    );
+}

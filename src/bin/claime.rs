@@ -312,6 +312,44 @@ fn write(path: &str, text: &str) -> Result<(), Error> {
     std::fs::write(path, text).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })
 }
 
+/// An output file opened before the work, so that a bad path (a missing directory, a directory)
+/// fails at once naming its flag, and written after it. Opening does not truncate an existing
+/// file; one that did not exist is removed again if nothing gets written.
+struct Output {
+    file: std::fs::File,
+    path: String,
+    created: bool,
+    written: bool,
+}
+
+impl Output {
+    fn open(flag: &str, path: &str) -> Result<Self, Error> {
+        let created = !std::path::Path::new(path).exists();
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| Error::Io { path: format!("--{flag} {path}"), message: e.to_string() })?;
+        Ok(Output { file, path: path.into(), created, written: false })
+    }
+
+    fn write(mut self, text: &str) -> Result<(), Error> {
+        use std::io::Write;
+        let written = self.file.set_len(0).and_then(|()| self.file.write_all(text.as_bytes()));
+        self.written = written.is_ok();
+        written.map_err(|e| Error::Io { path: self.path.clone(), message: e.to_string() })
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if self.created && !self.written {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
 fn read(path: &str) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })
 }
@@ -416,13 +454,12 @@ fn run_with_trainers(
     t: &TrainArgs,
 ) -> Result<(), Error> {
     let tp = t.params().check()?;
-    let params = model.params()?.check()?;
+    // The SVD methods run, and those the trainers are compared with.
+    let fitted: Vec<Method> = methods.iter().copied().chain(trainers.iter().map(|k| k.reference())).collect();
+    let params = model.params()?.check_for(&fitted)?;
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
-    let within = methods
-        .iter()
-        .chain(trainers.iter().map(|k| k.reference()).collect::<Vec<_>>().iter())
-        .any(|m| m.needs_within());
+    let within = fitted.iter().any(|m| m.needs_within());
     let t0 = clock();
     let mut session = Session::new(params, within);
     session.advance(usize::MAX);
@@ -537,11 +574,12 @@ fn experiment(
     if threads == 0 {
         return Err(Error::param("threads", 0, "at least 1"));
     }
+    let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
     let start = Instant::now();
     let rows = spec.run(threads, &progress_bar(start))?;
-    write(out, &to_csv(&rows))?;
-    if let Some(path) = svg {
-        write(path, &figure(&spec, &rows, 720, 440)?)?;
+    csv.write(&to_csv(&rows))?;
+    if let Some(file) = svg {
+        file.write(&figure(&spec, &rows, 720, 440)?)?;
     }
     eprintln!("wrote {out} ({} rows) in {:.1}s with {threads} threads", rows.len(), start.elapsed().as_secs_f64());
     Ok(())
@@ -549,7 +587,7 @@ fn experiment(
 
 /// `summarize`, `merge` and `evaluate`: the user's own data (records, sites' summaries, pairs).
 mod data {
-    use super::{read, write};
+    use super::{read, write, Output};
     use claime::estimators::Method;
     use claime::evaluate::{check_fit_budget, evaluate as eval, parse_pairs, EvalOptions, FeatureIndex};
     use claime::format::Summary;
@@ -681,6 +719,7 @@ mod data {
         seed: u64,
         out: Option<&str>,
     ) -> Result<(), Error> {
+        let csv = out.map(|o| Output::open("out", o)).transpose()?;
         let s = read_summary(summary)?;
         let methods = match method {
             Some(m) => Method::parse_list(m)?,
@@ -721,8 +760,8 @@ mod data {
                 );
             }
         }
-        if let Some(o) = out {
-            write(o, &ev.to_csv())?;
+        if let (Some(file), Some(o)) = (csv, out) {
+            file.write(&ev.to_csv())?;
             eprintln!("wrote {o}");
         }
         Ok(())
@@ -764,11 +803,12 @@ fn regime(
     };
     spec.check()?;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
     let start = Instant::now();
     let cells = spec.run(threads, &progress_bar(start))?;
-    write(out, &to_csv(&spec, &cells))?;
-    if let Some(path) = svg {
-        write(path, &figure(&spec, &cells, 640, 520)?)?;
+    csv.write(&to_csv(&spec, &cells))?;
+    if let Some(file) = svg {
+        file.write(&figure(&spec, &cells, 640, 520)?)?;
     }
     let wins = cells.iter().filter(|c| c.diff < 0.0).count();
     eprintln!("wrote {out}: CLAIME wins in {wins} of {} cells ({:.1}s)", cells.len(), start.elapsed().as_secs_f64());

@@ -19,7 +19,7 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(params: JsValue, methods: &str, width: u32, height: u32) -> Result<Explorer, JsError> {
         let methods = Method::parse_list(methods).map_err(js_err)?;
-        let valid = params_from(params)?.check().map_err(js_err)?;
+        let valid = params_from(params)?.check_for(&methods).map_err(js_err)?;
         let size = if width == 0 || height == 0 { ChartSize::default() } else { ChartSize { width, height } };
         Ok(Explorer { run: LiveRun::new(valid, methods, size) })
     }

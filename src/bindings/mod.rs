@@ -37,9 +37,17 @@ pub(crate) fn js_err(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// The parameters of a JavaScript object (undefined or null: the defaults). Its keys are checked
+/// first (`params::check_keys`): serde-wasm-bindgen reads only the known ones, so an unknown key
+/// would otherwise be ignored.
 pub(crate) fn params_from(value: JsValue) -> Result<Params, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Params::default());
+    }
+    if value.is_object() {
+        let keys: Vec<String> =
+            js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
+        crate::params::check_keys(&keys).map_err(js_err)?;
     }
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
 }
@@ -63,7 +71,8 @@ pub fn preset_params(name: &str) -> Result<JsValue, JsError> {
     to_js(&params)
 }
 
-/// Checks parameters; returns them normalised or throws the first rule they break.
+/// Checks parameters; returns them normalised or throws the first rule they break (the memory
+/// estimate counting every method; `Explorer` and `TrainerSession` count only theirs).
 #[wasm_bindgen(js_name = checkParams)]
 pub fn check_params(params: JsValue) -> Result<JsValue, JsError> {
     let p = params_from(params)?.check().map_err(js_err)?;

@@ -16,9 +16,10 @@ impl TrainerSession {
     /// Builds the trainer named `trainer` ("claime-gd", "claime-sgd", "cl-gd", "claime-temp").
     #[wasm_bindgen(constructor)]
     pub fn new(params: JsValue, trainer: &str, settings: JsValue, temperature: f64) -> Result<TrainerSession, JsError> {
-        let valid = params_from(params)?.check().map_err(js_err)?;
+        let params = params_from(params)?;
         let kind = crate::train::TrainerKind::parse(trainer)
             .ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
+        let valid = params.check_for(&[kind.reference()]).map_err(js_err)?;
         let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
             crate::train::TrainParams::default()
         } else {

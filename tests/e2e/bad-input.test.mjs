@@ -166,10 +166,10 @@ function satisfiesRules(p) {
     && p.tau2 >= 0 && p.tau2 <= 1e4 && p.signal >= 0 && p.signal <= 1000 && ['spike', 'ar1', 'orthogonal', 'none'].includes(p.noise);
 }
 
-// Known bug, open in issue 8: serde-wasm-bindgen reads only the struct's own field names, so
-// `#[serde(deny_unknown_fields)]` never sees an unknown key and `checkParams({n_: 5})` runs with
-// the default n. Marked todo (reported, not hidden) until params_from checks the keys.
-test('property: the wasm checkParams accepts valid objects and refuses others with a message, never a trap', { timeout: 120_000, todo: 'unknown keys are ignored by the wasm (issue 8 note)' }, async () => {
+// serde-wasm-bindgen reads only the struct's own field names, so `#[serde(deny_unknown_fields)]`
+// never sees an unknown key; params_from checks the object's keys first (params::check_keys,
+// issue 8 note), so `checkParams({n_: 5})` is refused instead of running with the default n.
+test('property: the wasm checkParams accepts valid objects and refuses others with a message, never a trap', { timeout: 120_000 }, async () => {
   const cases = caseCount(2000);
   const r = rng(8003);
   const inputs = Array.from({ length: cases }, () => randomParams(r));
