@@ -30,10 +30,11 @@
 //       temperature: tau, null = infinity (the linear loss). Simulates all n patients, fits the
 //       matching SVD solution and answers `train-state` with the point at iteration 0.
 //   {id, type: 'train-step', session, steps, budget?, alignment?}
-//       Up to `steps` steps of trainer `session` (the id of its `train`), stopping early after
-//       `budget` ms (default 40); answers `train-state`, with the alignment view of the current
-//       embeddings when `alignment` = {width, height} asks for it. Play = the page asking again after each
-//       answer; pause = it stops asking.
+//       Up to `steps` steps of trainer `session` (the id of its `train`), stopping early before
+//       a step that would end past `budget` ms (default 40; at least one step); answers
+//       `train-state`, with the alignment view of the current embeddings when `alignment` =
+//       {width, height} asks for it. Play = the page keeping up to two of these queued, asking
+//       again after each answer it draws; pause = it stops asking.
 //   {id, type: 'train-stop'}
 //       Frees the held trainer.
 //   {id, type: 'names'}

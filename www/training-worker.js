@@ -47,15 +47,17 @@ export function trainingHandlers({ loadWasm, post }) {
     drop();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
-    current = { id: msg.id, session };
+    current = { id: msg.id, session, msPerStep: 0 };
     const point = session.step(0);
     post(msg.id, Reply.TRAIN_STATE, {
       session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),
     });
   }
 
-  // {id, type: 'train-step', session, steps, budget?}: up to `steps` steps (stopping early once
-  // `budget` ms have passed, at least one step); answers the state after them.
+  // {id, type: 'train-step', session, steps, budget?}: up to `steps` steps, in as few
+  // `step(k)` calls as the budget allows (each call also evaluates the loss and errors once),
+  // stopping before a step that the trainer's measured cost per step says would end past
+  // `budget` ms (always at least one step); answers the state after them.
   async function onTrainStep(msg) {
     if (!current || current.id !== msg.session) {
       return post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point: null, stale: true });
@@ -64,15 +66,19 @@ export function trainingHandlers({ loadWasm, post }) {
     const wanted = Math.max(1, Math.floor(Number(msg.steps) || 1));
     const budget = Number(msg.budget) > 0 ? Number(msg.budget) : STEP_BUDGET_MS;
     let done = 0;
-    let chunk = 1;
     let point = null;
+    // ms per step, from this trainer's earlier calls (one step at a time until it is known)
+    let chunk = current.msPerStep ? Math.max(1, Math.floor(budget / current.msPerStep)) : 1;
     while (done < wanted) {
       const k = Math.min(chunk, wanted - done);
+      const t = performance.now();
       point = current.session.step(k);
       done += k;
-      const spent = performance.now() - t0;
-      if (spent > budget) break;
-      chunk = Math.max(1, Math.floor((done * (budget - spent)) / Math.max(spent, 0.1) / 2));
+      const per = (performance.now() - t) / k;
+      current.msPerStep = current.msPerStep ? 0.7 * current.msPerStep + 0.3 * per : per;
+      const left = budget - (performance.now() - t0);
+      if (left < current.msPerStep) break;
+      chunk = Math.max(1, Math.floor(left / current.msPerStep));
     }
     const alignment = alignmentOf(current.session, msg.alignment);
     post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0, alignment });

@@ -12,9 +12,13 @@ const $ = (id) => document.getElementById(id);
 /** Steps asked for per animation frame while playing (the worker stops early after its time
  * budget), so small problems train at a watchable pace. */
 const STEPS_PER_MESSAGE = 4;
-/** Worker time budget (ms) per message while playing: short enough that, with the alignment
- * view drawn after each message, the animation can hold 30 frames per second. */
-const PLAY_BUDGET_MS = 16;
+/** Worker time budget (ms) per message while playing: with the loss, the errors and the
+ * alignment view computed after the steps, one answer takes the worker well under the 33 ms
+ * of a frame at 30 frames per second. */
+const PLAY_BUDGET_MS = 12;
+/** Messages kept in the worker's hands while playing: while the page draws one answer the
+ * worker is already computing the next, so neither waits for the other. */
+const PIPELINE = 2;
 /** Size of the animated alignment view (pixels). */
 const ALIGN_SIZE = Object.freeze({ width: 560, height: 360 });
 /** With `prefers-reduced-motion: reduce`, playing asks for large batches under a longer time
@@ -27,6 +31,7 @@ const MAX_POINTS = 1500;
 const st = {
   worker: null, nextId: 1, defaults: null, session: null, building: false, playing: false,
   pending: null, points: [], drawQueued: false, inFlight: 0, alignment: null, frames: 0,
+  fresh: false, // a state (point and alignment view) has arrived that is not drawn yet
 };
 
 function send(type, fields) {
@@ -70,6 +75,7 @@ function rebuild(then = null) {
   st.points = [];
   st.alignment = null;
   st.inFlight = 0;
+  st.fresh = false;
   st.pending = then;
   st.building = true;
   const { params } = readUrl(location.search, st.defaults);
@@ -94,10 +100,24 @@ function stepPlaying() {
   else stepOnce(STEPS_PER_MESSAGE, PLAY_BUDGET_MS);
 }
 
-// While playing: asks for more steps at once (unless paused or restarted), so the worker trains
-// while the page draws; drawing is coalesced to animation frames by queueDraw.
-function nextFrame() {
-  if (st.playing && !st.building) stepPlaying();
+// While playing, how many messages the worker may hold: PIPELINE, or one under reduced motion
+// (whose batches are long).
+const depth = () => (reducedMotion.matches ? 1 : PIPELINE);
+
+// While playing: fills the worker's queue (on Play, or in a hidden tab, where no frames are
+// drawn and the worker simply keeps training).
+function pump() {
+  if (!st.playing || st.building) return;
+  while (st.inFlight < depth()) stepPlaying();
+}
+
+// When a frame draws a new state: one more message (at most `depth`), sent before the frame is
+// drawn so the worker computes the next state meanwhile; in the steady state the worker answers
+// once per frame drawn. When the page draws faster than the worker answers, the queue stays
+// full and the worker never waits; when the worker is faster, it waits rather than compute
+// states that no frame would show.
+function onFrame() {
+  if (st.playing && !st.building && st.inFlight < depth()) stepPlaying();
 }
 
 function play() {
@@ -105,7 +125,7 @@ function play() {
   setState('playing');
   if (st.building) st.pending = 'play';
   else if (st.session === null) rebuild('play');
-  else stepPlaying();
+  else pump();
 }
 
 function pause() {
@@ -133,31 +153,49 @@ function restart() {
   rebuild(st.playing ? 'play' : null);
 }
 
+// Keeps an answer's point and alignment view for the next frame (only the latest answer is
+// drawn when several arrive within one frame).
 function addPoint(p, alignment) {
   if (alignment) st.alignment = alignment;
   if (!p) return;
   st.points.push(p);
   if (st.points.length > MAX_POINTS) st.points = st.points.filter((_, i) => i % 2 === 0 || i === st.points.length - 1);
+  st.fresh = true;
+  queueDraw();
+}
+
+// The latest point's numbers as text. While playing they change with the charts, in the
+// animation frame; otherwise at once (so the counter is final when the state says 'paused').
+function showNumbers() {
+  const p = st.points[st.points.length - 1];
+  if (!p) return;
   $('train-iter').textContent = String(p.iteration);
   $('train-loss').textContent = p.loss.toPrecision(5);
   $('train-error').textContent = p.error.toFixed(4);
   $('train-dist').textContent = p.distance_to_svd.toFixed(4);
-  queueDraw();
 }
 
+// Draws the latest state at the next animation frame: the numbers, the three line charts and
+// the alignment view, all changed within that frame's callback (so the page lays out once per
+// frame). `data-frames` counts the frames that showed a new state.
 function queueDraw() {
   if (st.drawQueued) return;
   st.drawQueued = true;
   requestAnimationFrame(() => {
     st.drawQueued = false;
-    if (st.alignment) $('train-chart-align').innerHTML = st.alignment; // SVG text from our Rust code
-    else $('train-chart-align').replaceChildren();
-    st.frames += 1;
-    $('training').dataset.frames = String(st.frames);
+    const fresh = st.fresh;
+    st.fresh = false;
+    if (fresh) onFrame();
+    showNumbers();
+    $('train-chart-align').innerHTML = st.alignment ?? ''; // SVG text from our Rust code
     const floor = st.points.length ? st.points[st.points.length - 1].svd_error : undefined;
     drawLine($('train-chart-loss'), st.points, 'loss', { title: 'Loss against iterations' });
     drawLine($('train-chart-error'), st.points, 'error', { title: 'Recovery error against iterations', colour: '#c2410c', floor });
     drawLine($('train-chart-dist'), st.points, 'distance_to_svd', { title: 'Distance to the SVD solution against iterations', colour: '#15803d', log: true });
+    if (fresh) {
+      st.frames += 1;
+      $('training').dataset.frames = String(st.frames);
+    }
   });
 }
 
@@ -180,15 +218,20 @@ function onReply(msg) {
     st.pending = null;
     setStatus(`Ready: ${msg.stepsPerEpoch} step(s) per epoch.`);
     addPoint(msg.point, msg.alignment);
+    showNumbers();
     setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
-    if (then === 'play' && st.playing) stepPlaying();
+    if (then === 'play' && st.playing) pump();
     else if (then === 'step') stepOnce(1);
     return;
   }
   st.inFlight = Math.max(0, st.inFlight - 1);
   addPoint(msg.point, msg.alignment);
-  if (st.playing) nextFrame();
-  else if (!st.inFlight) setState('paused');
+  if (st.playing) {
+    if (document.hidden) pump(); // no animation frame will ask for the next message
+    return;
+  }
+  showNumbers();
+  if (!st.inFlight) setState('paused');
 }
 
 // Wires the section and starts its worker.
@@ -204,6 +247,7 @@ export function createTraining() {
   $('train-pause').addEventListener('click', pause);
   $('train-step').addEventListener('click', step);
   $('train-reset').addEventListener('click', reset);
+  document.addEventListener('visibilitychange', pump);
   for (const id of ['train-trainer', 'train-tau-inf', 'train-lr', 'train-lambda']) $(id).addEventListener('change', restart);
   let timer = null; // a slider drag restarts once it settles
   $('train-logtau').addEventListener('input', () => {

@@ -219,8 +219,9 @@ test('reduced motion: no CSS transitions, and training redraws a few times a sec
   await page.waitForFunction(() => Number(document.getElementById('train-iter').textContent) > 0, null, { timeout: 60_000 });
   const redraws = await page.evaluate(() => new Promise((resolve) => {
     let count = 0;
-    const watch = new MutationObserver(() => { count += 1; });
-    watch.observe(document.getElementById('train-chart-loss'), { childList: true });
+    const watch = new MutationObserver(() => { count += 1; }); // one call per redraw
+    // The chart changes its line and labels in place (training-chart.js), hence the subtree.
+    watch.observe(document.getElementById('train-chart-loss'), { childList: true, subtree: true, attributes: true, characterData: true });
     setTimeout(() => { watch.disconnect(); resolve(count); }, 2000);
   }));
   await page.click('#train-pause');
