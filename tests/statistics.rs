@@ -202,9 +202,9 @@ fn lengths_are_at_least_two_and_average_the_poisson_mean() {
 
 #[test]
 fn staged_streaming_equals_patient_by_patient_addition() {
-    // draw_into stages the low bits of pair counts as u8 and carries into f64; add_patient adds
-    // f64 directly. Mean lengths 20, 400 (products of counts above 255, carries on most
-    // increments) and 7000.
+    // draw_into stages pair counts as u16 and flushes; add_patient adds f64 directly. Mean
+    // lengths 20 (no flush), 400 (a flush every few dozen patients) and 7000 (counts of 256 and
+    // more: those patients bypass the staging).
     for (within, mean_t) in [(false, 20.0), (true, 20.0), (true, 400.0), (false, 7000.0)] {
         let params =
             Params { d1: 25, d2: 35, p: 3, n: 700, mean_t, seed: 12, ..Params::default() }.check().unwrap();
