@@ -258,16 +258,33 @@ impl PatientSampler {
     fn modality(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
         let d = v.nrows();
         let logits = &mut self.logits[..d];
-        // Signal: l = V c, accumulated column by column.
-        for k in 0..self.p {
-            let ck = self.c[k];
-            let col = v.col(k).try_as_col_major().expect("faer columns are contiguous").as_slice();
+        // Signal: l = V c, accumulated column by column in that order, four columns per pass
+        // over the logits (the same additions, in the same order, as one column per pass).
+        let col = |k: usize| v.col(k).try_as_col_major().expect("faer columns are contiguous").as_slice();
+        let mut k = 0;
+        while k + 4 <= self.p {
+            let (a, b, c, e) = (col(k), col(k + 1), col(k + 2), col(k + 3));
+            let [ca, cb, cc, ce] = [self.c[k], self.c[k + 1], self.c[k + 2], self.c[k + 3]];
+            let rows = logits.iter_mut().zip(a).zip(b).zip(c).zip(e);
             if k == 0 {
-                for (l, x) in logits.iter_mut().zip(col) {
+                for ((((l, a), b), c), e) in rows {
+                    *l = a * ca + b * cb + c * cc + e * ce;
+                }
+            } else {
+                for ((((l, a), b), c), e) in rows {
+                    *l = *l + a * ca + b * cb + c * cc + e * ce;
+                }
+            }
+            k += 4;
+        }
+        for k in k..self.p {
+            let ck = self.c[k];
+            if k == 0 {
+                for (l, x) in logits.iter_mut().zip(col(k)) {
                     *l = x * ck;
                 }
             } else {
-                for (l, x) in logits.iter_mut().zip(col) {
+                for (l, x) in logits.iter_mut().zip(col(k)) {
                     *l += x * ck;
                 }
             }
@@ -313,6 +330,8 @@ impl PatientSampler {
 /// Features per block of the token sampler's envelope (a power of two: the offset in a block
 /// is three random bits).
 const BLOCK: usize = 8;
+// The block maxima in `TokenSampler::draw` are written out for blocks of eight.
+const _: () = assert!(BLOCK == 8);
 
 /// Draws the T tokens of one patient and modality, i.i.d. from softmax(logits), by rejection
 /// from a blocked envelope: features are grouped in blocks of [`BLOCK`], and block b's envelope
@@ -396,8 +415,14 @@ impl TokenSampler {
     pub fn draw<R: Rng>(&mut self, rng: &mut R, logits: &[f64], t: usize, bag: &mut Bag) {
         let d = logits.len();
         let nb = d.div_ceil(BLOCK);
-        for (m, chunk) in self.block_max[..nb].iter_mut().zip(logits.chunks(BLOCK)) {
-            *m = chunk.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        // Block maxima (logits are finite: plain comparisons, no NaN handling).
+        let bigger = |a: f64, b: f64| if a > b { a } else { b };
+        let mut blocks = logits.chunks_exact(BLOCK);
+        for (m, x) in self.block_max.iter_mut().zip(&mut blocks) {
+            *m = bigger(bigger(bigger(x[0], x[1]), bigger(x[2], x[3])), bigger(bigger(x[4], x[5]), bigger(x[6], x[7])));
+        }
+        if !blocks.remainder().is_empty() {
+            self.block_max[nb - 1] = blocks.remainder().iter().cloned().fold(f64::NEG_INFINITY, bigger);
         }
         self.build_alias(nb);
         let mut accepted = 0;
