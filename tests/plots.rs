@@ -173,8 +173,11 @@ fn alignment_chart_renders_codes_and_cuis() {
     let svg = alignment::svg(&view, 760, 520).unwrap();
     assert_svg(&svg, &[alignment::TITLE, "code, true", "CUI, estimate", "principal axis 2"]);
     // 30 codes: hollow + filled circles, plus two legend circles; 24 CUIs: filled triangles + 1.
-    assert_eq!(count(&svg, "<circle"), 2 * 30 + 2);
-    assert_eq!(count(&svg, "<polygon"), 24 + 1);
+    // Runs of like markers are merged into paths: a circle there is two arcs ("0 1 0") and a
+    // closing Z, a triangle three points and a Z.
+    let merged_circles = count(&svg, " 0 1 0 ") / 2;
+    assert_eq!(count(&svg, "<circle") + merged_circles, 2 * 30 + 2);
+    assert_eq!(count(&svg, "<polygon") + count(&svg, " Z") - merged_circles, 24 + 1);
     let mut bad = view.clone();
     bad.points[3].estimate.1 = f64::INFINITY;
     assert!(alignment::svg(&bad, 760, 520).unwrap_err().to_string().contains("view.points.estimate"));
@@ -302,4 +305,27 @@ fn smallest_size_and_long_names_do_not_panic() {
         spectrum::svg(&[3.0, 1.0], 1, w, h).unwrap();
         heatmap::svg(&th, w, h).unwrap();
     }
+}
+
+#[test]
+fn alignment_svg_merges_markers_and_segments_into_few_paths() {
+    // 54 features: 54 segments, 54 hollow and 54 filled markers, which plotters writes as 162
+    // elements; merged, a handful of paths, each estimate still drawn where `located` says.
+    let t = truth();
+    let fit = fit_of(t.v1.clone(), t.v2.clone());
+    let view = alignment_view(&t, &fit, 1000).unwrap();
+    let (svg, located) = alignment::svg_located(&view, 640, 480).unwrap();
+    let elements = svg.matches('<').count() - svg.matches("</").count();
+    assert!(elements < 80, "{elements} elements");
+    let subpaths = svg.matches("M ").count();
+    assert!(subpaths >= 3 * view.points.len(), "{subpaths} subpaths for {} features", view.points.len());
+    for (q, (x, y)) in view.points.iter().zip(&located) {
+        let mark = match q.modality {
+            Modality::Code => format!("M {} {y} a", x - 3), // circle of radius 3 (over 200 points: 3, else 4)
+            Modality::Cui => format!("M {x} "),
+        };
+        let mark4 = format!("M {} {y} a", x - 4);
+        assert!(svg.contains(&mark) || svg.contains(&mark4), "no marker at ({x}, {y}) for {:?}", q.modality);
+    }
+    assert_eq!(svg, alignment::svg(&view, 640, 480).unwrap());
 }

@@ -1,7 +1,9 @@
 //! The 2-D embedding alignment ([`AlignmentView`], model.md §6): each feature's true position
 //! (hollow marker) and its estimated position after scale matching and Procrustes (filled
 //! marker), joined by a thin grey segment; codes are blue circles, CUIs vermillion triangles.
-//! Both axes have the same scale, so distances on screen are distances in the embedding.
+//! Both axes have the same scale, so distances on screen are distances in the embedding. The
+//! SVG's runs of like markers and segments are merged into single paths (`compact`): a tenth of
+//! the elements, for a page that redraws the view at every frame of the training animation.
 
 use super::{
     check_finite, draw_err, legend, legend_width, title, Glyph, Marker, GREY, LABEL_FONT, OKABE_ITO, TICK_FONT,
@@ -125,11 +127,11 @@ pub fn svg_located(view: &AlignmentView, width: u32, height: u32) -> Result<(Str
         located = draw_located(root, view)?;
         Ok(())
     })?;
-    Ok((svg, located))
+    Ok((super::compact::merge_shapes(&svg), located))
 }
 
 /// The chart as an SVG string of `width` x `height` pixels.
 pub fn svg(view: &AlignmentView, width: u32, height: u32) -> Result<String> {
     check(view)?;
-    super::render_svg(width, height, |root| draw(root, view))
+    Ok(super::compact::merge_shapes(&super::render_svg(width, height, |root| draw(root, view))?))
 }

@@ -20,6 +20,7 @@
 //! Colours are the Okabe-Ito palette, and every series also gets its own marker shape.
 
 pub mod alignment;
+mod compact;
 pub mod error_chart;
 pub mod heatmap;
 pub mod regime;
