@@ -102,7 +102,12 @@ test('your data: sample by button and picker, records, bad files; nothing leaves
   assert.match(recordsError, /bad\.records\.csv:3/, `the error names the file and line: ${recordsError}`);
 
   await page.setInputFiles('#data-files', { name: 'broken.summary.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "claime-summary", "version": 1,') });
-  await page.waitForFunction(() => document.querySelector('#data-status').textContent.includes('broken.summary.json'), null, { timeout: TIMEOUT });
+  // The status names the file while reading it too ("busy"): wait for the error state itself.
+  await page.waitForFunction(
+    () => document.querySelector('#data').dataset.state !== 'busy' && document.querySelector('#data-status').textContent.includes('broken.summary.json'),
+    null,
+    { timeout: TIMEOUT },
+  );
   assert.equal(await page.getAttribute('#data', 'data-state'), 'error');
 
   await clearTable(page);
