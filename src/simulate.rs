@@ -203,11 +203,11 @@ pub struct PatientSampler {
     lengths: Poisson,
     p: usize,
     drawn: usize,
-    c: Vec<f64>,        // (p,)
-    logits: Vec<f64>,   // (d_M,) scratch
-    eta: Vec<f64>,      // (d_M,) scratch: AR(1) innovations
+    c: Vec<f64>,      // (p,)
+    logits: Vec<f64>, // (d_M,) scratch
+    eta: Vec<f64>,    // (d_M,) scratch: AR(1) innovations
     tokens: TokenSampler,
-    z: Vec<f64>,        // (p,) scratch for orthogonal noise
+    z: Vec<f64>, // (p,) scratch for orthogonal noise
 }
 
 impl PatientSampler {

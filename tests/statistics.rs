@@ -206,8 +206,7 @@ fn staged_streaming_equals_patient_by_patient_addition() {
     // lengths 20 (no flush), 400 (a flush every few dozen patients) and 7000 (counts of 256 and
     // more: those patients bypass the staging).
     for (within, mean_t) in [(false, 20.0), (true, 20.0), (true, 400.0), (false, 7000.0)] {
-        let params =
-            Params { d1: 25, d2: 35, p: 3, n: 700, mean_t, seed: 12, ..Params::default() }.check().unwrap();
+        let params = Params { d1: 25, d2: 35, p: 3, n: 700, mean_t, seed: 12, ..Params::default() }.check().unwrap();
         let truth = Truth::draw(&params);
         let mut staged = SummaryStats::new(25, 35, within);
         PatientSampler::new(&params).draw_into(&truth, 700, &mut staged);

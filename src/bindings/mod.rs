@@ -45,8 +45,10 @@ pub(crate) fn params_from(value: JsValue) -> Result<Params, JsError> {
         return Ok(Params::default());
     }
     if value.is_object() {
-        let keys: Vec<String> =
-            js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()).collect();
+        let keys: Vec<String> = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect();
         crate::params::check_keys(&keys).map_err(js_err)?;
     }
     serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
