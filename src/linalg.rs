@@ -120,17 +120,24 @@ pub fn svd_is_sound(a: MatRef<'_, f64>, svd: &Svd) -> bool {
     if !ordered || k == 0 {
         return ordered;
     }
-    let orthonormal = |q: MatRef<'_, f64>| {
-        let g = q.transpose() * q;
-        (0..k).all(|i| (0..k).all(|j| (g[(i, j)] - if i == j { 1.0 } else { 0.0 }).abs() <= 1e-8))
-    };
-    if !orthonormal(svd.u.as_ref()) || !orthonormal(svd.v.as_ref()) {
+    if !is_orthonormal(svd.u.as_ref()) || !is_orthonormal(svd.v.as_ref()) {
         return false;
     }
-    let av = a * &svd.v;
-    let tol = 1e-8 * svd.s[0].max(f64::MIN_POSITIVE);
-    (0..k).all(|j| {
-        let r: f64 = (0..av.nrows()).map(|i| (av[(i, j)] - svd.s[j] * svd.u[(i, j)]).powi(2)).sum();
+    columns_match((a * &svd.v).as_ref(), &svd.s, svd.u.as_ref(), 1e-8 * svd.s[0].max(f64::MIN_POSITIVE))
+}
+
+/// Whether Q^T Q = I to 1e-8 entry by entry.
+fn is_orthonormal(q: MatRef<'_, f64>) -> bool {
+    let g = q.transpose() * q;
+    let k = q.ncols();
+    (0..k).all(|i| (0..k).all(|j| (g[(i, j)] - if i == j { 1.0 } else { 0.0 }).abs() <= 1e-8))
+}
+
+/// Whether every column j has ||left_j - values_j right_j|| <= tol (the residuals of
+/// A v = s u or A x = lambda x).
+fn columns_match(left: MatRef<'_, f64>, values: &[f64], right: MatRef<'_, f64>, tol: f64) -> bool {
+    values.iter().enumerate().all(|(j, &v)| {
+        let r: f64 = (0..left.nrows()).map(|i| (left[(i, j)] - v * right[(i, j)]).powi(2)).sum();
         r.sqrt() <= tol
     })
 }
@@ -219,16 +226,11 @@ pub fn eigen_is_sound(a: MatRef<'_, f64>, eig: &Eigen) -> bool {
     if !ordered || k == 0 {
         return ordered;
     }
-    let g = eig.vectors.transpose() * &eig.vectors;
-    if !(0..k).all(|i| (0..k).all(|j| (g[(i, j)] - if i == j { 1.0 } else { 0.0 }).abs() <= 1e-8)) {
+    if !is_orthonormal(eig.vectors.as_ref()) {
         return false;
     }
-    let ax = a * &eig.vectors;
     let scale = eig.values.iter().map(|x| x.abs()).fold(f64::MIN_POSITIVE, f64::max);
-    (0..k).all(|j| {
-        let r: f64 = (0..ax.nrows()).map(|i| (ax[(i, j)] - eig.values[j] * eig.vectors[(i, j)]).powi(2)).sum();
-        r.sqrt() <= 1e-8 * scale
-    })
+    columns_match((a * &eig.vectors).as_ref(), &eig.values, eig.vectors.as_ref(), 1e-8 * scale)
 }
 
 /// Orthonormal basis of the column space of v (d, p) by thin QR, dropping columns whose
