@@ -156,8 +156,9 @@ Where the time goes: at the paper's scale the simulation is about 90 % of a repl
 
 The pass and the fit are timed with the wasm on the page's main thread (\`TrainerSession.step\`,
 \`OwnData.fit\`), which runs the same code as the workers. The frame rate counts redraws while
-playing: the page asks the worker for steps under a 16 ms budget and draws each answer (the three
-line charts and the alignment view) at the next animation frame.
+playing: the page keeps two requests for steps (each under a 12 ms budget) with the worker and
+draws only the latest answer (the three line charts and the alignment view) at each animation
+frame; a frame counts only when it shows a new state.
 `;
 }
 
