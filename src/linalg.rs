@@ -1,10 +1,9 @@
-//! Thin wrappers over faer: truncated SVD and top eigenpairs (Krylov-Schur, faer's
-//! `matrix_free::eigen`), their dense references, orthonormal bases, subspace distances and
+//! Truncated SVD and top eigenpairs (our block Lanczos, module `lanczos`, over faer's matrix
+//! products), their dense references (faer), orthonormal bases, subspace distances and
 //! orthogonal Procrustes.
 //!
-//! faer's Krylov-Schur does not return when a wanted eigenvalue or singular value is repeated,
-//! which small cohorts cause (low rank, identical features): the `guard` module detects them
-//! cheaply and factors them another exact way; other inputs get faer's result unchanged.
+//! Small cohorts make spectra with repeated values (low rank, identical features): the `guard`
+//! module detects them cheaply and factors them another exact way.
 //!
 //! Two small routines are written here by hand on purpose: a cyclic Jacobi eigensolver for
 //! p x p symmetric matrices and a modified Gram-Schmidt. They feed the *simulation* (the scale of
@@ -12,15 +11,10 @@
 //! in WebAssembly; faer's kernels pick SIMD/FMA paths by CPU, which changes the last bits.
 
 use crate::error::{Error, Result};
-use crate::rng::{stream, Normal, Stream};
-use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::matrix_free::eigen::{
-    partial_self_adjoint_eigen, partial_self_adjoint_eigen_scratch, partial_svd, partial_svd_scratch,
-    PartialEigenParams,
-};
-use faer::{Col, Mat, MatRef, Par, Side};
+use faer::{Mat, MatRef, Side};
 
 mod guard;
+mod lanczos;
 
 /// A rank-k truncated SVD A ~ U diag(s) V^T.
 #[derive(Debug, Clone)]
@@ -44,19 +38,13 @@ pub struct Eigen {
 
 /// Below this smaller dimension the dense factorization is used (Krylov needs room).
 const DENSE_BELOW: usize = 160;
-const TOL: f64 = f64::EPSILON * 128.0;
-/// Sketch columns beyond the Krylov dimension: a rank below it is treated as low (module `guard`).
+/// Sketch columns beyond the k wanted: a rank below k + this is treated as low (module `guard`).
 const SKETCH_EXTRA: usize = 8;
 
-/// The Krylov dimension faer is given for `nev` wanted values.
-fn krylov_dim(nev: usize) -> usize {
-    (2 * nev + 32).max(64)
-}
-
-fn start_vector(n: usize, seed: u64) -> Col<f64> {
-    let mut rng = stream(seed, Stream::Linalg);
-    let mut nrm = Normal::new();
-    Col::from_fn(n, |_| nrm.sample(&mut rng))
+/// The largest Krylov basis for k wanted pairs of an n x n operator; past it the dense
+/// factorization takes over. (The paper-scale fits converge at 70-180, the 3500 x 1000 one at 90.)
+fn max_krylov_dim(n: usize, k: usize) -> usize {
+    n.min((20 * k).max(400))
 }
 
 /// Dense reference SVD, truncated to rank k.
@@ -70,22 +58,19 @@ pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
     })
 }
 
-/// Rank-k truncated SVD by Lanczos bidiagonalization with restarts (faer's `partial_svd`),
-/// falling back to the dense SVD for small matrices or when Lanczos does not converge. A matrix
-/// of numerical rank below the Krylov dimension is factored through its range sketch instead
-/// (module `guard`). faer can report convergence with wrong triplets when the wanted singular
-/// values are clustered (seen: the 3rd value returned twice in place of the 3rd and 4th of a
-/// 3500 x 1000 PMI whose top values are 205.1, 204.3, 203.0, 202.1, 200.9): every result is
-/// checked ([`svd_is_sound`]) and a failed one is recomputed densely. (Asking faer for more
-/// values did not help there until 24 were asked for, each attempt costing 1.1 s, more than
-/// the dense SVD's 0.9 s.)
+/// Rank-k truncated SVD: the top k eigenpairs of A^T A (or A A^T, the smaller) by block Lanczos
+/// (module `lanczos`), the other side's vectors by one product with A. The dense SVD takes over
+/// for small matrices, when Lanczos does not converge, or when a wanted value is below 1e-8 of
+/// the largest (A^T A squares it into rounding). A matrix of numerical rank below k + 8 is
+/// factored through its range sketch instead (module `guard`). Every Lanczos result is checked
+/// ([`svd_is_sound`]).
 pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     let (m, n) = (a.nrows(), a.ncols());
     let k = k.min(m).min(n);
     if m.min(n) < DENSE_BELOW.max(4 * k + 8) {
         return dense_svd(a, k);
     }
-    if let Some(w) = guard::low_rank_basis(a, krylov_dim(k) + SKETCH_EXTRA, k, seed) {
+    if let Some(w) = guard::low_rank_basis(a, k + SKETCH_EXTRA, k, seed) {
         // A = W (W^T A): the SVD of the small (r + k, n) W^T A, left vectors mapped by W.
         let svd = dense_svd((w.transpose() * a).as_ref(), k)?;
         return Ok(Svd { u: &w * &svd.u, s: svd.s, v: svd.v });
@@ -96,18 +81,25 @@ pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     }
 }
 
-/// faer's `partial_svd` for `nev` values, or `None` when it does not converge.
-fn lanczos_svd(a: MatRef<'_, f64>, nev: usize, seed: u64) -> Option<Svd> {
-    let (m, n) = (a.nrows(), a.ncols());
-    let v0 = start_vector(n, seed);
-    let params = PartialEigenParams { max_dim: krylov_dim(nev), ..Default::default() };
-    let mut mem = MemBuffer::new(partial_svd_scratch::<f64>(&a, nev, Par::Seq, params));
-    let mut u = Mat::zeros(m, nev);
-    let mut v = Mat::zeros(n, nev);
-    let mut s = vec![0.0; nev];
-    let info =
-        partial_svd(u.as_mut(), v.as_mut(), &mut s, &a, v0.as_ref(), TOL, Par::Seq, MemStack::new(&mut mem), params);
-    (info.n_converged_eigen >= nev).then_some(Svd { u, s, v })
+/// The block Lanczos SVD through the Gram matrix of the smaller side, or `None`.
+fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
+    let wide = a.nrows() < a.ncols();
+    let side = a.nrows().min(a.ncols());
+    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> {
+        if wide {
+            a * (a.transpose() * x)
+        } else {
+            a.transpose() * (a * x)
+        }
+    };
+    let (values, vectors) = lanczos::top_eigenpairs(side, k, max_krylov_dim(side, k), seed, &mut apply)?;
+    let s: Vec<f64> = values.iter().map(|&l| l.max(0.0).sqrt()).collect();
+    if s.iter().any(|&x| !(x > 1e-8 * s[0])) {
+        return None;
+    }
+    let other = if wide { a.transpose() * &vectors } else { a * &vectors }; // (other side, k)
+    let other = Mat::from_fn(other.nrows(), k, |i, j| other[(i, j)] / s[j]);
+    Some(if wide { Svd { u: vectors, s, v: other } } else { Svd { u: other, s, v: vectors } })
 }
 
 /// Whether (U, s, V) are singular triplets of `a`: values finite, non-negative and
@@ -157,63 +149,26 @@ pub fn dense_top_eigen(a: MatRef<'_, f64>, k: usize) -> Result<Eigen> {
     })
 }
 
-/// The k largest-algebraic eigenpairs of a symmetric matrix. faer's Krylov-Schur solver returns
-/// the eigenvalues of largest magnitude; if m of them are computed, every eigenvalue >= t (the
-/// smallest magnitude among them) is among them, so the top k algebraic ones are known once k
-/// computed values are >= t. Otherwise m doubles, and past n/4 the dense solver takes over.
-/// Matrices with repeated eigenvalues from twin rows, or of numerical rank below the Krylov
-/// dimension, are factored through their quotient or range sketch instead (module `guard`).
+/// The k largest-algebraic eigenpairs of a symmetric matrix by block Lanczos (module
+/// `lanczos`), checked ([`eigen_is_sound`]); the dense solver takes over for small matrices or
+/// when Lanczos does not converge. Matrices with repeated eigenvalues from twin rows are factored
+/// through their quotient (module `guard`).
 pub fn top_eigen(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Eigen> {
     let n = a.nrows();
     let k = k.min(n);
-    let mut m = 2 * k + 2;
-    if n >= DENSE_BELOW.max(4 * m + 8) {
-        let classes = guard::twin_classes(a);
-        if classes.iter().map(|c| c.len() - 1).sum::<usize>() >= 2 {
-            return guard::deflated_top_eigen(a, &classes, k, seed);
-        }
+    if n < DENSE_BELOW.max(8 * k + 12) {
+        return dense_top_eigen(a, k);
     }
-    let v0 = start_vector(n, seed);
-    while n >= DENSE_BELOW.max(4 * m + 8) {
-        let max_dim = krylov_dim(m);
-        if let Some(w) = guard::low_rank_basis(a, max_dim + SKETCH_EXTRA, k, seed) {
-            // A = W (W^T A W) W^T: the r + k eigenvalues of the small projection are the r
-            // nonzero ones of A and k zeros, so its top k (largest algebraic) are those of A.
-            let e = dense_top_eigen((w.transpose() * (a * &w)).as_ref(), k)?;
-            return Ok(Eigen { values: e.values, vectors: &w * &e.vectors });
+    let classes = guard::twin_classes(a);
+    if classes.iter().map(|c| c.len() - 1).sum::<usize>() >= 2 {
+        return guard::deflated_top_eigen(a, &classes, k, seed);
+    }
+    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> { a * x };
+    if let Some((values, vectors)) = lanczos::top_eigenpairs(n, k, max_krylov_dim(n, k), seed, &mut apply) {
+        let eig = Eigen { values, vectors };
+        if eigen_is_sound(a, &eig) {
+            return Ok(eig);
         }
-        let params = PartialEigenParams { max_dim, ..Default::default() };
-        let mut mem = MemBuffer::new(partial_self_adjoint_eigen_scratch::<f64>(&a, m, Par::Seq, params));
-        let mut vecs = Mat::zeros(n, m);
-        let mut vals = vec![0.0; m];
-        let info = partial_self_adjoint_eigen(
-            vecs.as_mut(),
-            &mut vals,
-            &a,
-            v0.as_ref(),
-            TOL,
-            Par::Seq,
-            MemStack::new(&mut mem),
-            params,
-        );
-        if info.n_converged_eigen < m {
-            break;
-        }
-        let t = vals.iter().map(|x| x.abs()).fold(f64::INFINITY, f64::min);
-        let mut order: Vec<usize> = (0..m).collect();
-        order.sort_by(|&i, &j| vals[j].total_cmp(&vals[i]));
-        if order.iter().take(k).all(|&i| vals[i] >= t) {
-            let eig = Eigen {
-                values: order.iter().take(k).map(|&i| vals[i]).collect(),
-                vectors: Mat::from_fn(n, k, |r, c| vecs[(r, order[c])]),
-            };
-            // As for the SVD, a converged answer can be wrong on clustered spectra: check it,
-            // and otherwise ask for more values.
-            if eigen_is_sound(a, &eig) {
-                return Ok(eig);
-            }
-        }
-        m *= 2;
     }
     dense_top_eigen(a, k)
 }

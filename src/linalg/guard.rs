@@ -1,31 +1,27 @@
-//! What keeps faer's Krylov-Schur solvers away from the inputs they do not return on.
+//! What keeps the Lanczos solver (module `lanczos`) away from the inputs it cannot factor.
 //!
-//! faer's Lanczos iterations reorthogonalize each new vector until every projection is below
-//! j eps ||v||, with no bound on the passes. When a wanted eigenvalue (or singular value) is
-//! repeated, restarts bring back copies of its eigenvector, the basis stops being orthogonal and
-//! that loop never ends (seen in a debugger: the same seven projections shrinking by 0.3% a
-//! pass). Small cohorts make such spectra: n patients give a PMI_CLAIME of rank <= n + 1, so a
-//! zero singular value of multiplicity d - n - 1 is wanted once k > n + 1; and features that
-//! occur only in the same one patient have identical profiles ("twins"), whose rows of the
-//! Concate and CL PMI agree off their own pair, giving one eigenvalue A_ii - A_ij per extra twin
-//! (46 copies of the third largest in magnitude with 3 patients and d = 400). Two guards:
+//! Small cohorts make spectra with exactly repeated values. n patients give a PMI_CLAIME of rank
+//! <= n + 1, so a zero singular value of multiplicity d - n - 1 is wanted once k > n + 1; and
+//! features that occur only in the same one patient have identical profiles ("twins"), whose rows
+//! of the Concate and CL PMI agree off their own pair, giving one eigenvalue A_ii - A_ij per extra
+//! twin (46 copies of the third largest in magnitude with 3 patients and d = 400). A
+//! single-vector Krylov space holds one copy of a repeated eigenvalue, and the SVD through
+//! A^T A cannot resolve values near zero. (faer's Krylov-Schur, used before, hung on such inputs:
+//! its reorthogonalization loop never ended once restarts brought back copies of an eigenvector.)
+//! Two guards:
 //!
 //! - [`low_rank_basis`]: a Gaussian sketch Y = A Omega of q columns has the rank of A when that
-//!   is below q; with a column-pivoted QR of Y, a rank below the Krylov dimension + 8 sends the
-//!   factorization through the small projection A = W W^T A, where W (orthonormal, rank + k
-//!   columns) spans the range; its k extra columns carry the zero values that can be wanted.
+//!   is below q; with a column-pivoted QR of Y, a rank below k + 8 sends the factorization
+//!   through the small projection A = W W^T A, where W (orthonormal, rank + k columns) spans the
+//!   range; its k extra columns carry the zero values that can be wanted.
 //! - [`twin_classes`] and [`deflated_top_eigen`]: twins found by exact comparison (counts are
 //!   integers, so twins get bit-identical PMI entries); each class G of c twins gives the exact
 //!   eigenvalue A_ii - A_ij on the c - 1 zero-sum vectors of G, and the rest of the spectrum is
 //!   that of the quotient B = P^T A P, with P the class indicators / sqrt(c) and the other unit
 //!   vectors. B is factored by [`super::top_eigen`] and the two lists are merged.
 //!
-//! Both cost about one or two passes over A (a matrix product with q columns, a hash per row)
-//! and change nothing for matrices of full numerical rank without twins: those get the same
-//! Krylov-Schur result as before. Without the twin guard faer also returned wrong values on some
-//! inputs (copies of one eigenvalue in place of others). faer can still fail on spectra with
-//! neither, e.g. many wanted eigenvalues within 1e-3 of each other with localized eigenvectors
-//! (a diagonal plus rank 2); no PMI has been seen to.
+//! Both cost about one pass over A (a matrix product with q columns, a hash per row) and change
+//! nothing for matrices of full numerical rank without twins.
 
 use super::{top_eigen, Eigen};
 use crate::error::Result;
