@@ -5,7 +5,7 @@
 //! Dm normalised by Dm(.,.) ([decision]: the printed normaliser is a typo, model.md §4);
 //! top-p eigenpairs as for Concate. Features with C(w,.) = 0 get zero rows.
 
-use super::{concatenated_c, embed_from_eigen, Fit};
+use super::{concatenated_c, embed_from_eigen, symmetric_row_sums, Fit};
 use crate::error::{Error, Result};
 use crate::linalg::top_eigen;
 use crate::stats::SummaryStats;
@@ -16,7 +16,7 @@ pub fn pmi(stats: &SummaryStats) -> Result<Mat<f64>> {
     let mut c = concatenated_c(stats, "CL")?;
     let d = c.nrows();
     let n: Vec<f64> = stats.n1.iter().chain(stats.n2.iter()).cloned().collect();
-    let rows: Vec<f64> = (0..d).map(|i| (0..d).map(|j| c[(i, j)]).sum()).collect();
+    let rows = symmetric_row_sums(&c);
     let ctot: f64 = rows.iter().sum();
     let ntot: f64 = n.iter().sum();
     // Dm(.,.) = (sum N)^2 - sum(X^T X) = (sum N)^2 - C(.,.) - sum N.

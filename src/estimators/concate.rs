@@ -3,7 +3,7 @@
 //! ([decision], model.md §4); top-p eigenpairs (largest algebraic), V^ = U L^{1/2} with negative
 //! eigenvalues clipped to 0; V^_M are the rows of modality M.
 
-use super::{concatenated_c, embed_from_eigen, Fit};
+use super::{concatenated_c, embed_from_eigen, symmetric_row_sums, Fit};
 use crate::error::{Error, Result};
 use crate::linalg::top_eigen;
 use crate::stats::SummaryStats;
@@ -13,7 +13,7 @@ use faer::Mat;
 pub fn pmi(stats: &SummaryStats) -> Result<Mat<f64>> {
     let mut c = concatenated_c(stats, "Concate")?;
     let d = c.nrows();
-    let rows: Vec<f64> = (0..d).map(|i| (0..d).map(|j| c[(i, j)]).sum()).collect();
+    let rows = symmetric_row_sums(&c);
     let total: f64 = rows.iter().sum();
     if !(total > 0.0) {
         return Err(Error::Unsupported { what: "Concate needs at least one same-patient pair".into() });

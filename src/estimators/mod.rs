@@ -98,29 +98,38 @@ pub(crate) fn concatenated_c(stats: &SummaryStats, method: &str) -> Result<Mat<f
     })?;
     let (d1, d2) = (stats.d1, stats.d2);
     let d = d1 + d2;
+    // Entry (i, j) of the upper triangle (i <= j), from the row-major blocks of the statistics.
+    let upper = |i: usize, j: usize| -> f64 {
+        match (i < d1, j < d1) {
+            (true, true) => within.c11[i * d1 + j],
+            (true, false) => stats.d12[i * d2 + (j - d1)],
+            _ => within.c22[(i - d1) * d2 + (j - d1)],
+        }
+    };
+    // Filled by tiles, each written and mirrored while it is in the cache (C is column-major:
+    // a plain mirror would write every entry of the lower triangle a whole column apart).
+    const TILE: usize = 32;
     let mut c = Mat::zeros(d, d);
-    for i in 0..d1 {
-        for j in i..d1 {
-            let x = within.c11[i * d1 + j];
-            c[(i, j)] = x;
-            c[(j, i)] = x;
-        }
-    }
-    for i in 0..d2 {
-        for j in i..d2 {
-            let x = within.c22[i * d2 + j];
-            c[(d1 + i, d1 + j)] = x;
-            c[(d1 + j, d1 + i)] = x;
-        }
-    }
-    for i in 0..d1 {
-        for j in 0..d2 {
-            let x = stats.d12[i * d2 + j];
-            c[(i, d1 + j)] = x;
-            c[(d1 + j, i)] = x;
+    for j0 in (0..d).step_by(TILE) {
+        for i0 in (0..=j0).step_by(TILE) {
+            for j in j0..(j0 + TILE).min(d) {
+                for i in i0..(i0 + TILE).min(j + 1) {
+                    let x = upper(i, j);
+                    c[(i, j)] = x;
+                    c[(j, i)] = x;
+                }
+            }
         }
     }
     Ok(c)
+}
+
+/// The row sums of a symmetric (d, d) matrix, summed down its contiguous columns (equal by
+/// symmetry; the same order on every platform).
+pub(crate) fn symmetric_row_sums(c: &Mat<f64>) -> Vec<f64> {
+    (0..c.ncols())
+        .map(|j| c.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice().iter().sum())
+        .collect()
 }
 
 /// V = U diag(sqrt(max(lambda, 0))) from top eigenpairs of a (d, d) matrix, split by modality.
