@@ -11,6 +11,7 @@ use crate::neighbours::{self, Names, NeighbourList};
 use crate::params::ValidParams;
 use crate::plot::{alignment, error_chart, heatmap, spectrum, Series};
 use crate::session::{MethodReport, Report, Session};
+use crate::stats::SummaryStats;
 use crate::views::{alignment_view, claime_spectrum, similarity_heatmaps, Modality};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -124,6 +125,12 @@ impl LiveRun {
     /// Simulates up to `count` more patients; returns the patients so far.
     pub fn advance(&mut self, count: usize) -> usize {
         self.session.advance(count)
+    }
+
+    /// Takes the statistics of this same run simulated elsewhere (see
+    /// [`Session::import_stats`]); the next snapshot refits them.
+    pub fn import_stats(&mut self, stats: SummaryStats) -> Result<()> {
+        self.session.import_stats(stats)
     }
 
     /// The underlying session.

@@ -4,7 +4,7 @@
 //! Timing is injected as a clock closure (milliseconds), because `std::time::Instant` does not
 //! exist in the browser's WebAssembly; the core never reads a clock itself.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::estimators::{Fit, Method};
 use crate::metrics::{evaluate, Metrics};
 use crate::params::{Params, ValidParams};
@@ -56,21 +56,52 @@ impl Session {
         Session { params, truth, sampler, stats }
     }
 
-    /// Simulates up to `count` more patients (never past n); returns the patients so far.
+    /// Simulates up to `count` more patients (never past n); returns the patients so far. Does
+    /// nothing once statistics were imported ([`Session::import_stats`]).
     pub fn advance(&mut self, count: usize) -> usize {
-        let left = self.params.n - self.sampler.drawn();
-        self.sampler.draw_into(&self.truth, count.min(left), &mut self.stats);
-        self.sampler.drawn()
+        if self.sampler.drawn() as f64 == self.stats.patients {
+            let left = self.params.n - self.sampler.drawn();
+            self.sampler.draw_into(&self.truth, count.min(left), &mut self.stats);
+        }
+        self.patients()
     }
 
-    /// Patients simulated so far.
+    /// Patients in the statistics so far.
     pub fn patients(&self) -> usize {
-        self.sampler.drawn()
+        self.stats.patients as usize
     }
 
     /// Whether all n patients are in.
     pub fn done(&self) -> bool {
-        self.sampler.drawn() >= self.params.n
+        self.patients() >= self.params.n
+    }
+
+    /// Replaces the statistics by those of this same run simulated elsewhere (the explorer's
+    /// helper worker simulates while its worker refits): they must have this run's sizes, the
+    /// within-modality counts when this session collects them, and at most n patients. The
+    /// session does not simulate after that.
+    pub fn import_stats(&mut self, stats: SummaryStats) -> Result<()> {
+        let (d1, d2) = (self.params.d1, self.params.d2);
+        let within = self.stats.within.is_some();
+        if stats.d1 != d1 || stats.d2 != d2 || stats.within.is_some() != within {
+            return Err(Error::Unsupported {
+                what: format!(
+                    "imported statistics are {}x{} (within-modality counts: {}), this run needs {d1}x{d2} ({within})",
+                    stats.d1,
+                    stats.d2,
+                    stats.within.is_some()
+                ),
+            });
+        }
+        if !(stats.patients >= 0.0 && stats.patients <= self.params.n as f64 && stats.patients.fract() == 0.0) {
+            return Err(Error::param(
+                "patients",
+                stats.patients,
+                format!("a whole number of patients up to n = {}", self.params.n),
+            ));
+        }
+        self.stats = stats;
+        Ok(())
     }
 
     /// The parameters.

@@ -59,6 +59,58 @@ impl SummaryStats {
         }
     }
 
+    /// The statistics as one flat buffer, for moving them between workers: [d1, d2, patients,
+    /// 1 if C11 and C22 are held else 0, N1, N2, gamma1, gamma2, D12, C11, C22].
+    pub fn to_flat(&self) -> Vec<f64> {
+        let within = self.within.as_ref();
+        let mut out = vec![self.d1 as f64, self.d2 as f64, self.patients, within.map_or(0.0, |_| 1.0)];
+        for part in [&self.n1, &self.n2, &self.gamma1, &self.gamma2, &self.d12] {
+            out.extend_from_slice(part);
+        }
+        if let Some(w) = within {
+            out.extend_from_slice(&w.c11);
+            out.extend_from_slice(&w.c22);
+        }
+        out
+    }
+
+    /// Reads a buffer written by [`SummaryStats::to_flat`], naming what does not fit.
+    pub fn from_flat(buf: &[f64]) -> Result<SummaryStats> {
+        let bad = |what: String| Error::Unsupported { what: format!("statistics buffer: {what}") };
+        let header = buf.get(..4).ok_or_else(|| bad(format!("{} numbers, expected a header of 4", buf.len())))?;
+        let size = |x: f64, name: &str| {
+            (x >= 0.0 && x.fract() == 0.0 && x <= 1e6).then_some(x as usize).ok_or_else(|| bad(format!("{name} = {x}")))
+        };
+        let (d1, d2) = (size(header[0], "d1")?, size(header[1], "d2")?);
+        let with_within = match header[3] {
+            0.0 => false,
+            1.0 => true,
+            x => return Err(bad(format!("within flag = {x}, expected 0 or 1"))),
+        };
+        let mut stats = SummaryStats::new(d1, d2, with_within);
+        let expected = 4 + 2 * (d1 + d2) + d1 * d2 + if with_within { d1 * d1 + d2 * d2 } else { 0 };
+        if buf.len() != expected {
+            return Err(bad(format!("{} numbers, expected {expected} for d1 = {d1}, d2 = {d2}", buf.len())));
+        }
+        stats.patients = header[2];
+        let mut rest = &buf[4..];
+        let mut take = |dst: &mut Vec<f64>| {
+            let (head, tail) = rest.split_at(dst.len());
+            dst.copy_from_slice(head);
+            rest = tail;
+        };
+        take(&mut stats.n1);
+        take(&mut stats.n2);
+        take(&mut stats.gamma1);
+        take(&mut stats.gamma2);
+        take(&mut stats.d12);
+        if let Some(w) = stats.within.as_mut() {
+            take(&mut w.c11);
+            take(&mut w.c22);
+        }
+        Ok(stats)
+    }
+
     /// Adds one patient's token counts N and pair totals gamma (not the pair counts).
     fn add_counts(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         self.patients += 1.0;

@@ -54,6 +54,54 @@ fn same_seed_same_snapshot() {
     assert_eq!(sa.charts, sb.charts);
 }
 
+/// The page's worker refits statistics simulated by its helper worker: a run fed the flat
+/// buffers of another run's chunks gives the same snapshots, history included.
+#[test]
+fn imported_statistics_give_the_same_snapshots() {
+    let (mut simulating, mut fitting) = (live(), live());
+    for k in 1..=3 {
+        simulating.advance(if k == 3 { 2_000 } else { 1_000 });
+        let buffer = simulating.session().stats().to_flat();
+        fitting.import_stats(claime::SummaryStats::from_flat(&buffer).unwrap()).unwrap();
+        assert_eq!(fitting.session().patients(), simulating.session().patients());
+        // Importing stops the fitting run's own simulation.
+        assert_eq!(fitting.advance(500), simulating.session().patients());
+        let a = simulating.snapshot(Method::Claime, &mut || 0.0).unwrap();
+        let b = fitting.snapshot(Method::Claime, &mut || 0.0).unwrap();
+        assert_eq!(a.report, b.report);
+        assert_eq!(a.history, b.history);
+        assert_eq!(a.charts, b.charts);
+        assert_eq!(a.done, b.done);
+    }
+    assert!(fitting.session().done());
+}
+
+#[test]
+fn statistics_buffers_that_do_not_fit_are_refused() {
+    let mut run = live();
+    run.advance(1_000);
+    let good = run.session().stats().to_flat();
+    let err = |buf: &[f64]| claime::SummaryStats::from_flat(buf).unwrap_err().to_string();
+    assert!(err(&good[..good.len() - 1]).contains("expected"), "{}", err(&good[..good.len() - 1]));
+    assert!(err(&[1.0, 2.0]).contains("header"));
+    let mut flag = good.clone();
+    flag[3] = 0.5;
+    assert!(err(&flag).contains("within flag"));
+    // Other sizes, or more patients than n, are refused by the run.
+    let other = live_sized(61);
+    let mut target = live();
+    let wrong = claime::SummaryStats::from_flat(&other.session().stats().to_flat()).unwrap();
+    assert!(target.import_stats(wrong).unwrap_err().to_string().contains("61x50"));
+    let mut too_many = claime::SummaryStats::from_flat(&good).unwrap();
+    too_many.patients = 4_001.0;
+    assert!(target.import_stats(too_many).unwrap_err().to_string().contains("patients"));
+}
+
+fn live_sized(d1: usize) -> LiveRun {
+    let p = Params { d1, d2: 50, n: 4_000, signal: 3.0, ..Params::default() }.check().unwrap();
+    LiveRun::new(p, vec![Method::Claime, Method::Concate, Method::Cl], ChartSize::default())
+}
+
 #[test]
 fn live_run_matches_one_shot_run() {
     let p = Params { d1: 60, d2: 50, n: 4_000, signal: 3.0, ..Params::default() };

@@ -1,5 +1,7 @@
 // The module worker: loads the wasm once, runs Explorer sessions in chunks, answers typed
-// messages (see protocol.js). An error is posted back and never ends the worker.
+// messages (see protocol.js). An error is posted back and never ends the worker. A run's
+// patients are simulated by a helper worker (sim-worker.js) ahead of the refits here, so a run
+// uses two cores; the snapshots are the same as simulating here.
 // The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
 // full one (www/pkg) the first time a trainer is built.
 
@@ -12,6 +14,8 @@ let currentRun = null; // id of the run allowed to go on; null when none
 let view = 'claime'; // method shown in the alignment view
 let active = null; // {id, explorer} of the run in progress
 let kept = null; // {id, explorer} of the last finished run, for `view` re-renders
+let helper = null; // the simulation helper (sim-worker.js), started by the first run
+let feeds = new Map(); // run id -> its feed of statistics from the helper
 
 // Loads the wasm module the first time it is needed; later calls reuse the same promise.
 function loadWasm() {
@@ -41,8 +45,76 @@ function release(explorer) {
   }
 }
 
+// The simulation helper, started on first use; null where a worker cannot start one (this
+// worker then simulates itself, as it did before the helper existed).
+function simHelper() {
+  if (helper || typeof Worker === 'undefined') return helper;
+  try {
+    helper = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+  helper.addEventListener('message', ({ data }) => {
+    if (data?.type === 'error' && data.fatal) dropHelper();
+    feeds.get(data?.run)?.push(data);
+  });
+  helper.addEventListener('error', (e) => {
+    e.preventDefault?.();
+    const message = `the simulation helper failed: ${e.message ?? 'it could not start'}`;
+    for (const feed of feeds.values()) feed.push({ type: 'error', message });
+    dropHelper();
+  });
+  return helper;
+}
+
+// Ends the helper (after a crash); the next run starts a fresh one.
+function dropHelper() {
+  helper?.terminate();
+  helper = null;
+}
+
+// Stops every feed (their runs are cancelled or superseded) and the helper's current run.
+function closeFeeds() {
+  for (const feed of feeds.values()) feed.close();
+  feeds = new Map();
+  helper?.postMessage({ type: 'cancel' });
+}
+
+// Asks the helper to simulate run `id` along `points`; returns its feed: `next()` resolves to
+// the next {patients, stats} in order, or to null once the feed is closed, and throws the
+// helper's error. Null when there is no helper.
+function helperFeed(id, params, methods, points) {
+  const sim = simHelper();
+  if (!sim) return null;
+  const queue = [];
+  let wake = null;
+  let closed = false;
+  const feed = {
+    push(item) {
+      queue.push(item);
+      wake?.();
+    },
+    close() {
+      closed = true;
+      wake?.();
+    },
+    async next() {
+      while (!queue.length && !closed) await new Promise((resolve) => { wake = resolve; });
+      wake = null;
+      if (closed) return null;
+      const item = queue.shift();
+      if (item.type === 'error') throw new Error(item.message);
+      return item;
+    },
+  };
+  feeds.set(id, feed);
+  sim.postMessage({ type: 'simulate', run: id, params, methods, points });
+  return feed;
+}
+
 // Answers `init` with the default parameters.
 async function onInit(msg) {
+  simHelper()?.postMessage({ type: 'init' }); // its wasm loads while ours does
   await loadWasm();
   post(msg.id, Reply.READY, { defaults: defaultParams() });
 }
@@ -71,15 +143,27 @@ async function onRun(msg) {
   view = String(msg.view ?? msg.methods ?? '').split(',')[0].trim() || 'claime';
   const run = { id: msg.id, explorer: null };
   let finished = false;
+  let feed = null;
   try {
     // width, height = 0: the default chart size.
     run.explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
     active = run;
     const { explorer } = run;
+    const points = snapshotPoints(explorer.total(), msg.chunk);
+    // The helper simulates ahead (the second core) while this worker refits and renders.
+    closeFeeds();
+    feed = helperFeed(msg.id, msg.params ?? null, msg.methods, points);
     let snap = null;
-    for (const point of snapshotPoints(explorer.total(), msg.chunk)) {
+    for (const point of points) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-      const patients = explorer.advance(point - explorer.patients());
+      let patients;
+      if (feed) {
+        const item = await feed.next();
+        if (item === null || currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
+        patients = explorer.importStats(item.stats);
+      } else {
+        patients = explorer.advance(point - explorer.patients());
+      }
       snap = readSnapshot(explorer);
       post(msg.id, Reply.PROGRESS, { patients, total: explorer.total(), ...snap });
       await yieldToMessages();
@@ -88,6 +172,8 @@ async function onRun(msg) {
     post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
     finished = true;
   } finally {
+    feed?.close();
+    if (feeds.get(msg.id) === feed) feeds.delete(msg.id);
     if (active === run) active = null;
     if (finished) keep(run);
     else release(run.explorer);
@@ -103,7 +189,10 @@ function keep(run) {
 
 // Stops the named run (or the current one) at its next chunk boundary.
 function onCancel(msg) {
-  if (msg.run === undefined || msg.run === currentRun) currentRun = null;
+  if (msg.run === undefined || msg.run === currentRun) {
+    currentRun = null;
+    closeFeeds();
+  }
 }
 
 // Switches the alignment method; re-renders the latest fits at once when there are any.

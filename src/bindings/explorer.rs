@@ -44,6 +44,22 @@ impl Explorer {
         self.run.session().done()
     }
 
+    /// The summary statistics so far as one flat buffer (`SummaryStats::to_flat`), for the
+    /// worker that refits while this one simulates.
+    #[wasm_bindgen(js_name = exportStats)]
+    pub fn export_stats(&self) -> Vec<f64> {
+        self.run.session().stats().to_flat()
+    }
+
+    /// Takes the statistics of this same run from another worker's `exportStats`; returns the
+    /// patients they hold. The next snapshot refits them.
+    #[wasm_bindgen(js_name = importStats)]
+    pub fn import_stats(&mut self, buffer: &[f64]) -> Result<u32, JsError> {
+        let stats = crate::stats::SummaryStats::from_flat(buffer).map_err(js_err)?;
+        self.run.import_stats(stats).map_err(js_err)?;
+        Ok(self.run.session().patients() as u32)
+    }
+
     /// Refits every method and returns the snapshot (report, history, charts); `view` is the
     /// method shown in the alignment view.
     pub fn snapshot(&mut self, view: &str) -> Result<JsValue, JsError> {
