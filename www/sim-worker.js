@@ -3,8 +3,8 @@
 // and posts the summary statistics at each snapshot point as one transferred Float64Array
 // ({run, type: 'stats', patients, stats}). Patients are the same whatever the chunks, so the
 // snapshots equal those of a worker that simulates and fits in turn.
-// Messages in: {type: 'init'} (load the wasm now), {type: 'simulate', run, params, methods,
-// points} and {type: 'cancel'}; a newer message stops the current run at its next sub-chunk.
+// Messages in: {type: 'simulate', run, params, methods, points} and {type: 'cancel'}; a newer
+// message stops the current run at its next sub-chunk.
 // Out also: {run, type: 'error', message, fatal}.
 
 import init, { Explorer } from './pkg-explorer/claime.js';
@@ -54,10 +54,6 @@ async function simulate({ run, params, methods, points }) {
 }
 
 self.addEventListener('message', ({ data }) => {
-  if (data?.type === 'init' && !ready) {
-    ready = init(); // loads the wasm early; a failure is reported by the first run
-    ready.catch(() => {});
-  }
   if (data?.type === 'cancel') current = null;
   if (data?.type === 'simulate') simulate(data);
 });

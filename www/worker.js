@@ -1,7 +1,7 @@
 // The module worker: loads the wasm once, runs Explorer sessions in chunks, answers typed
-// messages (see protocol.js). An error is posted back and never ends the worker. A run's
-// patients are simulated by a helper worker (sim-worker.js) ahead of the refits here, so a run
-// uses two cores; the snapshots are the same as simulating here.
+// messages (see protocol.js). An error is posted back and never ends the worker. After a run's
+// first snapshot, its patients are simulated by a helper worker (sim-worker.js) ahead of the
+// refits here, so a run uses two cores; the snapshots are the same as simulating here.
 // The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
 // full one (www/pkg) the first time a trainer is built.
 
@@ -114,7 +114,6 @@ function helperFeed(id, params, methods, points) {
 
 // Answers `init` with the default parameters.
 async function onInit(msg) {
-  simHelper()?.postMessage({ type: 'init' }); // its wasm loads while ours does
   await loadWasm();
   post(msg.id, Reply.READY, { defaults: defaultParams() });
 }
@@ -150,13 +149,17 @@ async function onRun(msg) {
     active = run;
     const { explorer } = run;
     const points = snapshotPoints(explorer.total(), msg.chunk);
-    // The helper simulates ahead (the second core) while this worker refits and renders.
     closeFeeds();
-    feed = helperFeed(msg.id, msg.params ?? null, msg.methods, points);
     let snap = null;
-    for (const point of points) {
+    for (const [i, point] of points.entries()) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
       let patients;
+      if (i === 1) {
+        // From the second snapshot on, the helper simulates ahead (the second core) while this
+        // worker refits and renders. It starts from patient 0 (its stream is the same), after
+        // the first snapshot is out, so that its start does not delay the first result.
+        feed = helperFeed(msg.id, msg.params ?? null, msg.methods, points.slice(1));
+      }
       if (feed) {
         const item = await feed.next();
         if (item === null || currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
