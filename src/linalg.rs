@@ -1,6 +1,6 @@
-//! Truncated SVD and top eigenpairs (our block Lanczos, module `lanczos`, over faer's matrix
-//! products), their dense references (faer), orthonormal bases, subspace distances and
-//! orthogonal Procrustes.
+//! Truncated SVD and top eigenpairs (our Lanczos with full reorthogonalization, module
+//! `lanczos`, over faer's matrix products), their dense references (faer), orthonormal bases,
+//! subspace distances and orthogonal Procrustes.
 //!
 //! Small cohorts make spectra with repeated values (low rank, identical features): the `guard`
 //! module detects them cheaply and factors them another exact way.
@@ -58,7 +58,7 @@ pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
     })
 }
 
-/// Rank-k truncated SVD: the top k eigenpairs of A^T A (or A A^T, the smaller) by block Lanczos
+/// Rank-k truncated SVD: the top k eigenpairs of A^T A (or A A^T, the smaller) by Lanczos
 /// (module `lanczos`), the other side's vectors by one product with A. The dense SVD takes over
 /// for small matrices, when Lanczos does not converge, or when a wanted value is below 1e-8 of
 /// the largest (A^T A squares it into rounding). A matrix of numerical rank below k + 8 is
@@ -81,7 +81,7 @@ pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     }
 }
 
-/// The block Lanczos SVD through the Gram matrix of the smaller side, or `None`.
+/// The Lanczos SVD through the Gram matrix of the smaller side, or `None`.
 fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
     let wide = a.nrows() < a.ncols();
     let side = a.nrows().min(a.ncols());
@@ -149,7 +149,7 @@ pub fn dense_top_eigen(a: MatRef<'_, f64>, k: usize) -> Result<Eigen> {
     })
 }
 
-/// The k largest-algebraic eigenpairs of a symmetric matrix by block Lanczos (module
+/// The k largest-algebraic eigenpairs of a symmetric matrix by Lanczos (module
 /// `lanczos`), checked ([`eigen_is_sound`]); the dense solver takes over for small matrices or
 /// when Lanczos does not converge. Matrices with repeated eigenvalues from twin rows are factored
 /// through their quotient (module `guard`).

@@ -126,8 +126,9 @@ fn orthonormalize_into(
     project_out(q.as_ref().get(.., ..m), w.as_mut());
     let mut added = 0;
     for (j, &norm0) in before.iter().enumerate() {
-        let mut col = w.get(.., j..j + 1).to_owned(); // (n, 1)
-                                                      // Against the columns of this block already added (orthogonal to the rest of Q).
+        // (n, 1), projected against the columns of this block already added (orthogonal to the
+        // rest of Q).
+        let mut col = w.get(.., j..j + 1).to_owned();
         project_out(q.as_ref().get(.., m..m + added), col.as_mut());
         let mut norm = col.norm_l2();
         if norm < 0.1 * norm0 && norm > BREAKDOWN * norm0 {
