@@ -206,7 +206,14 @@ impl Params {
 /// bindings pass the object's keys here first (a typo such as `n_` would otherwise run with
 /// the default n).
 pub fn check_keys<S: AsRef<str>>(keys: &[S]) -> Result<()> {
-    match keys.iter().map(AsRef::as_ref).find(|k| !Params::KEYS.contains(k)) {
+    check_object_keys(keys, &Params::KEYS, "parameters")
+}
+
+/// Refuses an object (named `what` in the message) with a key that is not in `allowed`, naming
+/// the first such key and the allowed ones: the key check of every object the wasm bindings read
+/// (parameters, trainer settings).
+pub fn check_object_keys<S: AsRef<str>>(keys: &[S], allowed: &[&str], what: &str) -> Result<()> {
+    match keys.iter().map(AsRef::as_ref).find(|k| !allowed.contains(k)) {
         None => Ok(()),
         Some(key) => {
             // Quoted as written, control characters escaped and long keys cut, so the message
@@ -216,9 +223,9 @@ pub fn check_keys<S: AsRef<str>>(keys: &[S]) -> Result<()> {
                 shown.push_str("...");
             }
             Err(Error::param(
-                "parameters",
+                what,
                 format!("the unknown key '{shown}'"),
-                format!("only the keys {}", Params::KEYS.join(", ")),
+                format!("only the keys {}", allowed.join(", ")),
             ))
         }
     }

@@ -86,6 +86,20 @@ fn keys_are_the_fields_serde_writes() {
     assert_eq!(fields, keys);
 }
 #[test]
+fn trainer_setting_keys_are_the_fields_serde_writes_and_others_are_named() {
+    use claime::train::TrainParams;
+    let v = serde_json::to_value(TrainParams::default()).unwrap();
+    let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys = TrainParams::KEYS.to_vec();
+    fields.sort_unstable();
+    keys.sort_unstable();
+    assert_eq!(fields, keys);
+    let check = |k: &[&str]| claime::params::check_object_keys(k, &TrainParams::KEYS, "training settings");
+    assert!(check(&TrainParams::KEYS).is_ok());
+    let e = check(&["lr", "epoch"]).unwrap_err().to_string();
+    assert!(e.starts_with("training settings: got the unknown key 'epoch', expected only the keys lambda, lr"), "{e}");
+}
+#[test]
 fn known_keys_pass_the_key_check() {
     assert!(claime::params::check_keys(&Params::KEYS).is_ok());
     assert!(claime::params::check_keys::<&str>(&[]).is_ok());

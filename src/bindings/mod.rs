@@ -44,14 +44,21 @@ pub(crate) fn params_from(value: JsValue) -> Result<Params, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Params::default());
     }
+    check_keys_of(&value, &Params::KEYS, "parameters")?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
+}
+
+/// Refuses a JavaScript object with a key outside `allowed` (`params::check_object_keys`):
+/// serde-wasm-bindgen reads only a struct's own keys, so an unknown one would be ignored.
+pub(crate) fn check_keys_of(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsError> {
     if value.is_object() {
         let keys: Vec<String> = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
             .iter()
             .filter_map(|k| k.as_string())
             .collect();
-        crate::params::check_keys(&keys).map_err(js_err)?;
+        crate::params::check_object_keys(&keys, allowed, what).map_err(js_err)?;
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
+    Ok(())
 }
 
 pub(crate) fn now() -> f64 {

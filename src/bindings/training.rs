@@ -23,6 +23,7 @@ impl TrainerSession {
         let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
             crate::train::TrainParams::default()
         } else {
+            super::check_keys_of(&settings, &crate::train::TrainParams::KEYS, "training settings")?;
             serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("training settings: {e}")))?
         };
         tp.temperature = temperature;

@@ -29,6 +29,11 @@ pub struct TrainParams {
     pub decay_epochs: f64,
 }
 
+impl TrainParams {
+    /// The keys of a settings object: the field names, as JSON and the page write them.
+    pub const KEYS: [&'static str; 7] = ["lambda", "lr", "batch", "negatives", "temperature", "epochs", "decay_epochs"];
+}
+
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {

@@ -199,3 +199,44 @@ test('property: the wasm checkParams accepts valid objects and refuses others wi
     await server.close();
   }
 });
+
+// Runs in the page: builds trainers with each settings object; resolves to the error message
+// of each (null when it was accepted).
+async function trainerSettingsOutcomes(settingsList) {
+  const m = await import('/www/pkg/claime.js');
+  await m.default();
+  const params = { d1: 40, d2: 30, n: 500, p: 2, seed: 3 };
+  return settingsList.map((settings) => {
+    try {
+      new m.TrainerSession(params, 'claime-gd', settings, Infinity).free();
+      return null;
+    } catch (e) {
+      return String(e?.message ?? e);
+    }
+  });
+}
+
+// The trainer settings go through the same key check as the parameters: a misspelt setting
+// (epoch for epochs) is refused by name, not ignored.
+test('the wasm refuses trainer settings with an unknown key, naming it', { timeout: 60_000 }, async () => {
+  const server = await startServer({ port: 0 });
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}tests/e2e/blank.html`);
+    const [ok, none, typo, junkKey] = await page.evaluate(trainerSettingsOutcomes, [
+      { lambda: 1, lr: 0.5, epochs: 3 },
+      null,
+      { lambda: 1, epoch: 3 },
+      { 'lr\n': 0.1 },
+    ]);
+    assert.equal(ok, null, 'known settings are accepted');
+    assert.equal(none, null, 'no settings: the defaults');
+    assert.match(typo, /^training settings: got the unknown key 'epoch', expected only the keys lambda, lr, batch/);
+    assert.match(junkKey, /unknown key 'lr\\n'/);
+    await page.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
