@@ -104,8 +104,8 @@ fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
 
 /// Whether (U, s, V) are singular triplets of `a`: values finite, non-negative and
 /// non-increasing, U and V orthonormal to 1e-8, and ||A v_i - s_i u_i|| <= 1e-8 s_1. Costs k
-/// products with A. (It cannot tell that no larger value was missed; faer's failures seen so
-/// far repeat a value, which breaks orthonormality.)
+/// products with A. (It cannot tell that no larger value was missed; a value returned twice,
+/// as faer's Krylov-Schur once did, breaks orthonormality.)
 pub fn svd_is_sound(a: MatRef<'_, f64>, svd: &Svd) -> bool {
     let k = svd.s.len();
     let ordered = svd.s.iter().all(|x| x.is_finite() && *x >= 0.0) && svd.s.windows(2).all(|w| w[0] >= w[1]);

@@ -87,11 +87,13 @@ impl SummaryStats {
             1.0 => true,
             x => return Err(bad(format!("within flag = {x}, expected 0 or 1"))),
         };
-        let mut stats = SummaryStats::new(d1, d2, with_within);
-        let expected = 4 + 2 * (d1 + d2) + d1 * d2 + if with_within { d1 * d1 + d2 * d2 } else { 0 };
-        if buf.len() != expected {
+        // Checked before anything is allocated, in u64 (a wasm32 usize would overflow).
+        let (e1, e2) = (d1 as u64, d2 as u64);
+        let expected = 4 + 2 * (e1 + e2) + e1 * e2 + if with_within { e1 * e1 + e2 * e2 } else { 0 };
+        if buf.len() as u64 != expected {
             return Err(bad(format!("{} numbers, expected {expected} for d1 = {d1}, d2 = {d2}", buf.len())));
         }
+        let mut stats = SummaryStats::new(d1, d2, with_within);
         stats.patients = header[2];
         let mut rest = &buf[4..];
         let mut take = |dst: &mut Vec<f64>| {

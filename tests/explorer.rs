@@ -84,6 +84,9 @@ fn statistics_buffers_that_do_not_fit_are_refused() {
     let err = |buf: &[f64]| claime::SummaryStats::from_flat(buf).unwrap_err().to_string();
     assert!(err(&good[..good.len() - 1]).contains("expected"), "{}", err(&good[..good.len() - 1]));
     assert!(err(&[1.0, 2.0]).contains("header"));
+    // The largest sizes are refused by length before anything is allocated (C11 alone would be
+    // 8 TB here).
+    assert!(err(&[1e6, 1e6, 0.0, 1.0]).contains("expected 3000004000004 for d1 = 1000000"));
     let mut flag = good.clone();
     flag[3] = 0.5;
     assert!(err(&flag).contains("within flag"));

@@ -76,24 +76,23 @@ fn presets_are_valid() {
         assert!(claime::params::preset(name).unwrap().check().is_ok(), "{name}");
     }
 }
-#[test]
-fn keys_are_the_fields_serde_writes() {
-    let v = serde_json::to_value(Params::default()).unwrap();
+/// Asserts that `keys` are exactly the field names serde writes for `value`.
+fn assert_serde_fields(value: impl serde::Serialize, keys: &[&str]) {
+    let v = serde_json::to_value(value).unwrap();
     let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut keys = Params::KEYS.to_vec();
+    let mut keys = keys.to_vec();
     fields.sort_unstable();
     keys.sort_unstable();
     assert_eq!(fields, keys);
 }
 #[test]
+fn keys_are_the_fields_serde_writes() {
+    assert_serde_fields(Params::default(), &Params::KEYS);
+}
+#[test]
 fn trainer_setting_keys_are_the_fields_serde_writes_and_others_are_named() {
     use claime::train::TrainParams;
-    let v = serde_json::to_value(TrainParams::default()).unwrap();
-    let mut fields: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    let mut keys = TrainParams::KEYS.to_vec();
-    fields.sort_unstable();
-    keys.sort_unstable();
-    assert_eq!(fields, keys);
+    assert_serde_fields(TrainParams::default(), &TrainParams::KEYS);
     let check = |k: &[&str]| claime::params::check_object_keys(k, &TrainParams::KEYS, "training settings");
     assert!(check(&TrainParams::KEYS).is_ok());
     let e = check(&["lr", "epoch"]).unwrap_err().to_string();

@@ -37,7 +37,7 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, MatMut, MatRef, Par, Side};
 
 /// A Ritz pair is converged when its residual is below this times the largest |Ritz value|.
-pub(super) const CONVERGED: f64 = 1e-12;
+const CONVERGED: f64 = 1e-12;
 /// Without full convergence at the largest basis, a residual below this is still accepted.
 const ACCEPTABLE: f64 = 1e-10;
 /// A new basis vector that keeps less than this fraction of its norm after projection is
@@ -186,11 +186,8 @@ fn ritz(
     let values: Vec<f64> = (0..k).map(|c| s[m - 1 - c]).collect();
     let x = q.get(.., ..m) * &y; // (n, k) Ritz vectors
     let ax = aq.get(.., ..m) * &y; // (n, k)
-    for (c, &theta) in values.iter().enumerate() {
-        let r: f64 = (0..x.nrows()).map(|i| (ax[(i, c)] - theta * x[(i, c)]).powi(2)).sum();
-        if !(r.sqrt() <= tol * scale) && tol.is_finite() {
-            return None;
-        }
+    if tol.is_finite() && !super::columns_match(ax.as_ref(), &values, x.as_ref(), tol * scale) {
+        return None;
     }
     Some((values, x))
 }
