@@ -15,7 +15,7 @@ let view = 'claime'; // method shown in the alignment view
 let active = null; // {id, explorer} of the run in progress
 let kept = null; // {id, explorer} of the last finished run, for `view` re-renders
 let helper = null; // the simulation helper (sim-worker.js), started by the first run
-let feeds = new Map(); // run id -> its feed of statistics from the helper
+let feed = null; // the open feed of statistics from the helper (at most one: one run at a time)
 
 // Loads the wasm module the first time it is needed; later calls reuse the same promise.
 function loadWasm() {
@@ -56,12 +56,11 @@ function simHelper() {
   }
   helper.addEventListener('message', ({ data }) => {
     if (data?.type === 'error' && data.fatal) dropHelper();
-    feeds.get(data?.run)?.push(data);
+    if (feed?.id === data?.run) feed.push(data);
   });
   helper.addEventListener('error', (e) => {
     e.preventDefault?.();
-    const message = `the simulation helper failed: ${e.message ?? 'it could not start'}`;
-    for (const feed of feeds.values()) feed.push({ type: 'error', message });
+    feed?.push({ type: 'error', message: `the simulation helper failed: ${e.message ?? 'it could not start'}` });
     dropHelper();
   });
   return helper;
@@ -73,23 +72,24 @@ function dropHelper() {
   helper = null;
 }
 
-// Stops every feed (their runs are cancelled or superseded) and the helper's current run.
-function closeFeeds() {
-  for (const feed of feeds.values()) feed.close();
-  feeds = new Map();
+// Stops the open feed (its run is cancelled or superseded) and the helper's current run.
+function closeFeed() {
+  feed?.close();
+  feed = null;
   helper?.postMessage({ type: 'cancel' });
 }
 
-// Asks the helper to simulate run `id` along `points`; returns its feed: `next()` resolves to
+// Asks the helper to simulate run `id` along `points` and opens its feed: `next()` resolves to
 // the next {patients, stats} in order, or to null once the feed is closed, and throws the
-// helper's error. Null when there is no helper.
+// helper's error. Returns the feed, or null when there is no helper.
 function helperFeed(id, params, methods, points) {
   const sim = simHelper();
   if (!sim) return null;
   const queue = [];
   let wake = null;
   let closed = false;
-  const feed = {
+  feed = {
+    id,
     push(item) {
       queue.push(item);
       wake?.();
@@ -107,7 +107,6 @@ function helperFeed(id, params, methods, points) {
       return item;
     },
   };
-  feeds.set(id, feed);
   sim.postMessage({ type: 'simulate', run: id, params, methods, points });
   return feed;
 }
@@ -142,14 +141,14 @@ async function onRun(msg) {
   view = String(msg.view ?? msg.methods ?? '').split(',')[0].trim() || 'claime';
   const run = { id: msg.id, explorer: null };
   let finished = false;
-  let feed = null;
+  let own = null; // this run's feed, once the helper simulates for it
   try {
     // width, height = 0: the default chart size.
     run.explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
     active = run;
     const { explorer } = run;
     const points = snapshotPoints(explorer.total(), msg.chunk);
-    closeFeeds();
+    closeFeed();
     let snap = null;
     for (const [i, point] of points.entries()) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
@@ -158,10 +157,10 @@ async function onRun(msg) {
         // From the second snapshot on, the helper simulates ahead (the second core) while this
         // worker refits and renders. It starts from patient 0 (its stream is the same), after
         // the first snapshot is out, so that its start does not delay the first result.
-        feed = helperFeed(msg.id, msg.params ?? null, msg.methods, points.slice(1));
+        own = helperFeed(msg.id, msg.params ?? null, msg.methods, points.slice(1));
       }
-      if (feed) {
-        const item = await feed.next();
+      if (own) {
+        const item = await own.next();
         if (item === null || currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
         patients = explorer.importStats(item.stats);
       } else {
@@ -175,8 +174,8 @@ async function onRun(msg) {
     post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
     finished = true;
   } finally {
-    feed?.close();
-    if (feeds.get(msg.id) === feed) feeds.delete(msg.id);
+    own?.close();
+    if (feed === own) feed = null;
     if (active === run) active = null;
     if (finished) keep(run);
     else release(run.explorer);
@@ -194,7 +193,7 @@ function keep(run) {
 function onCancel(msg) {
   if (msg.run === undefined || msg.run === currentRun) {
     currentRun = null;
-    closeFeeds();
+    closeFeed();
   }
 }
 
