@@ -139,11 +139,11 @@ other builds, so treat single figures as ±20 %). Medians of ${REPS} runs.
 Paper scale = \`--d1 500 --d2 500 --n 100000 --p 4 --noise ar1\`, methods claime, concate, cl.
 The "first snapshot" is the first moment the table and all five charts are on the page (the
 first snapshot is at n/16 patients). The streamed run refits all three methods and renders the
-charts at each of its five snapshots; from the second snapshot on, its patients are simulated by
-a helper worker (www/sim-worker.js) on the second core while the explorer's worker refits, so
-the run takes about the simulation's time plus the first and last snapshots. The page then
-keeps both cores and its own main thread busy, so on this 2-core machine the figure moves with
-any other load (medians of 5 page runs taken minutes apart ranged from 3.4 to 4.3 s).
+charts at each of its five snapshots; from the second snapshot on, the patients between two
+snapshots are split between helper workers, one per core (www/sim-pool.js, www/sim-worker.js),
+while the explorer's worker refits, so the run takes about the first snapshot, the simulation's
+time divided by the cores, and the last refit. The page keeps both cores and its own main
+thread busy, so on this 2-core machine the figure moves with any other load.
 
 Where the time goes: at the paper's scale the simulation is about 90 % of a replicate
 (\`timings_ms.simulate\`). The wasm is built with simd128 (\`.cargo/config.toml\`).

@@ -127,10 +127,16 @@ impl LiveRun {
         self.session.advance(count)
     }
 
-    /// Takes the statistics of this same run simulated elsewhere (see
-    /// [`Session::import_stats`]); the next snapshot refits them.
-    pub fn import_stats(&mut self, stats: SummaryStats) -> Result<()> {
-        self.session.import_stats(stats)
+    /// Adds the statistics of other patients of this same run, simulated elsewhere (see
+    /// [`Session::add_stats`]); the next snapshot refits them.
+    pub fn add_stats(&mut self, stats: &SummaryStats) -> Result<()> {
+        self.session.add_stats(stats)
+    }
+
+    /// Empties the statistics and moves the simulation to patient `first` (see
+    /// [`Session::seek`]): how a helper worker simulates a stretch of a run.
+    pub fn seek(&mut self, first: usize) -> Result<()> {
+        self.session.seek(first)
     }
 
     /// The underlying session.

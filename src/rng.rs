@@ -7,7 +7,7 @@
 //! platform's maths library: with `libm` one seed gives bit-identical draws natively and in
 //! WebAssembly.
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// The consumers of randomness. Their numbers are part of the reproducibility contract: never
@@ -51,12 +51,22 @@ pub fn index<R: Rng + ?Sized>(rng: &mut R, n: usize) -> usize {
     rng.gen_range(0..n as u64) as usize
 }
 
-/// The fast generator of the patient stream: Xoshiro256++ seeded from the ChaCha8 `Patients`
-/// stream (ChaCha8 costs about 3 ns per draw here, Xoshiro256++ under 1 ns, and the patient
-/// stream takes about 10^8 draws at the paper's scale).
-pub fn patient_rng(seed: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
+/// Patients per block of the patient stream: patient i draws from the generator of block
+/// i / PATIENT_BLOCK ([`patient_rng`]), so any stretch of patients can be simulated on its own
+/// (the explorer's helper workers split a run between them) and gives the same patients.
+pub const PATIENT_BLOCK: usize = 1000;
+
+/// The fast generator of block `block` of the patient stream: Xoshiro256++ keyed by the 32 bytes
+/// at position 32 * `block` of the ChaCha8 `Patients` stream (ChaCha8 costs about 3 ns per draw
+/// here, Xoshiro256++ under 1 ns, and the patient stream takes about 10^8 draws at the paper's
+/// scale). ChaCha8 seeks in O(1), so every block starts independently.
+pub fn patient_rng(seed: u64, block: u64) -> rand_xoshiro::Xoshiro256PlusPlus {
     let mut chacha = stream(seed, Stream::Patients);
-    rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(chacha.gen())
+    // The word position counts 32-bit words: eight per 32-byte key.
+    chacha.set_word_pos(u128::from(block) * 8);
+    let mut key = [0u8; 32];
+    chacha.fill_bytes(&mut key);
+    rand_xoshiro::Xoshiro256PlusPlus::from_seed(key)
 }
 
 /// Number of ziggurat layers.

@@ -44,6 +44,8 @@ pub struct Session {
     params: ValidParams,
     truth: Truth,
     sampler: PatientSampler,
+    /// The first patient this session simulates (0 unless [`Session::seek`] moved it).
+    start: usize,
     stats: SummaryStats,
 }
 
@@ -53,17 +55,31 @@ impl Session {
         let truth = Truth::draw(&params);
         let sampler = PatientSampler::new(&params);
         let stats = SummaryStats::new(params.d1, params.d2, with_within);
-        Session { params, truth, sampler, stats }
+        Session { params, truth, sampler, start: 0, stats }
     }
 
-    /// Simulates up to `count` more patients (never past n); returns the patients so far. Does
-    /// nothing once statistics were imported ([`Session::import_stats`]).
+    /// Simulates up to `count` more patients (never past patient n); returns the patients in
+    /// the statistics. Does nothing once statistics from elsewhere were added
+    /// ([`Session::add_stats`]).
     pub fn advance(&mut self, count: usize) -> usize {
-        if self.sampler.drawn() as f64 == self.stats.patients {
-            let left = self.params.n - self.sampler.drawn();
+        if (self.sampler.drawn() - self.start) as f64 == self.stats.patients {
+            let left = self.params.n.saturating_sub(self.sampler.drawn());
             self.sampler.draw_into(&self.truth, count.min(left), &mut self.stats);
         }
         self.patients()
+    }
+
+    /// Empties the statistics and moves the simulation to patient `first` (at most n): the
+    /// statistics then hold patients `first` onwards. The explorer's helper workers simulate
+    /// stretches of a run this way for the worker that fits it ([`Session::add_stats`]).
+    pub fn seek(&mut self, first: usize) -> Result<()> {
+        if first > self.params.n {
+            return Err(Error::param("first patient", first, format!("at most n = {}", self.params.n)));
+        }
+        self.sampler.seek(&self.truth, first);
+        self.start = first;
+        self.stats = SummaryStats::new(self.params.d1, self.params.d2, self.stats.within.is_some());
+        Ok(())
     }
 
     /// Patients in the statistics so far.
@@ -76,32 +92,36 @@ impl Session {
         self.patients() >= self.params.n
     }
 
-    /// Replaces the statistics by those of this same run simulated elsewhere (the explorer's
-    /// helper worker simulates while its worker refits): they must have this run's sizes, the
-    /// within-modality counts when this session collects them, and at most n patients. The
-    /// session does not simulate after that.
-    pub fn import_stats(&mut self, stats: SummaryStats) -> Result<()> {
+    /// Adds the statistics of other patients of this same run, simulated elsewhere (the
+    /// explorer's helper workers simulate while its worker refits): they must have this run's
+    /// sizes and the within-modality counts when this session collects them, and the total must
+    /// stay at most n patients. The session does not simulate after that. The statistics are
+    /// counts (whole numbers, exact in f64), so the order of additions does not change them.
+    pub fn add_stats(&mut self, stats: &SummaryStats) -> Result<()> {
         let (d1, d2) = (self.params.d1, self.params.d2);
         let within = self.stats.within.is_some();
         if stats.d1 != d1 || stats.d2 != d2 || stats.within.is_some() != within {
             return Err(Error::Unsupported {
                 what: format!(
-                    "imported statistics are {}x{} (within-modality counts: {}), this run needs {d1}x{d2} ({within})",
+                    "added statistics are {}x{} (within-modality counts: {}), this run needs {d1}x{d2} ({within})",
                     stats.d1,
                     stats.d2,
                     stats.within.is_some()
                 ),
             });
         }
-        if !(stats.patients >= 0.0 && stats.patients <= self.params.n as f64 && stats.patients.fract() == 0.0) {
+        let total = self.stats.patients + stats.patients;
+        if !(stats.patients >= 0.0 && total <= self.params.n as f64 && stats.patients.fract() == 0.0) {
             return Err(Error::param(
                 "patients",
                 stats.patients,
-                format!("a whole number of patients up to n = {}", self.params.n),
+                format!(
+                    "a whole number of patients, with the {} already in at most n = {}",
+                    self.stats.patients, self.params.n
+                ),
             ));
         }
-        self.stats = stats;
-        Ok(())
+        self.stats.merge(stats)
     }
 
     /// The parameters.

@@ -7,7 +7,7 @@
 
 use crate::linalg::{gram_schmidt, jacobi_eigen};
 use crate::params::{NoiseKind, ValidParams};
-use crate::rng::{patient_rng, stream, Normal, Poisson, Stream};
+use crate::rng::{patient_rng, stream, Normal, Poisson, Stream, PATIENT_BLOCK};
 use crate::stats::{PairStaging, SummaryStats};
 use faer::Mat;
 use rand::Rng;
@@ -196,11 +196,13 @@ fn ar1_into(eta: &[f64], rho: f64, innov: f64, scale: &[f64], logits: &mut [f64]
 /// One patient's tokens in one modality, as (feature index, count) sorted by index.
 pub type Bag = Vec<(u32, u32)>;
 
-/// Streams patients from the `Patients` random stream. Drawing in chunks of any size gives the
-/// same patients as drawing them all at once.
+/// Streams patients from the `Patients` random stream, block by block ([`PATIENT_BLOCK`]
+/// patients per generator). Drawing in chunks of any size, or from a sampler moved ahead by
+/// [`PatientSampler::seek`], gives the same patients as drawing them all at once.
 #[derive(Debug, Clone)]
 pub struct PatientSampler {
-    rng: Xoshiro256PlusPlus,
+    seed: u64,
+    rng: Xoshiro256PlusPlus, // the generator of the block being drawn
     nrm: Normal,
     lengths: Poisson,
     p: usize,
@@ -217,7 +219,8 @@ impl PatientSampler {
     pub fn new(params: &ValidParams) -> Self {
         let dmax = params.d1.max(params.d2);
         PatientSampler {
-            rng: patient_rng(params.seed),
+            seed: params.seed,
+            rng: patient_rng(params.seed, 0),
             nrm: Normal::new(),
             lengths: Poisson::new(params.mean_t),
             p: params.p,
@@ -230,13 +233,30 @@ impl PatientSampler {
         }
     }
 
-    /// Patients drawn so far.
+    /// The number of the next patient: the patients drawn so far, unless [`PatientSampler::seek`]
+    /// moved the sampler.
     pub fn drawn(&self) -> usize {
         self.drawn
     }
 
+    /// Moves to patient `first`, ahead of or behind the patients drawn so far: the next patient
+    /// drawn is patient `first`. Costs the patients from the start of its block up to it (none
+    /// when `first` is a multiple of [`PATIENT_BLOCK`]).
+    pub fn seek(&mut self, truth: &Truth, first: usize) {
+        let start = first - first % PATIENT_BLOCK;
+        self.rng = patient_rng(self.seed, (start / PATIENT_BLOCK) as u64);
+        self.drawn = start;
+        let mut bags: [Bag; 2] = [Vec::new(), Vec::new()];
+        while self.drawn < first {
+            self.next_patient(truth, &mut bags);
+        }
+    }
+
     /// Draws one patient into `bags` (codes, CUIs).
     pub fn next_patient(&mut self, truth: &Truth, bags: &mut [Bag; 2]) {
+        if self.drawn % PATIENT_BLOCK == 0 && self.drawn > 0 {
+            self.rng = patient_rng(self.seed, (self.drawn / PATIENT_BLOCK) as u64);
+        }
         for k in 0..self.p {
             self.c[k] = self.nrm.sample(&mut self.rng);
         }

@@ -54,18 +54,32 @@ fn same_seed_same_snapshot() {
     assert_eq!(sa.charts, sb.charts);
 }
 
-/// The page's worker refits statistics simulated by its helper worker: a run fed the flat
-/// buffers of another run's chunks gives the same snapshots, history included.
+/// The page's worker refits statistics simulated by its helper workers: a run that simulates
+/// its first stretch itself and is then fed the flat buffers of other runs' stretches (moved
+/// there by `seek`, split at patients inside and at the ends of the stream's blocks, added out
+/// of order) gives the same statistics and snapshots, history included, as one run simulating
+/// all of them.
 #[test]
-fn imported_statistics_give_the_same_snapshots() {
+fn statistics_of_stretches_simulated_apart_give_the_same_snapshots() {
     let (mut simulating, mut fitting) = (live(), live());
-    for k in 1..=3 {
-        simulating.advance(if k == 3 { 2_000 } else { 1_000 });
-        let buffer = simulating.session().stats().to_flat();
-        fitting.import_stats(claime::SummaryStats::from_flat(&buffer).unwrap()).unwrap();
-        assert_eq!(fitting.session().patients(), simulating.session().patients());
-        // Importing stops the fitting run's own simulation.
-        assert_eq!(fitting.advance(500), simulating.session().patients());
+    simulating.advance(1_000);
+    fitting.advance(1_000);
+    for (point, splits) in [(2_000, vec![1_000, 1_500]), (4_000, vec![2_000, 3_137, 3_000])] {
+        simulating.advance(point - simulating.session().patients());
+        let mut ends = splits.clone();
+        ends.sort();
+        ends.push(point);
+        for &from in splits.iter().rev() {
+            let to = ends[ends.iter().position(|&e| e == from).unwrap() + 1];
+            let mut helper = live();
+            helper.seek(from).unwrap();
+            assert_eq!(helper.advance(to - from), to - from);
+            let buffer = helper.session().stats().to_flat();
+            fitting.add_stats(&claime::SummaryStats::from_flat(&buffer).unwrap()).unwrap();
+        }
+        assert_eq!(fitting.session().stats(), simulating.session().stats());
+        // Adding stops the fitting run's own simulation.
+        assert_eq!(fitting.advance(500), point);
         let a = simulating.snapshot(Method::Claime, &mut || 0.0).unwrap();
         let b = fitting.snapshot(Method::Claime, &mut || 0.0).unwrap();
         assert_eq!(a.report, b.report);
@@ -94,10 +108,12 @@ fn statistics_buffers_that_do_not_fit_are_refused() {
     let other = live_sized(61);
     let mut target = live();
     let wrong = claime::SummaryStats::from_flat(&other.session().stats().to_flat()).unwrap();
-    assert!(target.import_stats(wrong).unwrap_err().to_string().contains("61x50"));
+    assert!(target.add_stats(&wrong).unwrap_err().to_string().contains("61x50"));
     let mut too_many = claime::SummaryStats::from_flat(&good).unwrap();
-    too_many.patients = 4_001.0;
-    assert!(target.import_stats(too_many).unwrap_err().to_string().contains("patients"));
+    too_many.patients = 3_001.0;
+    target.advance(1_000);
+    assert!(target.add_stats(&too_many).unwrap_err().to_string().contains("patients"));
+    assert!(target.seek(4_001).unwrap_err().to_string().contains("first patient"));
 }
 
 fn live_sized(d1: usize) -> LiveRun {

@@ -170,6 +170,36 @@ fn merging_two_cohorts_equals_their_union() {
     assert_eq!(a.patients, 600.0);
 }
 
+/// Patients come from the stream's blocks: a sampler moved by `seek` (ahead, inside a block, at a
+/// block's start, back again) draws exactly the patients a sampler from patient 0 draws there,
+/// under every noise structure; blocks differ from one another.
+#[test]
+fn seeking_draws_the_same_patients_as_drawing_through() {
+    use claime::rng::PATIENT_BLOCK;
+    for noise in [NoiseKind::Spike, NoiseKind::Ar1, NoiseKind::Orthogonal, NoiseKind::None] {
+        let params = Params { d1: 30, d2: 20, p: 3, n: 5_000, noise, seed: 8, ..Params::default() }.check().unwrap();
+        let truth = Truth::draw(&params);
+        let mut through = PatientSampler::new(&params);
+        let mut bags = [Vec::new(), Vec::new()];
+        let all: Vec<_> = (0..2_600)
+            .map(|_| {
+                through.next_patient(&truth, &mut bags);
+                bags.clone()
+            })
+            .collect();
+        assert_ne!(all[0], all[PATIENT_BLOCK], "blocks start differently");
+        let mut moved = PatientSampler::new(&params);
+        for first in [1_700, 2 * PATIENT_BLOCK, 999, 0, 2_599] {
+            moved.seek(&truth, first);
+            assert_eq!(moved.drawn(), first);
+            for want in &all[first..(first + 700).min(all.len())] {
+                moved.next_patient(&truth, &mut bags);
+                assert_eq!(&bags, want, "{noise:?}, seek to {first}");
+            }
+        }
+    }
+}
+
 #[test]
 fn merging_different_feature_counts_is_an_error() {
     let mut a = SummaryStats::new(3, 4, false);

@@ -1,10 +1,11 @@
-// The simulation helper: a module worker started by the explorer's worker (worker.js), so a run
-// uses the second core. It simulates a run's patients ahead while worker.js refits and renders,
-// and posts the summary statistics at each snapshot point as one transferred Float64Array
-// ({run, type: 'stats', patients, stats}). Patients are the same whatever the chunks, so the
-// snapshots equal those of a worker that simulates and fits in turn.
-// Messages in: {type: 'simulate', run, params, methods, points} and {type: 'cancel'}; a newer
-// message stops the current run at its next sub-chunk.
+// A simulation helper: a module worker of the pool (sim-pool.js) started by the explorer's
+// worker (worker.js), so a run uses every core. It simulates stretches of a run's patients
+// while worker.js refits and renders, and posts each stretch's summary statistics as one
+// transferred Float64Array ({run, type: 'stats', index, stats}). The patient stream is cut in
+// blocks, so a stretch simulated here holds the same patients as in one simulation from the
+// start.
+// Messages in: {type: 'simulate', run, params, methods, stretches: [{index, from, to}]} and
+// {type: 'cancel'}; a newer message stops the current run at its next sub-chunk.
 // Out also: {run, type: 'error', message, fatal}.
 
 import init, { Explorer } from './pkg-explorer/claime.js';
@@ -24,25 +25,26 @@ function yieldToMessages() {
   });
 }
 
-// Simulates one run along its snapshot points; returns when done or superseded.
-async function simulate({ run, params, methods, points }) {
+// Simulates one run's stretches in order; returns when done or superseded.
+async function simulate({ run, params, methods, stretches }) {
   current = run;
   let explorer = null;
   try {
     ready ??= init();
     await ready;
     explorer = new Explorer(params, methods, 0, 0);
-    for (const point of points) {
-      while (explorer.patients() < point) {
-        explorer.advance(Math.min(SUB_CHUNK, point - explorer.patients()));
+    for (const { index, from, to } of stretches) {
+      explorer.seek(from);
+      while (explorer.patients() < to - from) {
+        explorer.advance(Math.min(SUB_CHUNK, to - from - explorer.patients()));
         await yieldToMessages();
         if (current !== run) return;
       }
       const stats = explorer.exportStats();
-      self.postMessage({ run, type: 'stats', patients: explorer.patients(), stats }, [stats.buffer]);
+      self.postMessage({ run, type: 'stats', index, stats }, [stats.buffer]);
     }
   } catch (e) {
-    // fatal: a trapped module; worker.js then replaces this worker.
+    // fatal: a trapped module; sim-pool.js then replaces this worker.
     self.postMessage({ run, type: 'error', message: String(e?.message ?? e), fatal: e instanceof WebAssembly.RuntimeError });
   } finally {
     try {

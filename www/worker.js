@@ -1,12 +1,13 @@
 // The module worker: loads the wasm once, runs Explorer sessions in chunks, answers typed
 // messages (see protocol.js). An error is posted back and never ends the worker. After a run's
-// first snapshot, its patients are simulated by a helper worker (sim-worker.js) ahead of the
-// refits here, so a run uses two cores; the snapshots are the same as simulating here.
+// first snapshot, its patients are simulated by a pool of helper workers (sim-pool.js), one per
+// core, while this worker refits; the snapshots are the same as simulating here.
 // The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
 // full one (www/pkg) the first time a trainer is built.
 
-import init, { debugFault, defaultParams, Explorer, presetParams, runOnce } from './pkg-explorer/claime.js';
+import init, { debugFault, defaultParams, Explorer, patientBlock, presetParams, runOnce } from './pkg-explorer/claime.js';
 import { Reply, Req, errorText, message, schedule } from './protocol.js';
+import { closeFeed, endFeed, openFeed } from './sim-pool.js';
 import { trainingHandlers } from './training-worker.js';
 
 let wasmReady = null; // the one init() promise
@@ -14,8 +15,6 @@ let currentRun = null; // id of the run allowed to go on; null when none
 let view = 'claime'; // method shown in the alignment view
 let active = null; // {id, explorer} of the run in progress
 let kept = null; // {id, explorer} of the last finished run, for `view` re-renders
-let helper = null; // the simulation helper (sim-worker.js), started by the first run
-let feed = null; // the open feed of statistics from the helper (at most one: one run at a time)
 
 // Loads the wasm module the first time it is needed; later calls reuse the same promise.
 function loadWasm() {
@@ -43,72 +42,6 @@ function release(explorer) {
   } catch {
     // the original error is the one worth reporting
   }
-}
-
-// The simulation helper, started on first use; null where a worker cannot start one (this
-// worker then simulates itself, as it did before the helper existed).
-function simHelper() {
-  if (helper || typeof Worker === 'undefined') return helper;
-  try {
-    helper = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
-  } catch {
-    return null;
-  }
-  helper.addEventListener('message', ({ data }) => {
-    if (data?.type === 'error' && data.fatal) dropHelper();
-    if (feed?.id === data?.run) feed.push(data);
-  });
-  helper.addEventListener('error', (e) => {
-    e.preventDefault?.();
-    feed?.push({ type: 'error', message: `the simulation helper failed: ${e.message ?? 'it could not start'}` });
-    dropHelper();
-  });
-  return helper;
-}
-
-// Ends the helper (after a crash); the next run starts a fresh one.
-function dropHelper() {
-  helper?.terminate();
-  helper = null;
-}
-
-// Stops the open feed (its run is cancelled or superseded) and the helper's current run.
-function closeFeed() {
-  feed?.close();
-  feed = null;
-  helper?.postMessage({ type: 'cancel' });
-}
-
-// Asks the helper to simulate run `id` along `points` and opens its feed: `next()` resolves to
-// the next {patients, stats} in order, or to null once the feed is closed, and throws the
-// helper's error. Returns the feed, or null when there is no helper.
-function helperFeed(id, params, methods, points) {
-  const sim = simHelper();
-  if (!sim) return null;
-  const queue = [];
-  let wake = null;
-  let closed = false;
-  feed = {
-    id,
-    push(item) {
-      queue.push(item);
-      wake?.();
-    },
-    close() {
-      closed = true;
-      wake?.();
-    },
-    async next() {
-      while (!queue.length && !closed) await new Promise((resolve) => { wake = resolve; });
-      wake = null;
-      if (closed) return null;
-      const item = queue.shift();
-      if (item.type === 'error') throw new Error(item.message);
-      return item;
-    },
-  };
-  sim.postMessage({ type: 'simulate', run: id, params, methods, points });
-  return feed;
 }
 
 // Answers `init` with the default parameters.
@@ -141,7 +74,7 @@ async function onRun(msg) {
   view = String(msg.view ?? msg.methods ?? '').split(',')[0].trim() || 'claime';
   const run = { id: msg.id, explorer: null };
   let finished = false;
-  let own = null; // this run's feed, once the helper simulates for it
+  let own = null; // this run's feed, once the helpers simulate for it
   try {
     // width, height = 0: the default chart size.
     run.explorer = new Explorer(msg.params ?? null, msg.methods, 0, 0);
@@ -154,15 +87,15 @@ async function onRun(msg) {
       if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
       let patients;
       if (i === 1) {
-        // From the second snapshot on, the helper simulates ahead (the second core) while this
-        // worker refits and renders. It starts from patient 0 (its stream is the same), after
-        // the first snapshot is out, so that its start does not delay the first result.
-        own = helperFeed(msg.id, msg.params ?? null, msg.methods, points.slice(1));
+        // From the second snapshot on, the helpers simulate the stretches between the points
+        // (every core) while this worker refits and renders. They start after the first
+        // snapshot is out, so that their start does not delay the first result.
+        own = openFeed(msg.id, msg.params ?? null, msg.methods, points, patientBlock());
       }
       if (own) {
-        const item = await own.next();
-        if (item === null || currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-        patients = explorer.importStats(item.stats);
+        const parts = await own.next();
+        if (parts === null || currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
+        for (const stats of parts) patients = explorer.addStats(stats);
       } else {
         patients = explorer.advance(point - explorer.patients());
       }
@@ -174,8 +107,7 @@ async function onRun(msg) {
     post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
     finished = true;
   } finally {
-    own?.close();
-    if (feed === own) feed = null;
+    endFeed(own);
     if (active === run) active = null;
     if (finished) keep(run);
     else release(run.explorer);

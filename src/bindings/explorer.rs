@@ -51,13 +51,19 @@ impl Explorer {
         self.run.session().stats().to_flat()
     }
 
-    /// Takes the statistics of this same run from another worker's `exportStats`; returns the
-    /// patients they hold. The next snapshot refits them.
-    #[wasm_bindgen(js_name = importStats)]
-    pub fn import_stats(&mut self, buffer: &[f64]) -> Result<u32, JsError> {
+    /// Adds the statistics of other patients of this same run, from another worker's
+    /// `exportStats`; returns the patients now held. The next snapshot refits them.
+    #[wasm_bindgen(js_name = addStats)]
+    pub fn add_stats(&mut self, buffer: &[f64]) -> Result<u32, JsError> {
         let stats = crate::stats::SummaryStats::from_flat(buffer).map_err(js_err)?;
-        self.run.import_stats(stats).map_err(js_err)?;
+        self.run.add_stats(&stats).map_err(js_err)?;
         Ok(self.run.session().patients() as u32)
+    }
+
+    /// Empties the statistics and moves the simulation to patient `first`: `advance` then
+    /// simulates patients `first` onwards, and `exportStats` returns theirs alone.
+    pub fn seek(&mut self, first: u32) -> Result<(), JsError> {
+        self.run.seek(first as usize).map_err(js_err)
     }
 
     /// Refits every method and returns the snapshot (report, history, charts); `view` is the

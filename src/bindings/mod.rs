@@ -65,6 +65,13 @@ pub(crate) fn now() -> f64 {
     js_sys::Date::now()
 }
 
+/// Patients per block of the patient stream (`rng::PATIENT_BLOCK`): the explorer cuts the
+/// stretches it gives its simulation helpers at multiples of it.
+#[wasm_bindgen(js_name = patientBlock)]
+pub fn patient_block() -> u32 {
+    crate::rng::PATIENT_BLOCK as u32
+}
+
 /// The default parameters (the paper's settings), so JavaScript never hard-codes them.
 #[wasm_bindgen(js_name = defaultParams)]
 pub fn default_params() -> Result<JsValue, JsError> {

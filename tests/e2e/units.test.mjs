@@ -1,10 +1,11 @@
 // Unit tests of the page's pure functions (no browser): the snapshot schedule, the URL codec,
-// the field parser and the tooltip's nearest-point search.
+// the field parser, the tooltip's nearest-point search and the split of a run between helpers.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FIELDS, field, parseField } from '../../www/fields.js';
 import { METHODS, message, schedule } from '../../www/protocol.js';
+import { splitStretch } from '../../www/sim-pool.js';
 import { nearest } from '../../www/tooltip.js';
 import { readUrl, toQuery } from '../../www/url.js';
 
@@ -16,6 +17,21 @@ test('schedule: n/16, n/8, ..., n with the first at least 500', () => {
   assert.deepEqual(schedule(4000), [500, 1000, 2000, 4000]);
   assert.deepEqual(schedule(300), [300], 'fewer than 500 patients: one snapshot');
   assert.deepEqual(schedule(2), [2]);
+});
+
+test('splitStretch: parts cover the stretch in order, cut at block multiples', () => {
+  assert.deepEqual(splitStretch(50000, 100000, 2, 1000), [[50000, 75000], [75000, 100000]]);
+  assert.deepEqual(splitStretch(6250, 12500, 2, 1000), [[6250, 9000], [9000, 12500]]);
+  assert.deepEqual(splitStretch(1250, 2500, 4, 1000), [[1250, 2000], [2000, 2500]], 'empty parts dropped');
+  assert.deepEqual(splitStretch(0, 300, 3, 1000), [[0, 300]]);
+  assert.deepEqual(splitStretch(10, 20, 1, 1000), [[10, 20]]);
+  for (const [from, to, parts] of [[500, 1000, 2], [20000, 100000, 3], [1, 99999, 4]]) {
+    const got = splitStretch(from, to, parts, 1000);
+    assert.equal(got[0][0], from);
+    assert.equal(got.at(-1)[1], to);
+    for (let j = 1; j < got.length; j++) assert.equal(got[j][0], got[j - 1][1], 'contiguous');
+    assert.ok(got.every(([a, b]) => b > a) && got.length <= parts);
+  }
 });
 
 test('URL: only non-default values are written, and they read back', () => {
