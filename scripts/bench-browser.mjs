@@ -96,11 +96,12 @@ async function workerOnce(params) {
   return reply.ms;
 }
 
-// One native replicate with the same parameters; returns its wall time in ms.
+// One native replicate with the same parameters, on one thread like `runOnce` in the worker;
+// returns its wall time in ms.
 function nativeOnce(params) {
   const flags = Object.entries(params).flatMap(([k, v]) => [`--${k.replace('_', '-')}`, String(v)]);
   const t0 = performance.now();
-  execFileSync(BIN, ['run', '--json', '--methods', 'claime,concate,cl', ...flags], { encoding: 'utf8' });
+  execFileSync(BIN, ['run', '--json', '--threads', '1', '--methods', 'claime,concate,cl', ...flags], { encoding: 'utf8' });
   return performance.now() - t0;
 }
 

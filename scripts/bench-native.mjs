@@ -102,6 +102,22 @@ export function summarizeMs(reps) {
   return { ms: median(runs), runs, bytes: statSync(RECORDS).size };
 }
 
+/**
+ * Wall time (ms, median of `reps`) of `claime run --methods claime` at `paper` scale under spike
+ * and AR(1) noise with the simulation on `threads` threads: {spike, ar1}. Includes the process's
+ * start and its JSON output, which criterion's figures do not.
+ */
+export function replicateThreadsMs(paper, threads, reps) {
+  const out = {};
+  for (const noise of ['spike', 'ar1']) {
+    const flags = Object.entries({ ...paper, noise }).flatMap(([k, v]) => [`--${k.replace('_', '-')}`, String(v)]);
+    const runs = [];
+    for (let r = 0; r < reps; r += 1) runs.push(wallMs(BIN, ['run', '--json', '--methods', 'claime', '--threads', String(threads), ...flags]));
+    out[noise] = median(runs);
+  }
+  return out;
+}
+
 /** Writes the real-size summary (d1 = 3500, d2 = 1000) that the numpy SVD task reads. */
 export function writeRealSummary(real) {
   mkdirSync(WORK, { recursive: true });

@@ -43,6 +43,10 @@ export function tableRows(r) {
       n.replicateClaime[noise].ms, b.replicateClaime[noise].ms, p.replicate[noise].total_s * 1000));
   }
   for (const [noise, name] of [['spike', 'spike'], ['ar1', 'AR(1)']]) {
+    rows.push(row(`the same, ${name}, simulation on both cores: \`claime run --threads 2\` (wall time, process start included; the same numbers)`,
+      n.twoThreads[noise], undefined, p.replicate[noise].total_s * 1000));
+  }
+  for (const [noise, name] of [['spike', 'spike'], ['ar1', 'AR(1)']]) {
     rows.push(row(`one replicate, paper scale, ${name}: CLAIME, Concate and CL (with within-modality counts)`,
       n.replicateAll[noise].ms, b.replicateAll[noise].ms));
   }

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::estimators::{Fit, Method};
 use crate::metrics::{evaluate, Metrics};
 use crate::params::{Params, ValidParams};
-use crate::simulate::{PatientSampler, Truth};
+use crate::simulate::{self, PatientSampler, Truth};
 use crate::stats::SummaryStats;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,6 +47,8 @@ pub struct Session {
     /// The first patient this session simulates (0 unless [`Session::seek`] moved it).
     start: usize,
     stats: SummaryStats,
+    /// Threads that simulate (1 unless [`Session::set_threads`] said more).
+    threads: usize,
 }
 
 impl Session {
@@ -55,7 +57,7 @@ impl Session {
         let truth = Truth::draw(&params);
         let sampler = PatientSampler::new(&params);
         let stats = SummaryStats::new(params.d1, params.d2, with_within);
-        Session { params, truth, sampler, start: 0, stats }
+        Session { params, truth, sampler, start: 0, stats, threads: 1 }
     }
 
     /// Simulates up to `count` more patients (never past patient n); returns the patients in
@@ -64,9 +66,15 @@ impl Session {
     pub fn advance(&mut self, count: usize) -> usize {
         if (self.sampler.drawn() - self.start) as f64 == self.stats.patients {
             let left = self.params.n.saturating_sub(self.sampler.drawn());
-            self.sampler.draw_into(&self.truth, count.min(left), &mut self.stats);
+            simulate::draw_parallel(&mut self.sampler, &self.truth, count.min(left), &mut self.stats, self.threads);
         }
         self.patients()
+    }
+
+    /// Simulates on up to `threads` threads from now on (at least 1); the patients and the
+    /// statistics do not depend on it ([`simulate::draw_parallel`]).
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
     }
 
     /// Empties the statistics and moves the simulation to patient `first` (at most n): the
@@ -171,12 +179,23 @@ impl Session {
     }
 }
 
-/// Simulates all n patients and reports every requested method: one replicate.
+/// Simulates all n patients and reports every requested method: one replicate, on one thread.
 pub fn run(params: Params, methods: &[Method], clock: &mut dyn FnMut() -> f64) -> Result<Report> {
+    run_threads(params, methods, 1, clock)
+}
+
+/// [`run`] with the simulation on up to `threads` threads: the same report but for its timings.
+pub fn run_threads(
+    params: Params,
+    methods: &[Method],
+    threads: usize,
+    clock: &mut dyn FnMut() -> f64,
+) -> Result<Report> {
     let valid = params.check_for(methods)?;
     let within = methods.iter().any(|m| m.needs_within());
     let t0 = clock();
     let mut session = Session::new(valid, within);
+    session.set_threads(threads);
     session.advance(usize::MAX);
     let t1 = clock();
     let mut report = session.report(methods, clock)?;

@@ -200,6 +200,26 @@ fn seeking_draws_the_same_patients_as_drawing_through() {
     }
 }
 
+/// A session simulating on several threads (in chunks that start inside blocks, with and
+/// without within-modality counts) gathers exactly the statistics of one thread.
+#[test]
+fn threads_gather_the_same_statistics() {
+    for within in [false, true] {
+        let params = Params { d1: 30, d2: 20, p: 3, n: 7_321, noise: NoiseKind::Ar1, seed: 5, ..Params::default() }
+            .check()
+            .unwrap();
+        let mut one = claime::Session::new(params.clone(), within);
+        one.advance(usize::MAX);
+        let mut many = claime::Session::new(params, within);
+        many.set_threads(3);
+        for chunk in [2_500, 1_234, 10_000] {
+            many.advance(chunk);
+        }
+        assert_eq!(many.patients(), 7_321);
+        assert_eq!(many.stats(), one.stats());
+    }
+}
+
 #[test]
 fn merging_different_feature_counts_is_an_error() {
     let mut a = SummaryStats::new(3, 4, false);

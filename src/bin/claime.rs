@@ -172,6 +172,9 @@ enum Command {
         /// Output prefix.
         #[arg(long)]
         out: String,
+        /// Simulation threads (default: all cores). The patients do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// Fit a method to a claime-summary file; write PREFIX.vectors.tsv and PREFIX.metadata.tsv
     /// (the TensorFlow Embedding Projector's format, codes first, in file order).
@@ -203,6 +206,9 @@ enum Command {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Simulation threads (default: all cores). The numbers do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
         #[command(flatten)]
         train: TrainArgs,
     },
@@ -354,9 +360,19 @@ fn read(path: &str) -> Result<String, Error> {
     std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.into(), message: e.to_string() })
 }
 
-fn simulate(model: &ModelArgs, out: &str) -> Result<(), Error> {
+/// The worker threads asked for, or all cores; refuses 0.
+fn worker_threads(threads: Option<usize>) -> Result<usize, Error> {
+    match threads {
+        Some(0) => Err(Error::param("threads", 0, "at least 1")),
+        Some(k) => Ok(k),
+        None => Ok(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+    }
+}
+
+fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>) -> Result<(), Error> {
     let params = model.params()?.check()?;
     let mut session = Session::new(params, true);
+    session.set_threads(worker_threads(threads)?);
     session.advance(usize::MAX);
     let summary = Summary::with_default_names(session.stats().clone());
     write(&format!("{out}.summary.json"), &summary.to_json())?;
@@ -408,7 +424,7 @@ fn print_header(report: &claime::Report) {
     );
 }
 
-fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Result<(), Error> {
+fn run(model: &ModelArgs, methods: &str, json: bool, threads: Option<usize>, train: &TrainArgs) -> Result<(), Error> {
     let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
     if !trainers.is_empty() {
         return run_with_trainers(model, &svd_methods, &trainers, json, train);
@@ -416,7 +432,7 @@ fn run(model: &ModelArgs, methods: &str, json: bool, train: &TrainArgs) -> Resul
     let methods = Method::parse_list(methods)?;
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
-    let report = claime::run(model.params()?, &methods, &mut clock)?;
+    let report = claime::run_threads(model.params()?, &methods, worker_threads(threads)?, &mut clock)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::Unsupported { what: e.to_string() })?);
         return Ok(());
@@ -570,10 +586,7 @@ fn experiment(
         n_scale,
     };
     spec.check()?;
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    if threads == 0 {
-        return Err(Error::param("threads", 0, "at least 1"));
-    }
+    let threads = worker_threads(threads)?;
     let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
     let start = Instant::now();
     let rows = spec.run(threads, &progress_bar(start))?;
@@ -802,7 +815,7 @@ fn regime(
         base,
     };
     spec.check()?;
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let threads = worker_threads(threads)?;
     let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
     let start = Instant::now();
     let cells = spec.run(threads, &progress_bar(start))?;
@@ -847,7 +860,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Simulate { model, out } => simulate(model, out),
+        Command::Simulate { model, out, threads } => simulate(model, out, *threads),
         Command::Summarize { records, out, ungrouped, no_within } => {
             data::summarize(records, out, *ungrouped, *no_within)
         }
@@ -856,7 +869,7 @@ fn main() -> ExitCode {
             data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())
         }
         Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
-        Command::Run { model, methods, json, train } => run(model, methods, *json, train),
+        Command::Run { model, methods, json, threads, train } => run(model, methods, *json, *threads, train),
         Command::Regime { signal, level, grid, noise, reps, d1, d2, n, p, seed, threads, out, svg } => {
             let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };
             regime(signal, level, *grid, noise, *reps, base, *threads, out, svg.as_deref())
