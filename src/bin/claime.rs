@@ -427,7 +427,7 @@ fn print_header(report: &claime::Report) {
 fn run(model: &ModelArgs, methods: &str, json: bool, threads: Option<usize>, train: &TrainArgs) -> Result<(), Error> {
     let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
     if !trainers.is_empty() {
-        return run_with_trainers(model, &svd_methods, &trainers, json, train);
+        return run_with_trainers(model, &svd_methods, &trainers, json, worker_threads(threads)?, train);
     }
     let methods = Method::parse_list(methods)?;
     let start = Instant::now();
@@ -467,6 +467,7 @@ fn run_with_trainers(
     methods: &[Method],
     trainers: &[TrainerKind],
     json: bool,
+    threads: usize,
     t: &TrainArgs,
 ) -> Result<(), Error> {
     let tp = t.params().check()?;
@@ -478,6 +479,7 @@ fn run_with_trainers(
     let within = fitted.iter().any(|m| m.needs_within());
     let t0 = clock();
     let mut session = Session::new(params, within);
+    session.set_threads(threads);
     session.advance(usize::MAX);
     let t1 = clock();
     let mut report = session.report(methods, &mut clock)?;
