@@ -1,0 +1,369 @@
+//! `claime`: the native command line over the same core as the browser explorer.
+//!
+//! This file holds the flags (clap) and the dispatch; the subcommands live by concern:
+//! `replicate` (`simulate`, `fit`, `run`), `study` (`experiment`, `regime`), `data`
+//! (`summarize`, `merge`, `evaluate`) and `io` (files, messages, threads). Bad input prints one
+//! line naming the flag or field and exits with status 2.
+
+mod data;
+mod io;
+mod replicate;
+mod study;
+
+use claime::params::{NoiseKind, Params};
+use claime::train::TrainParams;
+use claime::Error;
+use clap::{Args, Parser, Subcommand};
+use io::message;
+use replicate::{fit, run, simulate};
+use std::process::ExitCode;
+use study::{experiment, regime};
+
+#[derive(Parser)]
+#[command(
+    name = "claime",
+    version,
+    about = "CLAIME: contrastive learning on multimodal EHR summary statistics (Cai et al., arXiv 2403.14926)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Map where multimodality wins: CLAIME's mean projection distance minus the best
+    /// baseline's over a grid of (signal scale, noise level); CSV and optionally an SVG map with
+    /// the boundary where CLAIME starts to win.
+    Regime {
+        /// Signal scale range A:B.
+        #[arg(long, default_value = "0.5:4")]
+        signal: String,
+        /// Noise level range A:B (c for spike, rho for ar1, tau2 for orthogonal).
+        #[arg(long, default_value = "0.05:1")]
+        level: String,
+        /// Points per axis.
+        #[arg(long, default_value_t = 6)]
+        grid: usize,
+        /// Noise structure.
+        #[arg(long, value_parser = ["spike", "ar1", "orthogonal"], default_value = "spike")]
+        noise: String,
+        /// Replicates per cell.
+        #[arg(long, default_value_t = 2)]
+        reps: usize,
+        /// Codes.
+        #[arg(long, default_value_t = 200)]
+        d1: usize,
+        /// CUIs.
+        #[arg(long, default_value_t = 200)]
+        d2: usize,
+        /// Patients.
+        #[arg(long, default_value_t = 20_000)]
+        n: usize,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Output CSV file.
+        #[arg(long)]
+        out: String,
+        /// Also write the map as SVG.
+        #[arg(long)]
+        svg: Option<String>,
+    },
+    /// The paper's simulation study (model.md §7): one experiment (vary n, d or the noise level)
+    /// for several methods over many replicates; writes the mean, median and 10th/90th
+    /// percentiles of the projection distance per grid point and method as CSV, optionally a figure.
+    Experiment {
+        /// Which experiment: n (n = 2..10 x 10^4, d = 1000), d (d = 200..1000, n = 10^5) or noise
+        /// (spike: c in [0.2, 1], 5 points; ar1: rho in [0, 0.9], 10 points).
+        #[arg(long, value_parser = ["n", "d", "noise"])]
+        exp: String,
+        /// Noise case.
+        #[arg(long, value_parser = ["spike", "ar1"], default_value = "spike")]
+        noise: String,
+        /// Replicates per grid point.
+        #[arg(long, default_value_t = 500)]
+        reps: usize,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Comma-separated methods: SVD methods (claime, concate, cl) and trainers (claime-gd,
+        /// cl-gd, claime-sgd, claime-temp; trained for --epochs on the same replicates).
+        #[arg(long, default_value = "claime,concate,cl")]
+        methods: String,
+        /// Signal scale (1 = the paper).
+        #[arg(long, default_value_t = 1.0)]
+        signal: f64,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Multiplies every n of the grid (1 = the paper; e.g. 0.1 for a quick look).
+        #[arg(long = "n-scale", default_value_t = 1.0)]
+        n_scale: f64,
+        /// Seed; replicate r uses a seed derived from it.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output CSV file.
+        #[arg(long)]
+        out: String,
+        /// Also write the figure (mean line and 10-90% band per method) as SVG.
+        #[arg(long)]
+        svg: Option<String>,
+        #[command(flatten)]
+        train: TrainArgs,
+    },
+    /// Summarise patient records (CSV or TSV rows `patient_id, modality (code|cui), feature[,
+    /// count]`, optional header) into a claime-summary file, streaming the file in 1 MiB chunks.
+    Summarize {
+        /// The records file.
+        records: String,
+        /// Output claime-summary file.
+        #[arg(long)]
+        out: String,
+        /// The rows are not grouped by patient: hold every row in memory. Without it, a file found
+        /// not to be grouped is read a second time in this mode.
+        #[arg(long)]
+        ungrouped: bool,
+        /// Leave out the within-modality counts (code_code, cui_cui): smaller, CLAIME only.
+        #[arg(long = "no-within")]
+        no_within: bool,
+    },
+    /// Merge claime-summary files of several sites: union of features by name, counts added.
+    Merge {
+        /// The summary files, in order (the first file's features come first).
+        #[arg(required = true, num_args = 1..)]
+        summaries: Vec<String>,
+        /// Output claime-summary file.
+        #[arg(long)]
+        out: String,
+    },
+    /// Per relation of a pairs file (feature_a, feature_b, relation[, kind]) and per method, the
+    /// AUC of cosine similarity of the known pairs against random pairs of the same kinds.
+    Evaluate {
+        /// A claime-summary version 1 JSON file.
+        #[arg(long)]
+        summary: String,
+        /// The pairs file (CSV or TSV).
+        #[arg(long)]
+        pairs: String,
+        /// Comma-separated methods [default: claime,concate,cl, or claime alone when the summary
+        /// has no within-modality counts].
+        #[arg(long)]
+        method: Option<String>,
+        /// Embedding dimension.
+        #[arg(long, default_value_t = 4)]
+        p: usize,
+        /// Random negative pairs per known pair.
+        #[arg(long, default_value_t = 10)]
+        negatives: usize,
+        /// Seed of the negatives and of the factorizations' start vectors.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also write the table as CSV.
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Simulate the paper's model; write PREFIX.summary.json (with code_code and cui_cui) and
+    /// PREFIX.truth.tsv (true embeddings, codes then CUIs, one row per feature, no header).
+    Simulate {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Output prefix.
+        #[arg(long)]
+        out: String,
+        /// Simulation threads (default: all cores). The patients do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Fit a method to a claime-summary file; write PREFIX.vectors.tsv and PREFIX.metadata.tsv
+    /// (the TensorFlow Embedding Projector's format, codes first, in file order).
+    Fit {
+        /// A claime-summary version 1 JSON file.
+        #[arg(long)]
+        summary: String,
+        /// Embedding dimension.
+        #[arg(long)]
+        p: usize,
+        /// Estimator.
+        #[arg(long, value_parser = ["claime", "concate", "cl"], default_value = "claime")]
+        method: String,
+        /// Seed of the factorization's start vector.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output prefix.
+        #[arg(long)]
+        out: String,
+    },
+    /// Simulate, fit each method and print its recovery metrics and timings.
+    Run {
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Comma-separated methods: claime, concate, cl, and the trainers claime-gd, claime-sgd,
+        /// cl-gd, claime-temp.
+        #[arg(long, default_value = "claime,concate,cl")]
+        methods: String,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Simulation threads (default: all cores). The numbers do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        #[command(flatten)]
+        train: TrainArgs,
+    },
+}
+
+/// The trainers' flags of `run` (used when --methods names a trainer).
+#[derive(Args)]
+struct TrainArgs {
+    /// Temperature of claime-temp: a number, or inf for the linear loss.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    temperature: f64,
+    /// Epochs of each trainer (a full-batch trainer takes one step per epoch).
+    #[arg(long, default_value_t = 50)]
+    epochs: usize,
+    /// Relative learning rate (default 0.5 for claime-gd and cl-gd, 0.05 for the Adam trainers).
+    #[arg(long, allow_negative_numbers = true)]
+    lr: Option<f64>,
+    /// Patients per minibatch (claime-sgd, claime-temp).
+    #[arg(long, default_value_t = 256)]
+    batch: usize,
+    /// Regulariser lambda.
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    lambda: f64,
+}
+
+impl TrainArgs {
+    /// The trainers' settings these flags give.
+    fn params(&self) -> TrainParams {
+        TrainParams {
+            lambda: self.lambda,
+            lr: self.lr,
+            batch: self.batch,
+            temperature: self.temperature,
+            epochs: self.epochs,
+            ..TrainParams::default()
+        }
+    }
+}
+
+/// The model flags, defaulting to the paper's settings.
+#[derive(Args)]
+struct ModelArgs {
+    /// Number of codes (modality 1).
+    #[arg(long, default_value_t = 500)]
+    d1: usize,
+    /// Number of CUIs (modality 2).
+    #[arg(long, default_value_t = 500)]
+    d2: usize,
+    /// Embedding dimension.
+    #[arg(long, default_value_t = 4)]
+    p: usize,
+    /// Number of patients.
+    #[arg(long, default_value_t = 20_000)]
+    n: usize,
+    /// Mean tokens per patient and modality (Poisson, redrawn below 2).
+    #[arg(long = "mean-t", default_value_t = 50.0)]
+    mean_t: f64,
+    /// Noise structure.
+    #[arg(long, value_parser = ["spike", "ar1", "orthogonal", "none"], default_value = "spike")]
+    noise: String,
+    /// Spike level: noisy features get variance 1/c.
+    #[arg(long, default_value_t = 0.2)]
+    c: f64,
+    /// AR(1) correlation.
+    #[arg(long, default_value_t = 0.8)]
+    rho: f64,
+    /// Orthogonal-noise variance.
+    #[arg(long, default_value_t = 1.0)]
+    tau2: f64,
+    /// Signal scale of the true embeddings.
+    #[arg(long, default_value_t = 1.0)]
+    signal: f64,
+    /// Seed of every random stream.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+impl ModelArgs {
+    fn params(&self) -> Result<Params, Error> {
+        Ok(Params {
+            d1: self.d1,
+            d2: self.d2,
+            p: self.p,
+            n: self.n,
+            mean_t: self.mean_t,
+            noise: NoiseKind::parse(&self.noise)?,
+            c: self.c,
+            rho: self.rho,
+            tau2: self.tau2,
+            signal: self.signal,
+            seed: self.seed,
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    ExitCode::from(2)
+                } else {
+                    ExitCode::SUCCESS
+                };
+            }
+            let text = e.to_string();
+            // clap's message without its usage block: one line, with the allowed values if any.
+            let first = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let first = first.trim_start_matches("error: ");
+            eprintln!("error: {first} (see claime --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match &cli.command {
+        Command::Simulate { model, out, threads } => simulate(model, out, *threads),
+        Command::Summarize { records, out, ungrouped, no_within } => {
+            data::summarize(records, out, *ungrouped, *no_within)
+        }
+        Command::Merge { summaries, out } => data::merge(summaries, out),
+        Command::Evaluate { summary, pairs, method, p, negatives, seed, out } => {
+            data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())
+        }
+        Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
+        Command::Run { model, methods, json, threads, train } => run(model, methods, *json, *threads, train),
+        Command::Regime { signal, level, grid, noise, reps, d1, d2, n, p, seed, threads, out, svg } => {
+            let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };
+            regime(signal, level, *grid, noise, *reps, base, *threads, out, svg.as_deref())
+        }
+        Command::Experiment { exp, noise, reps, threads, methods, signal, p, n_scale, seed, out, svg, train } => {
+            experiment(exp, noise, *reps, *threads, methods, *signal, *p, *n_scale, *seed, out, svg.as_deref(), train)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", message(&e));
+            ExitCode::from(2)
+        }
+    }
+}

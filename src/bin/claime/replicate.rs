@@ -1,0 +1,187 @@
+//! `simulate`, `fit` and `run`: one replicate of the paper's model, or a fit of a summary file.
+
+use crate::io::{read, worker_threads, write};
+use crate::{ModelArgs, TrainArgs};
+use claime::estimators::Method;
+use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::format::Summary;
+use claime::train::TrainerKind;
+use claime::{Error, Session};
+use std::time::Instant;
+
+pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>) -> Result<(), Error> {
+    let params = model.params()?.check()?;
+    let mut session = Session::new(params, true);
+    session.set_threads(worker_threads(threads)?);
+    session.advance(usize::MAX);
+    let summary = Summary::with_default_names(session.stats().clone());
+    write(&format!("{out}.summary.json"), &summary.to_json())?;
+    write(&format!("{out}.truth.tsv"), &truth_tsv(session.truth().v1.as_ref(), session.truth().v2.as_ref()))?;
+    eprintln!("wrote {out}.summary.json and {out}.truth.tsv");
+    Ok(())
+}
+
+pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<(), Error> {
+    let s = Summary::from_json(&read(summary)?).map_err(|e| match e {
+        Error::Format { field, message } => Error::Format { field: format!("{summary}: {field}"), message },
+        other => other,
+    })?;
+    let dmin = s.stats.d1.min(s.stats.d2);
+    if p == 0 || p > dmin {
+        return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));
+    }
+    let m = Method::parse(method)?;
+    let f = m.fit(&s.stats, p, seed)?;
+    write(&format!("{out}.vectors.tsv"), &projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))?;
+    write(&format!("{out}.metadata.tsv"), &projector_metadata_tsv(&s.codes, &s.cuis))?;
+    if f.zero_rows.0 + f.zero_rows.1 > 0 {
+        eprintln!("note: {} codes and {} CUIs have no usable counts and got zero rows", f.zero_rows.0, f.zero_rows.1);
+    }
+    eprintln!("wrote {out}.vectors.tsv and {out}.metadata.tsv");
+    Ok(())
+}
+
+/// The first lines of `run`'s table: the parameters, the simulation time, the no-recovery level.
+fn print_header(report: &claime::Report) {
+    let p = &report.params;
+    println!(
+        "d1={} d2={} p={} n={} mean_t={} noise={} c={} rho={} tau2={} signal={} seed={}",
+        p.d1,
+        p.d2,
+        p.p,
+        p.n,
+        p.mean_t,
+        p.noise.name(),
+        p.c,
+        p.rho,
+        p.tau2,
+        p.signal,
+        p.seed
+    );
+    println!(
+        "simulation: {:.0} ms; no-recovery level sqrt(2p) = {:.4}",
+        report.timings_ms["simulate"], report.no_recovery
+    );
+}
+
+pub(crate) fn run(
+    model: &ModelArgs,
+    methods: &str,
+    json: bool,
+    threads: Option<usize>,
+    train: &TrainArgs,
+) -> Result<(), Error> {
+    let (svd_methods, trainers) = claime::train::parse_method_list(methods)?;
+    if !trainers.is_empty() {
+        return run_with_trainers(model, &svd_methods, &trainers, json, worker_threads(threads)?, train);
+    }
+    let methods = Method::parse_list(methods)?;
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+    let report = claime::run_threads(model.params()?, &methods, worker_threads(threads)?, &mut clock)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::Unsupported { what: e.to_string() })?);
+        return Ok(());
+    }
+    print_header(&report);
+    println!(
+        "{:<8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8}",
+        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC", "fit ms"
+    );
+    for m in &methods {
+        let r = &report.methods[m.name()].metrics;
+        println!(
+            "{:<8} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4} {:>8.1}",
+            m.name(),
+            r.projection_distance,
+            r.projection_distance_codes,
+            r.projection_distance_cuis,
+            r.literal_error,
+            r.similarity_correlation,
+            r.retrieval_at_10,
+            r.relatedness_auc,
+            report.timings_ms[m.name()]
+        );
+    }
+    Ok(())
+}
+
+/// `run` with trainers: the SVD methods' table as in `run`, then each trainer's metrics with its
+/// projection distance to the matching SVD solution and its final loss.
+fn run_with_trainers(
+    model: &ModelArgs,
+    methods: &[Method],
+    trainers: &[TrainerKind],
+    json: bool,
+    threads: usize,
+    t: &TrainArgs,
+) -> Result<(), Error> {
+    let tp = t.params().check()?;
+    // The SVD methods run, and those the trainers are compared with.
+    let fitted: Vec<Method> = methods.iter().copied().chain(trainers.iter().map(|k| k.reference())).collect();
+    let params = model.params()?.check_for(&fitted)?;
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64() * 1e3;
+    let within = fitted.iter().any(|m| m.needs_within());
+    let t0 = clock();
+    let mut session = Session::new(params, within);
+    session.set_threads(threads);
+    session.advance(usize::MAX);
+    let t1 = clock();
+    let mut report = session.report(methods, &mut clock)?;
+    report.timings_ms.insert("simulate".into(), t1 - t0);
+    let (trained, times) = claime::train::run_trainers(&session, trainers, &tp, &mut clock)?;
+    report.timings_ms.extend(times);
+    let to_err = |e: serde_json::Error| Error::Unsupported { what: e.to_string() };
+    if json {
+        let mut v = serde_json::to_value(&report).map_err(to_err)?;
+        v["trainers"] = serde_json::to_value(&trained).map_err(to_err)?;
+        v["train_params"] = serde_json::to_value(tp.params()).map_err(to_err)?;
+        println!("{}", serde_json::to_string_pretty(&v).map_err(to_err)?);
+        return Ok(());
+    }
+    print_header(&report);
+    let row = |name: &str, r: &claime::Metrics| {
+        format!(
+            "{:<11} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
+            name,
+            r.projection_distance,
+            r.projection_distance_codes,
+            r.projection_distance_cuis,
+            r.literal_error,
+            r.similarity_correlation,
+            r.retrieval_at_10,
+            r.relatedness_auc
+        )
+    };
+    let head = format!(
+        "{:<11} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7}",
+        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC"
+    );
+    if !methods.is_empty() {
+        println!("{head} {:>8}", "fit ms");
+        for m in methods {
+            println!("{} {:>8.1}", row(m.name(), &report.methods[m.name()].metrics), report.timings_ms[m.name()]);
+        }
+    }
+    println!(
+        "training: lambda={} lr={} batch={} temperature={} epochs={}",
+        tp.lambda,
+        tp.lr.map_or("default".to_string(), |x| x.to_string()),
+        tp.batch,
+        tp.temperature,
+        tp.epochs
+    );
+    println!("{head} {:>8} {:>12} {:>9}", "to svd", "final loss", "train ms");
+    for k in trainers {
+        let r = &trained[k.name()];
+        println!(
+            "{} {:>8.4} {:>12.5e} {:>9.1}",
+            row(k.name(), &r.metrics),
+            r.distance_to_svd,
+            r.final_loss,
+            report.timings_ms[k.name()]
+        );
+    }
+    Ok(())
+}
