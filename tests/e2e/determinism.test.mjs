@@ -12,6 +12,10 @@
 // What is not: embeddings and metrics go through faer's factorizations, which dispatch to FMA
 // kernels natively and to plain simd128 in wasm (docs/decisions.md), so they agree to rounding:
 // every metric within REL_TOL relative (the largest difference seen is printed).
+//
+// Within the browser, a run whose patients the helper workers simulate in stretches and a run
+// that one worker simulates alone (the fallback where workers cannot start workers) give the
+// same report bit for bit.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -50,8 +54,8 @@ after(async () => {
 
 // Runs in the page: sends `requests` to a fresh explorer worker one after another (each after
 // the previous one's final reply, whose type is listed in `finals`); resolves to those replies.
-async function askWorker({ requests, finals }) {
-  const worker = new Worker('../../www/worker.js', { type: 'module' });
+async function askWorker({ requests, finals, url = '../../www/worker.js' }) {
+  const worker = new Worker(url, { type: 'module' });
   const replies = [];
   try {
     for (const [i, req] of requests.entries()) {
@@ -71,10 +75,11 @@ async function askWorker({ requests, finals }) {
   return replies;
 }
 
-// The worker's final report of a streamed run and its projector export of the truth.
-async function workerRun(params) {
+// The worker's final report of a streamed run and its projector export of the truth. `url`: the
+// worker script (the explorer's by default).
+async function workerRun(params, url = undefined) {
   const requests = [{ type: 'init' }, { type: 'run', params, methods: 'claime,concate,cl' }, { type: 'projector', space: 'truth' }];
-  const [, done, truth] = await page.evaluate(askWorker, { requests, finals: ['ready', 'done', 'projector-tsv'] });
+  const [, done, truth] = await page.evaluate(askWorker, { requests, finals: ['ready', 'done', 'projector-tsv'], url });
   return { report: done.report, truthTsv: truth.vectors };
 }
 
@@ -136,6 +141,18 @@ test('the same seed gives the same truth bit for bit, and the same metrics to ro
     worst = Math.max(worst, compareMethods(report, cli));
   }
   console.log(`# largest relative difference of a metric, browser vs command line: ${worst.toExponential(2)} (allowed ${REL_TOL})`);
+});
+
+test('a worker that cannot start helpers simulates by itself: the same report, bit for bit', { timeout: 120_000 }, async () => {
+  // The helpers' path (stretches simulated apart and added) against the fallback (one worker
+  // simulating everything), both in wasm: every number of the report must be equal.
+  for (const params of [CASES[1], { ...CASES[0], n: 6000 }]) {
+    const pooled = await workerRun(params);
+    const alone = await workerRun(params, '../../tests/e2e/worker-alone.js');
+    assert.equal(alone.report.patients, params.n);
+    assert.deepEqual(alone.report.methods, pooled.report.methods, `report for ${JSON.stringify(params)}`);
+    assert.equal(alone.truthTsv, pooled.truthTsv);
+  }
 });
 
 test('another seed changes the truth (the comparison can fail)', { timeout: 60_000 }, async () => {
