@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
 import { FIELDS } from '../../www/fields.js';
-import { checkClean, launch, tableRows, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
+import { checkClean, tableRows, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(ROOT, 'docs', 'screenshots');
@@ -22,30 +22,19 @@ const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SMALL = '?d1=100&d2=100&n=4000&signal=3';
 const PHONE = { width: 360, height: 780 };
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  server = await startServer({ port: 0 });
-  // bypassCSP lets the test inject axe-core as an inline script; the page itself is unchanged.
-  browser = await launch({ bypassCSP: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+// bypassCSP lets the test inject axe-core as an inline script; the page itself is unchanged.
+const env = useBrowser({ bypassCSP: true });
 
 // Opens the page under the given media emulation, recording errors and requests as
 // helpers.mjs's openPage does; waits for the run.
 async function openDone(query = SMALL, media = {}) {
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   await page.emulateMedia(media);
   const seen = { errors: [], requests: [] };
   page.on('console', (m) => m.type() === 'error' && seen.errors.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => seen.errors.push(`pageerror: ${e.message}`));
   page.on('request', (r) => seen.requests.push(r.url()));
-  await page.goto(`${server.url}${query}`);
+  await page.goto(`${env.server.url}${query}`);
   await waitForDone(page);
   return { page, seen };
 }
@@ -104,7 +93,7 @@ test('axe-core finds no serious or critical violation, in light and in dark mode
     const dark = (await backgroundLuminance(page)) < 0.2;
     assert.equal(dark, colorScheme === 'dark', `${colorScheme}: the page background follows the system`);
     assert.deepEqual(await seriousViolations(page), [], `${colorScheme}: axe violations`);
-    checkClean(seen, `${new URL(server.url).origin}/`);
+    checkClean(seen, `${new URL(env.server.url).origin}/`);
     await page.close();
   }
 });
@@ -182,9 +171,9 @@ test('dark mode follows the system and the toggle switches it (remembered)', { t
 });
 
 test('a 360 px phone: no horizontal scrolling, controls stacked, charts scaled, no axe violation', { timeout: 120_000 }, async () => {
-  const page = await browser.context.newPage();
+  const page = await env.browser.context.newPage();
   await page.setViewportSize(PHONE);
-  await page.goto(`${server.url}${SMALL}`);
+  await page.goto(`${env.server.url}${SMALL}`);
   await waitForDone(page);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= PHONE.width, `scrollWidth ${width} <= ${PHONE.width}`);
@@ -264,8 +253,8 @@ test('the article: MathML formulas, links that set the tool to the case discusse
   const keys = new Set(FIELDS.map((f) => f.key));
   assert.ok(info.links.length >= 6);
   for (const href of info.links) {
-    const url = new URL(href, server.url);
-    assert.equal(url.origin, new URL(server.url).origin, `${href} stays on the page`);
+    const url = new URL(href, env.server.url);
+    assert.equal(url.origin, new URL(env.server.url).origin, `${href} stays on the page`);
     for (const key of url.searchParams.keys()) assert.ok(keys.has(key), `${href}: "${key}" is a parameter the page reads`);
   }
   await page.click('#article a[href*="noise=orthogonal"]');

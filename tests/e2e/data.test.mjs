@@ -4,27 +4,16 @@
 
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, launch, openPage } from './helpers.mjs';
+import { checkClean, openPage } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAMPLE = join(ROOT, 'www', 'sample');
 const TIMEOUT = 90_000;
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  browser = await launch();
-  server = await startServer({ port: 0 });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 // Empties the evaluation table, so the next wait sees fresh rows.
 const clearTable = (page) => page.$eval('#data-eval-table tbody', (tb) => tb.replaceChildren());
@@ -58,7 +47,7 @@ function checkSampleTable(rows, methods = ['claime', 'concate', 'cl']) {
 
 test('your data: sample by button and picker, records, bad files; nothing leaves the origin', { timeout: 240_000 }, async () => {
   // Small explorer parameters keep the page's own default run quick.
-  const { page, seen } = await openPage(browser.context, `${server.url}?d1=60&d2=40&n=2000`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=60&d2=40&n=2000`);
   const origin = new URL(page.url()).origin;
   assert.match(await page.textContent('#data-drop'), /Your files are read in this page only: nothing is uploaded; the page makes no network request/);
 

@@ -22,10 +22,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
+import { before, test } from 'node:test';
 import { CLI, cliReport, ensureCli, flags } from './cli.mjs';
-import { METHODS, launch } from './helpers.mjs';
+import { METHODS } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 /**
  * Largest relative difference allowed between the browser's and the command line's metrics:
@@ -35,22 +35,14 @@ const REL_TOL = 1e-12;
 /** CLAIME-GD passes compared (a few: each pass compounds any difference). */
 const GD_PASSES = 5;
 
-let browser = null;
-let server = null;
 let page = null;
 
-before(async () => {
-  ensureCli();
-  server = await startServer({ port: 0 });
-  browser = await launch();
+const env = useBrowser({}, async ({ server, browser }) => {
   page = await browser.context.newPage();
   await page.goto(`${server.url}tests/e2e/blank.html`);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+before(() => ensureCli());
 
 // Runs in the page: sends `requests` to a fresh explorer worker one after another (each after
 // the previous one's final reply, whose type is listed in `finals`); resolves to those replies.

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
 import { checkClean, launch, openPage } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'target', 'debug', 'claime');
@@ -28,10 +28,10 @@ const REL_TOL = 1e-9;
 const PRESET = { exp: 'd', noise: 'spike', reps: 2, nScale: 0.02, methods: ['claime', 'cl'] };
 const D_GRID = ['200', '400', '600', '800', '1000'];
 
-let browser = null;
-let server = null;
 let tmp = null;
 let presetCsv = null; // the page's CSV of the preset run, compared again after a cancel
+
+const env = useBrowser();
 
 before(async () => {
   // The command line, built only when missing (cargo waits for a busy build directory's lock).
@@ -40,19 +40,15 @@ before(async () => {
     assert.equal(r.status, 0, 'cargo build --bin claime');
   }
   tmp = mkdtempSync(join(tmpdir(), 'claime-exp-'));
-  server = await startServer({ port: 0 });
-  browser = await launch();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 // Opens the page and waits for its own explorer run, so the section runs on a quiet machine.
 async function openSection() {
-  const opened = await openPage(browser.context, `${server.url}${SMALL}`);
+  const opened = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await opened.page.waitForSelector('#views[data-state="done"]', { timeout: TIMEOUT });
   await opened.page.locator('#experiments').scrollIntoViewIfNeeded();
   return opened;
@@ -191,7 +187,7 @@ test('(a) a preset panel fills in: progress N of N, a line per method, a row per
   const frames = await longFrames(page);
   t.diagnostic(`${frames.count} long frame(s), longest ${frames.longest.toFixed(0)} ms, of which the section's scripts ${frames.mine.toFixed(0)} ms`);
   presetCsv = await download(page, '#exp-csv');
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -237,7 +233,7 @@ test('(c) Cancel stops a longer run; a new run afterwards completes with the sam
   assert.equal((await progress(page)).value, D_GRID.length * PRESET.reps);
   const csv = await download(page, '#exp-csv');
   if (presetCsv !== null) assert.equal(csv, presetCsv, 'the same CSV as on a fresh page: no late result leaked in');
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -261,7 +257,7 @@ test('(d) a small regime map draws its SVG, with the command line\'s numbers', {
     '--d1', '40', '--d2', '40', '--n', '2000', '--out', out, '--threads', '1'], { stdio: 'pipe' });
   const { identical, lines, worst } = compareCsv(await download(page, '#regime-csv'), readFileSync(out, 'utf8'));
   t.diagnostic(`regime CSV: ${identical} of ${lines} lines identical; largest relative difference ${worst.toExponential(1)}`);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -279,7 +275,7 @@ test('a worker that traps is reported in the status line and replaced; the next 
   assert.equal((await progress(page)).value, D_GRID.length * PRESET.reps, 'the pool works again');
   // The trap's own report (the panic hook's console.error in the worker) is the only error.
   seen.errors = seen.errors.filter((e) => !/panicked|debug fault|unreachable/i.test(e));
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -289,7 +285,7 @@ test('(f) the main thread stays free while results arrive: aggregation and drawi
   const solo = await launch();
   try {
     await solo.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 1 }));
-    const { page, seen } = await openPage(solo.context, `${server.url}${SMALL}`);
+    const { page, seen } = await openPage(solo.context, `${env.server.url}${SMALL}`);
     await page.waitForSelector('#views[data-state="done"]', { timeout: TIMEOUT });
     assert.equal(await page.textContent('#exp-workers'), '1');
     await fillForm(page, { reps: 4, nScale: 0.02, methods: ['claime', 'concate', 'cl'] });
@@ -308,7 +304,7 @@ test('(f) the main thread stays free while results arrive: aggregation and drawi
     const gaps = draws.slice(1, -1).map((d, i) => d - draws[i]);
     assert.ok(gaps.every((g) => g >= 250), `at most a few redraws a second (gaps ${gaps} ms)`);
     assert.ok(frames.mine < 50, `the section's scripts never hold a frame for 50 ms (longest ${frames.mine} ms)`);
-    checkClean(seen, server.url);
+    checkClean(seen, env.server.url);
   } finally {
     await solo.close();
   }

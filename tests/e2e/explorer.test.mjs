@@ -5,24 +5,13 @@
 // Small parameters throughout (d1 = d2 = 100, n = 4000) keep the suite quick.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, checkErrorChart, launch, openPage, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
+import { test } from 'node:test';
+import { checkClean, checkErrorChart, openPage, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const SMALL = '?d1=100&d2=100&n=4000&signal=3';
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 // Sets a slider's value as a user drag would (an input event per step).
 async function setSlider(page, selector, value) {
@@ -33,7 +22,7 @@ async function setSlider(page, selector, value) {
 }
 
 test('noise, p and signal each restart the run and change the numbers', { timeout: 150_000 }, async () => {
-  const { page, seen } = await openPage(browser.context, `${server.url}${SMALL}`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await waitForDone(page);
   let numbers = await tableText(page);
   await page.selectOption('#in-noise', 'orthogonal');
@@ -48,12 +37,12 @@ test('noise, p and signal each restart the run and change the numbers', { timeou
   numbers = await waitForNewNumbers(page, numbers);
   assert.match(page.url(), /signal=2\b/);
   await checkErrorChart(page);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
 test('the alignment method switches without restarting; a bad value is reported', { timeout: 90_000 }, async () => {
-  const { page, seen } = await openPage(browser.context, `${server.url}${SMALL}`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await waitForDone(page);
   const progress = await page.textContent('#progress');
   const before = await page.$eval('#chart-alignment svg', (s) => s.outerHTML);
@@ -67,12 +56,12 @@ test('the alignment method switches without restarting; a bad value is reported'
   await page.fill('#in-d1', '100');
   await page.waitForSelector('#views:not([data-state="error"])');
   await waitForDone(page);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
 test('Stop stops: the progress no longer advances', { timeout: 90_000 }, async () => {
-  const { page, seen } = await openPage(browser.context, `${server.url}?d1=100&d2=100&n=400000&methods=claime`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=100&d2=100&n=400000&methods=claime`);
   await page.waitForFunction(() => document.getElementById('progress-bar').value > 0, null, { timeout: 60_000 });
   await page.click('#stop');
   assert.equal(await page.getAttribute('#views', 'data-state'), 'stopped');
@@ -82,6 +71,6 @@ test('Stop stops: the progress no longer advances', { timeout: 90_000 }, async (
   assert.equal(await page.getAttribute('#views', 'data-state'), 'stopped');
   assert.ok(await page.isEnabled('#rerun'), '"Run again" is offered');
   assert.ok(await page.isDisabled('#stop'));
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });

@@ -7,28 +7,20 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
+import { before, test } from 'node:test';
 import { CLI, ensureCli } from './cli.mjs';
-import { checkRows, launch, openPage, waitForDone } from './helpers.mjs';
+import { checkRows, openPage, waitForDone } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 import { MiB, pageWorkers, wasmBytes, workersWasmBytes } from './memory.mjs';
 
 const SMALL = '?d1=60&d2=60&n=2000&signal=3&methods=claime';
 /** Memory budget of a session (src/params.rs DEFAULT_MEMORY_BUDGET), MiB. */
 const BUDGET_MIB = 2048;
 
-let browser = null;
-let server = null;
+const env = useBrowser();
 
 before(async () => {
   ensureCli();
-  server = await startServer({ port: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 // The estimate src/params.rs makes (Params::estimated_bytes), in whole MiB as messages print it.
@@ -57,10 +49,10 @@ async function refuseWithoutFlag() {
 }
 
 test('without debug=1 the page has no hook and the worker refuses a debug-fault request', { timeout: 90_000 }, async () => {
-  const { page } = await openPage(browser.context, `${server.url}${SMALL}`);
+  const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await waitForDone(page);
   assert.equal(await page.evaluate(() => typeof window.claimeDebug), 'undefined');
-  await page.goto(`${server.url}tests/e2e/blank.html`);
+  await page.goto(`${env.server.url}tests/e2e/blank.html`);
   const replies = await page.evaluate(refuseWithoutFlag);
   const refusal = replies.find((r) => r.id === 2);
   assert.equal(refusal.type, 'error');
@@ -72,7 +64,7 @@ test('without debug=1 the page has no hook and the worker refuses a debug-fault 
 
 for (const kind of ['panic', 'oom']) {
   test(`debug=1: a forced ${kind} is shown, the worker is restarted, and the next change completes a run`, { timeout: 240_000 }, async () => {
-    const { page, seen } = await openPage(browser.context, `${server.url}${SMALL}&debug=1`);
+    const { page, seen } = await openPage(env.browser.context, `${env.server.url}${SMALL}&debug=1`);
     await waitForDone(page);
     const before = pageWorkers(page); // the explorer's worker and the training section's
     const closed = Promise.race(before.map((w) => new Promise((resolve) => w.on('close', () => resolve(w)))));
@@ -98,7 +90,7 @@ for (const kind of ['panic', 'oom']) {
 }
 
 test('over the memory budget: the page refuses before allocating and keeps working', { timeout: 120_000 }, async () => {
-  const { page } = await openPage(browser.context, `${server.url}${SMALL.replace('methods=claime', 'methods=concate,cl')}`);
+  const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL.replace('methods=claime', 'methods=concate,cl')}`);
   await waitForDone(page);
   const before = await workersWasmBytes(page);
   await page.fill('#in-d1', '20000');

@@ -3,23 +3,13 @@
 // name that does not exist is said so. Uses the system Chromium (see helpers.mjs).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, launch, openPage, waitForDone } from './helpers.mjs';
+import { test } from 'node:test';
+import { checkClean, openPage, waitForDone } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const TIMEOUT = 90_000;
-let browser = null;
-let server = null;
 
-before(async () => {
-  browser = await launch();
-  server = await startServer({ port: 0 });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 // Types a feature name in an inspector and returns its tables: [{caption, rows: [{name, cosine}]}].
 async function inspect(page, prefix, name, k = '10') {
@@ -39,7 +29,7 @@ async function inspect(page, prefix, name, k = '10') {
 }
 
 test('explorer: neighbours in the truth and in each method, sorted by cosine', async () => {
-  const { page, seen } = await openPage(browser.context, `${server.url}?d1=60&d2=50&n=4000&signal=3`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=60&d2=50&n=4000&signal=3`);
   await waitForDone(page);
   const tables = await inspect(page, 'explorer', 'code_07');
   assert.deepEqual(tables.map((t) => t.caption.split(':')[0]), ['Truth', 'CLAIME', 'Concate', 'CL']);
@@ -55,12 +45,12 @@ test('explorer: neighbours in the truth and in each method, sorted by cosine', a
   assert.equal((await inspect(page, 'explorer', 'code_07', '5'))[0].rows.length, 5);
   assert.equal((await inspect(page, 'explorer', 'nope')).length, 0);
   assert.match(await page.textContent('#inspector .inspector-note'), /No code or CUI is named “nope”/);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
 test('your data: the sample fitted, neighbours in each method', async () => {
-  const { page, seen } = await openPage(browser.context, server.url);
+  const { page, seen } = await openPage(env.browser.context, env.server.url);
   await page.click('#data-sample');
   await page.waitForSelector('#data-results:not([hidden])', { timeout: TIMEOUT });
   const names = await page.evaluate(async () => {
@@ -70,6 +60,6 @@ test('your data: the sample fitted, neighbours in each method', async () => {
   const tables = await inspect(page, 'data', names[0]);
   assert.deepEqual(tables.map((t) => t.caption), ['CLAIME', 'Concate', 'CL']);
   for (const t of tables) assert.equal(t.rows.length, 10);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });

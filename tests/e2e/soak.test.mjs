@@ -23,12 +23,12 @@
 //   `release` in worker.js push each Explorer onto a global list: +2.6 MiB over 10 reruns).
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
+import { test } from 'node:test';
 import { DEBOUNCE_MS } from '../../www/controls.js';
 import { FIELDS, parseField } from '../../www/fields.js';
 import { METHODS } from '../../www/protocol.js';
-import { checkRows, launch, openPage, tableRows } from './helpers.mjs';
+import { checkRows, openPage, tableRows } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 import { MiB, devtools, pageHeapBytes, workersWasmBytes } from './memory.mjs';
 import { rng } from './random.mjs';
 
@@ -42,18 +42,7 @@ const RERUNS = 20;
 /** A change that has not settled after this long is a hang. */
 const SETTLE_MS = 60_000;
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 // Runs in the page: sets an input's value (visible or not) and fires the event a user's edit fires.
 function setInput({ id, value }) {
@@ -164,7 +153,7 @@ async function checkOutcome(page, label, stopped) {
 test(`soak: ${CHANGES} random changes end in results or a clear message; no restart, no growing memory`, { timeout: MINUTES * 60_000 + 120_000 }, async () => {
   const started = Date.now();
   // Warm-up: the largest sizes the changes can reach, with every method, then a preset.
-  const { page, seen } = await openPage(browser.context, `${server.url}?d1=200&d2=200&n=3000&mean_t=60`);
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=200&d2=200&n=3000&mean_t=60`);
   await settle(page, 'largest run');
   await checkOutcome(page, 'largest run', false);
   const r = rng(SEED);
@@ -221,7 +210,7 @@ test('edge sizes found by the soak: 2 to 10 patients with d1 = d2 = 200 end in r
   // spectrum chart asks for (whatever the methods shown); from 160 rows the truncated SVD is
   // faer's Krylov-Schur, which never returned on a matrix of rank below k, so the worker hung
   // and the page stayed "Running" (1000-change soak, change 90: n = 2, and n = 10).
-  const { page } = await openPage(browser.context, `${server.url}?d1=200&d2=200&n=40`);
+  const { page } = await openPage(env.browser.context, `${env.server.url}?d1=200&d2=200&n=40`);
   await settle(page, 'first run');
   for (const methods of [['claime'], ['concate'], ['cl']]) {
     for (const m of METHODS) await page.evaluate(({ id, on }) => { document.getElementById(id).checked = on; }, { id: `m-${m}`, on: methods.includes(m) });

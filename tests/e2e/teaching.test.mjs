@@ -10,15 +10,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from '../../scripts/build-dist.mjs';
-import { startServer } from '../../scripts/serve.mjs';
 import { configJson, parseConfig } from '../../www/config.js';
 import { embedSnippet } from '../../www/educator.js';
 import { checkQuery, readAccess, toQuery } from '../../www/url.js';
 import { checkState } from '../../www/validate.js';
+import { startServer } from '../../scripts/serve.mjs';
 import { checkClean, checkRows, download, launch, openPage, tableRows, waitForDone } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SMALL = 'd1=100&d2=100&n=4000&signal=3';
@@ -26,24 +27,17 @@ const TMP = mkdtempSync(join(tmpdir(), 'claime-teaching-'));
 /** The wasm's defaultParams(), for the tests of pure functions. */
 const DEFAULTS = { d1: 500, d2: 500, p: 4, n: 20000, mean_t: 50, noise: 'spike', c: 0.2, rho: 0.8, tau2: 1, signal: 1, seed: 1 };
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launch();
+const env = useBrowser({}, async ({ server, browser }) => {
   const { origin } = new URL(server.url);
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   rmSync(TMP, { recursive: true, force: true });
 });
 
 // Opens the page with a query string (without its "?").
-const open = (query) => openPage(browser.context, `${server.url}?${query}`);
+const open = (query) => openPage(env.browser.context, `${env.server.url}?${query}`);
 
 // The table's full-precision values per method: {method: [values]}.
 async function tableValues(page) {
@@ -134,12 +128,12 @@ test('a copied link opens the same state and reproduces the metrics exactly', { 
   const query = new URL(link).searchParams;
   assert.deepEqual([query.get('noise'), query.get('seed'), query.get('methods'), query.get('view')], ['ar1', '42', 'claime,cl', 'cl']);
 
-  const copy = await openPage(browser.context, link);
+  const copy = await openPage(env.browser.context, link);
   await waitForDone(copy.page);
   assert.deepEqual(await tableValues(copy.page), rows, 'the same numbers to the last digit');
   assert.equal(await copy.page.inputValue('#view-method'), 'cl', 'the same view');
   assert.equal(copy.page.url(), link, 'the opened page keeps the link as its address');
-  checkClean(copy.seen, server.url);
+  checkClean(copy.seen, env.server.url);
   await copy.page.close();
 
   // When the clipboard is refused, the link is selected in the read-only field instead.
@@ -152,7 +146,7 @@ test('a copied link opens the same state and reproduces the metrics exactly', { 
     focused: document.activeElement === f, readOnly: f.readOnly, whole: f.selectionStart === 0 && f.selectionEnd === f.value.length, value: f.value,
   }));
   assert.deepEqual(field, { focused: true, readOnly: true, whole: true, value: link });
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -181,8 +175,8 @@ test('a URL with bad values names them in a notice, uses the defaults and still 
   const clean = await open(SMALL);
   await waitForDone(clean.page);
   assert.equal(await clean.page.isVisible('#url-notice'), false);
-  checkClean(seen, server.url);
-  checkClean(clean.seen, server.url);
+  checkClean(seen, env.server.url);
+  checkClean(clean.seen, env.server.url);
   await Promise.all([page.close(), clean.page.close()]);
 });
 
@@ -205,7 +199,7 @@ test('educator mode: hidden controls are absent, locked ones disabled, their val
   await page.dispatchEvent('#in-signal', 'input');
   await waitForRun(page, 4000, before);
   assert.equal(new URL(page.url()).searchParams.get('n'), '4000');
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -216,7 +210,7 @@ test('the "Customise for a class" panel writes the educator link and an iframe s
   await page.click('#educator summary');
   for (const box of ['#edu-hide-n', '#edu-hide-seed', '#edu-lock-p']) await page.check(box);
   const link = await page.inputValue('#edu-link');
-  assert.equal(link, `${server.url}?${SMALL}&hide=n%2Cseed&lock=p`);
+  assert.equal(link, `${env.server.url}?${SMALL}&hide=n%2Cseed&lock=p`);
   const iframe = await page.$eval('#edu-embed', (t) => {
     const doc = new DOMParser().parseFromString(t.value, 'text/html');
     const frame = doc.querySelector('iframe');
@@ -229,14 +223,14 @@ test('the "Customise for a class" panel writes the educator link and an iframe s
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
 
   // The link opens the lesson: n and seed absent, p locked.
-  const lesson = await openPage(browser.context, link);
+  const lesson = await openPage(env.browser.context, link);
   await waitForDone(lesson.page);
   assert.equal(await lesson.page.$('#in-n'), null);
   assert.equal(await lesson.page.$('#in-seed'), null);
   assert.equal(await lesson.page.isDisabled('#in-p'), true);
   assert.equal(await lesson.page.isChecked('#edu-hide-n'), true, 'the panel starts from the link’s settings');
-  checkClean(seen, server.url);
-  checkClean(lesson.seen, server.url);
+  checkClean(seen, env.server.url);
+  checkClean(lesson.seen, env.server.url);
   await Promise.all([page.close(), lesson.page.close()]);
 });
 
@@ -283,7 +277,7 @@ test('exports: charts as SVG and PNG, metrics as CSV, embeddings as projector TS
   assert.equal(metadata[0], 'name\tmodality');
   assert.equal(metadata.length, d1 + d2 + 1, 'a header and one row per feature');
   assert.deepEqual([metadata[1].split('\t')[1], metadata.at(-1).split('\t')[1]], ['code', 'cui']);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -323,8 +317,8 @@ test('the configuration saves as JSON and loads back to the same URL and numbers
   await other.page.setInputFiles('#config-load', notJson);
   await other.page.waitForFunction(() => /notes\.json not loaded: not JSON/.test(document.getElementById('status').textContent));
   assert.equal(await other.page.evaluate(() => location.search), search, 'refused files change nothing');
-  checkClean(seen, server.url);
-  checkClean(other.seen, server.url);
+  checkClean(seen, env.server.url);
+  checkClean(other.seen, env.server.url);
   await Promise.all([page.close(), other.page.close()]);
 });
 

@@ -3,25 +3,14 @@
 // the trainer) restarts training. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startServer } from '../../scripts/serve.mjs';
-import { checkClean, download, launch, openPage } from './helpers.mjs';
+import { test } from 'node:test';
+import { checkClean, download, openPage } from './helpers.mjs';
+import { useBrowser } from './setup.mjs';
 
 const SMALL = '?d1=60&d2=60&n=2000&signal=3';
 const TIMEOUT = 60_000;
 
-let browser = null;
-let server = null;
-
-before(async () => {
-  server = await startServer({ port: 0 });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 const iteration = async (page) => Number(await page.textContent('#train-iter'));
 const chartPoints = (page, id) => page.$eval(`#${id} polyline.series`, (l) => l.getAttribute('points').trim().split(/\s+/).filter(Boolean).length);
@@ -33,7 +22,7 @@ function waitForIteration(page, n) {
 
 // Opens the page and waits until the training worker is ready.
 async function openTraining() {
-  const opened = await openPage(browser.context, `${server.url}${SMALL}`);
+  const opened = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await opened.page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
   return opened;
 }
@@ -79,7 +68,7 @@ test('play advances the counter and the charts grow; pause stops; step takes one
   // Gradient descent on the linear loss moves towards the SVD solution.
   const dist = Number(await page.textContent('#train-dist'));
   assert.ok(Number.isFinite(dist) && dist >= 0, `distance to SVD ${dist} is a number`);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -111,7 +100,7 @@ test('changing the temperature restarts training; step works on a fresh page', {
   await page.click('#train-step');
   await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
   assert.equal(await page.textContent('#train-status').then((t) => /Error/.test(t)), false);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
@@ -136,12 +125,12 @@ test('the temperature sweep fills in a row per temperature', { timeout: 120_000 
     assert.equal(cells[1], 30, 'steps per run');
     assert.equal(cells[4].toFixed(4), rows[i][1], `row ${i}: recovery error matches the table`);
   });
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
 
 test('at the default size (d1 = d2 = 500, n = 20000) training stays responsive', { timeout: 240_000 }, async () => {
-  const { page, seen } = await openPage(browser.context, server.url);
+  const { page, seen } = await openPage(env.browser.context, env.server.url);
   await page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
   await page.selectOption('#train-trainer', 'claime-gd');
   await page.click('#train-play');
@@ -158,6 +147,6 @@ test('at the default size (d1 = d2 = 500, n = 20000) training stays responsive',
   const pauseMs = Date.now() - t0;
   console.log(`[training] pause answered in ${pauseMs} ms at iteration ${await iteration(page)}`);
   assert.ok(pauseMs < 2000, `pause takes effect within 2 s (${pauseMs} ms)`);
-  checkClean(seen, server.url);
+  checkClean(seen, env.server.url);
   await page.close();
 });
