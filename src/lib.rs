@@ -47,5 +47,5 @@ pub use error::{Error, Result};
 pub use estimators::{Fit, Method};
 pub use metrics::Metrics;
 pub use params::{NoiseKind, Params, ValidParams};
-pub use session::{run, run_threads, Report, Session};
+pub use session::{replicate, run, run_threads, Report, Session};
 pub use stats::SummaryStats;

@@ -193,12 +193,25 @@ pub fn run_threads(
 ) -> Result<Report> {
     let valid = params.check_for(methods)?;
     let within = methods.iter().any(|m| m.needs_within());
+    Ok(replicate(valid, within, methods, threads, clock)?.1)
+}
+
+/// Simulates all n patients on up to `threads` threads (with C11 and C22 when `within`) and
+/// reports `methods`; returns the session too, for work that goes on from its patients (the
+/// command line's trainers). The report's timings include `simulate`.
+pub fn replicate(
+    params: ValidParams,
+    within: bool,
+    methods: &[Method],
+    threads: usize,
+    clock: &mut dyn FnMut() -> f64,
+) -> Result<(Session, Report)> {
     let t0 = clock();
-    let mut session = Session::new(valid, within);
+    let mut session = Session::new(params, within);
     session.set_threads(threads);
     session.advance(usize::MAX);
     let t1 = clock();
     let mut report = session.report(methods, clock)?;
     report.timings_ms.insert("simulate".into(), t1 - t0);
-    Ok(report)
+    Ok((session, report))
 }

@@ -84,26 +84,38 @@ pub(crate) fn run(
         return Ok(());
     }
     print_header(&report);
-    println!(
-        "{:<8} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7} {:>8}",
-        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC", "fit ms"
-    );
+    println!("{} {:>8}", metrics_head(8), "fit ms");
     for m in &methods {
-        let r = &report.methods[m.name()].metrics;
         println!(
-            "{:<8} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4} {:>8.1}",
-            m.name(),
-            r.projection_distance,
-            r.projection_distance_codes,
-            r.projection_distance_cuis,
-            r.literal_error,
-            r.similarity_correlation,
-            r.retrieval_at_10,
-            r.relatedness_auc,
+            "{} {:>8.1}",
+            metrics_row(8, m.name(), &report.methods[m.name()].metrics),
             report.timings_ms[m.name()]
         );
     }
     Ok(())
+}
+
+/// The head of `run`'s metric tables, after a name column `width` wide.
+fn metrics_head(width: usize) -> String {
+    format!(
+        "{:<width$} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7}",
+        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC"
+    )
+}
+
+/// One row of `run`'s metric tables: `name` in a column `width` wide, then the metrics.
+fn metrics_row(width: usize, name: &str, r: &claime::Metrics) -> String {
+    format!(
+        "{:<width$} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
+        name,
+        r.projection_distance,
+        r.projection_distance_codes,
+        r.projection_distance_cuis,
+        r.literal_error,
+        r.similarity_correlation,
+        r.retrieval_at_10,
+        r.relatedness_auc
+    )
 }
 
 /// `run` with trainers: the SVD methods' table as in `run`, then each trainer's metrics with its
@@ -123,13 +135,7 @@ fn run_with_trainers(
     let start = Instant::now();
     let mut clock = || start.elapsed().as_secs_f64() * 1e3;
     let within = fitted.iter().any(|m| m.needs_within());
-    let t0 = clock();
-    let mut session = Session::new(params, within);
-    session.set_threads(threads);
-    session.advance(usize::MAX);
-    let t1 = clock();
-    let mut report = session.report(methods, &mut clock)?;
-    report.timings_ms.insert("simulate".into(), t1 - t0);
+    let (session, mut report) = claime::replicate(params, within, methods, threads, &mut clock)?;
     let (trained, times) = claime::train::run_trainers(&session, trainers, &tp, &mut clock)?;
     report.timings_ms.extend(times);
     let to_err = |e: serde_json::Error| Error::Unsupported { what: e.to_string() };
@@ -141,23 +147,9 @@ fn run_with_trainers(
         return Ok(());
     }
     print_header(&report);
-    let row = |name: &str, r: &claime::Metrics| {
-        format!(
-            "{:<11} {:>9.4} {:>7.4} {:>7.4} {:>8.4} {:>8.4} {:>8.4} {:>7.4}",
-            name,
-            r.projection_distance,
-            r.projection_distance_codes,
-            r.projection_distance_cuis,
-            r.literal_error,
-            r.similarity_correlation,
-            r.retrieval_at_10,
-            r.relatedness_auc
-        )
-    };
-    let head = format!(
-        "{:<11} {:>9} {:>7} {:>7} {:>8} {:>8} {:>8} {:>7}",
-        "method", "proj.dist", "codes", "cuis", "literal", "sim.corr", "retr@10", "AUC"
-    );
+    // Names up to "claime-temp": 11 characters.
+    let row = |name: &str, r: &claime::Metrics| metrics_row(11, name, r);
+    let head = metrics_head(11);
     if !methods.is_empty() {
         println!("{head} {:>8}", "fit ms");
         for m in methods {
