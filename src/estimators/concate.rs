@@ -18,10 +18,19 @@ pub fn pmi(stats: &SummaryStats) -> Result<Mat<f64>> {
     if !(total > 0.0) {
         return Err(Error::Unsupported { what: "Concate needs at least one same-patient pair".into() });
     }
-    for j in 0..d {
-        for i in 0..d {
-            let x = c[(i, j)];
-            c[(i, j)] = if x > 0.0 { libm::log(x * total / (rows[i] * rows[j])) } else { 0.0 };
+    // The PMI is symmetric, bit for bit (C is, and rows[i] rows[j] = rows[j] rows[i]): each log
+    // is taken once, on the upper triangle, and mirrored by tiles as in `concatenated_c`.
+    const TILE: usize = 32;
+    for j0 in (0..d).step_by(TILE) {
+        for i0 in (0..=j0).step_by(TILE) {
+            for j in j0..(j0 + TILE).min(d) {
+                for i in i0..(i0 + TILE).min(j + 1) {
+                    let x = c[(i, j)];
+                    let y = if x > 0.0 { libm::log(x * total / (rows[i] * rows[j])) } else { 0.0 };
+                    c[(i, j)] = y;
+                    c[(j, i)] = y;
+                }
+            }
         }
     }
     Ok(c)
