@@ -201,6 +201,11 @@ impl Spec {
         self.methods.iter().map(|m| m.name()).chain(self.trainers.iter().map(|k| k.name())).collect()
     }
 
+    /// Legend names of [`Spec::method_names`], in the same order.
+    pub fn method_labels(&self) -> Vec<&'static str> {
+        self.methods.iter().map(|m| m.label()).chain(self.trainers.iter().map(|k| k.label())).collect()
+    }
+
     /// Number of independent tasks.
     pub fn tasks(&self) -> usize {
         match self.experiment {
@@ -387,8 +392,9 @@ pub fn figure(spec: &Spec, rows: &[Row], width: u32, height: u32) -> Result<Stri
     let bands: Vec<crate::plot::sweep::Band> = spec
         .method_names()
         .into_iter()
-        .map(|name| crate::plot::sweep::Band {
-            name: name.to_string(),
+        .zip(spec.method_labels())
+        .map(|(name, label)| crate::plot::sweep::Band {
+            name: label.to_string(),
             points: rows.iter().filter(|r| r.method == name).map(|r| (r.x, r.mean, r.p10, r.p90)).collect(),
         })
         .filter(|b| !b.points.is_empty())

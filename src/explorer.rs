@@ -229,7 +229,7 @@ impl LiveRun {
             .methods
             .iter()
             .map(|m| Series {
-                name: m.name().to_string(),
+                name: m.label().to_string(),
                 points: self
                     .history
                     .iter()

@@ -329,3 +329,39 @@ fn alignment_svg_merges_markers_and_segments_into_few_paths() {
     }
     assert_eq!(svg, alignment::svg(&view, 640, 480).unwrap());
 }
+
+/// Tick labels never read "-0.00": a tick computed as a tiny negative number or -0 is zero.
+#[test]
+fn tick_labels_have_no_negative_zero() {
+    use claime::plot::tick;
+    assert_eq!(tick(-0.0, 2), "0.00");
+    assert_eq!(tick(-1e-17, 2), "0.00");
+    assert_eq!(tick(-0.004, 2), "0.00");
+    assert_eq!(tick(-0.005001, 2), "-0.01");
+    assert_eq!(tick(-0.1, 1), "-0.1");
+    assert_eq!(tick(0.25, 2), "0.25");
+    assert_eq!(tick(-2.0, 1), "-2.0");
+}
+
+/// The error chart names the methods as the paper does (CLAIME, Concate, CL) and labels its
+/// logarithmic axis at 1, 2 and 5 times powers of ten.
+#[test]
+fn error_chart_legend_and_log_ticks() {
+    let line = |name: &str| Series { name: name.into(), points: vec![(5000.0, 1.0), (20000.0, 0.8), (80000.0, 0.5)] };
+    let svg = error_chart::svg(&[line("CLAIME"), line("Concate")], 2.83, 640, 400).unwrap();
+    let texts = texts(&svg);
+    for label in ["CLAIME", "Concate", "5k", "10k", "20k", "50k", "100k"] {
+        assert!(texts.iter().any(|t| t == label), "{label} in the chart: {texts:?}");
+    }
+    for crowded in ["30k", "40k", "60k", "70k", "90k"] {
+        assert!(!texts.iter().any(|t| t == crowded), "no tick {crowded}: {texts:?}");
+    }
+}
+
+/// The trimmed text contents of an SVG's <text> elements.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split_once('<')).map(|(x, _)| x.trim().to_string()))
+        .collect()
+}

@@ -32,6 +32,15 @@ impl Method {
         Method::ALL.iter().find(|(m, _)| *m == self).map(|(_, s)| *s).unwrap_or("claime")
     }
 
+    /// The paper's name, for legends: CLAIME, Concate, CL.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Claime => "CLAIME",
+            Method::Concate => "Concate",
+            Method::Cl => "CL",
+        }
+    }
+
     /// Parses a name, naming the allowed values on error.
     pub fn parse(s: &str) -> Result<Self> {
         Method::ALL

@@ -99,8 +99,8 @@ pub fn draw_located<DB: DrawingBackend>(
         .y_desc(yd)
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
-        .x_label_formatter(&|v| format!("{v:.2}"))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| super::tick(*v, 2))
+        .y_label_formatter(&|v| super::tick(*v, 2))
         .draw()
         .map_err(&err)?;
     let r = if view.points.len() > 200 { 3 } else { 4 };

@@ -70,11 +70,33 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series]
     legend(&side, 40, &entries)?;
     if x0 > 0.0 && x1 / x0 >= 10.0 {
         let (lo, hi) = (x0 / 1.25, x1 * 1.25);
-        body_with(&plot, (lo..hi).log_scale(), (lo, hi), series, no_recovery, ymax)
+        let x = (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
+        body_with(&plot, x, (lo, hi), series, no_recovery, ymax)
     } else {
         let pad = if x1 > x0 { 0.05 * (x1 - x0) } else { 0.5 * x0.max(1.0) };
         let (lo, hi) = ((x0 - pad).max(0.0), x1 + pad);
         body_with(&plot, lo..hi, (lo, hi), series, no_recovery, ymax)
+    }
+}
+
+/// Tick values of a logarithmic axis over lo..hi (0 < lo < hi): 1, 2 and 5 times the powers of
+/// ten, or only the powers of ten when that would make more than seven ticks. (plotters' own
+/// ticks for a span of one or two decades are every multiple of the power of ten, whose labels
+/// run into each other at the top of each decade.)
+pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let within = |steps: &[f64]| -> Vec<f64> {
+        (first..=last)
+            .flat_map(|e| steps.iter().map(move |s| s * 10f64.powi(e)))
+            .filter(|v| *v >= lo && *v <= hi)
+            .collect()
+    };
+    let ticks = within(&[1.0, 2.0, 5.0]);
+    if ticks.len() > 7 {
+        within(&[1.0])
+    } else {
+        ticks
     }
 }
 
@@ -109,7 +131,7 @@ where
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
         .x_label_formatter(&|v| super::compact_count(*v))
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .y_label_formatter(&|v| super::tick(*v, 1))
         .draw()
         .map_err(&err)?;
     chart
@@ -136,4 +158,18 @@ where
 pub fn svg(series: &[Series], no_recovery: f64, width: u32, height: u32) -> Result<String> {
     check(series, no_recovery)?;
     super::render_svg(width, height, |root| draw(root, series, no_recovery))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_ticks;
+
+    #[test]
+    fn log_ticks_are_one_two_five_or_powers_of_ten() {
+        // The explorer's default run: n from 1,250 to 20,000, padded by 1.25 either side.
+        assert_eq!(log_ticks(1000.0, 25000.0), [1000.0, 2000.0, 5000.0, 10000.0, 20000.0]);
+        assert_eq!(log_ticks(5000.0 / 1.25, 100000.0 * 1.25), [5000.0, 10000.0, 20000.0, 50000.0, 100000.0]);
+        // Five decades: 1-2-5 would give 15 ticks, so only the powers of ten.
+        assert_eq!(log_ticks(400.0, 1.25e7), [1e3, 1e4, 1e5, 1e6, 1e7]);
+    }
 }

@@ -220,6 +220,16 @@ pub(crate) fn render_svg(
     Ok(out)
 }
 
+/// A tick label with `decimals` decimals, without a minus sign on zero: a tick computed as a
+/// tiny negative value (or -0) reads "0.00", not "-0.00".
+pub fn tick(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
 /// "1k", "25k", "1.5M": a compact patient count for tick labels.
 pub fn compact_count(n: f64) -> String {
     let (v, unit) = match n.abs() {

@@ -54,8 +54,8 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, m: &RegimeMap) ->
         .y_desc(format!("noise level {}", m.level_name))
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
-        .x_label_formatter(&|v| format!("{v:.2}"))
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .x_label_formatter(&|v| super::tick(*v, 2))
+        .y_label_formatter(&|v| super::tick(*v, 2))
         .draw()
         .map_err(&err)?;
     let limit = m.values.iter().fold(0.0f64, |a, v| a.max(v.abs())).max(1e-12);

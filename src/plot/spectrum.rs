@@ -77,7 +77,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, values: &[f64], p
                 String::new()
             }
         })
-        .y_label_formatter(&|v| format!("{v:.2}"))
+        .y_label_formatter(&|v| super::tick(*v, 2))
         .draw()
         .map_err(&err)?;
     let half = 0.35_f64.min(0.5 - 0.5 / (k as f64 + 1.0));

@@ -75,8 +75,8 @@ pub fn draw<DB: DrawingBackend>(
         .y_desc("projection distance (mean, 10-90% band)")
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
-        .x_label_formatter(&|v| if v.abs() >= 1000.0 { super::compact_count(*v) } else { format!("{v:.2}") })
-        .y_label_formatter(&|v| format!("{v:.1}"))
+        .x_label_formatter(&|v| if v.abs() >= 1000.0 { super::compact_count(*v) } else { super::tick(*v, 2) })
+        .y_label_formatter(&|v| super::tick(*v, 1))
         .draw()
         .map_err(&err)?;
     chart

@@ -83,6 +83,17 @@ impl TrainerKind {
         TrainerKind::ALL.iter().find(|(k, _)| *k == self).map(|(_, s)| *s).unwrap_or("claime-gd")
     }
 
+    /// The name for legends: CLAIME-GD and CL-GD as in the paper; CLAIME-SGD and CLAIME-temp
+    /// (the temperature loss) for this project's minibatch trainers.
+    pub fn label(self) -> &'static str {
+        match self {
+            TrainerKind::ClaimeGd => "CLAIME-GD",
+            TrainerKind::ClaimeSgd => "CLAIME-SGD",
+            TrainerKind::ClGd => "CL-GD",
+            TrainerKind::ClaimeTemp => "CLAIME-temp",
+        }
+    }
+
     /// Parses a name (None if it is not a trainer's).
     pub fn parse(s: &str) -> Option<Self> {
         TrainerKind::ALL.iter().find(|(_, n)| *n == s.trim()).map(|(k, _)| *k)

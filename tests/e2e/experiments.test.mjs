@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checkClean, launch, openPage } from './helpers.mjs';
+import { LABELS, checkClean, launch, openPage } from './helpers.mjs';
 import { useBrowser } from './setup.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -171,7 +171,7 @@ test('(a) a preset panel fills in: progress N of N, a line per method, a row per
   const { colours, polylines, texts } = await figureSeries(page);
   assert.equal(colours.length, PRESET.methods.length, `one line colour per method (${colours})`);
   assert.equal(polylines, 2 * PRESET.methods.length, 'each method: a mean line and a legend swatch');
-  for (const m of PRESET.methods) assert.ok(texts.includes(m), `the legend names ${m}`);
+  for (const m of PRESET.methods) assert.ok(texts.includes(LABELS[m]), `the legend names ${LABELS[m]}`);
   assert.ok(texts.some((s) => /Experiment d \(spike noise, 2 replicates\)/.test(s)), 'the title names the panel');
 
   const rows = await tableRows(page);

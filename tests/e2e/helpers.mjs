@@ -7,8 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { LABELS } from '../../www/protocol.js';
 
 export const METHODS = ['claime', 'concate', 'cl'];
+/** The legends' names of the methods (the paper's: CLAIME, Concate, CL). */
+export { LABELS };
 export const RUN_TIMEOUT = 90_000;
 export const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -106,7 +109,7 @@ export function checkRows(rows, methods = METHODS) {
 export async function checkErrorChart(page, methods = METHODS) {
   const { colours, texts, polylines } = await errorChartSeries(page);
   assert.equal(colours.length, methods.length, `one line colour per method (${colours})`);
-  for (const m of methods) assert.ok(texts.includes(m), `legend names ${m}`);
+  for (const m of methods) assert.ok(texts.includes(LABELS[m]), `legend names ${LABELS[m]} (${texts})`);
   assert.equal(polylines, 2 * methods.length, 'each method: one data line and one legend swatch');
 }
 
