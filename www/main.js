@@ -25,6 +25,8 @@ const state = {
 let [controls, tooltip, progress, inspector] = [null, null, null, null]; // the page's parts, built in main()
 const pending = new Map(); // id -> {resolve, reject} of requests answered by one reply
 let teaching = null; // links, educator panel, exports (teaching.js), built in main()
+let firstRunOver = null; // resolves when the page's first run has ended (done, stopped or error)
+const firstRunEnded = new Promise((resolve) => { firstRunOver = resolve; });
 
 // Shows a message in the status line; `kind` is 'info' or 'error'.
 function setStatus(text, kind = 'info') {
@@ -103,6 +105,7 @@ function startRun(params, methods) {
 
 // Marks the current run as over (done, stopped or error).
 function finishRun(runState, ms) {
+  firstRunOver();
   progress.stop(ms);
   state.runId = null;
   setRunState($('views'), runState);
@@ -253,7 +256,7 @@ function main() {
   installDebugHook(location.search, send); // only with ?debug=1 (the fault tests)
   startWorker();
   createTraining();
-  registerOffline();
+  registerOffline(firstRunEnded); // after the first run: its install downloads the whole site
 }
 
 main();
