@@ -97,7 +97,7 @@ fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
     if s.iter().any(|&x| !(x > 1e-8 * s[0])) {
         return None;
     }
-    let other = if wide { a.transpose() * &vectors } else { a * &vectors }; // (other side, k)
+    let other = if wide { mul_columns(a.transpose(), vectors.as_ref()) } else { mul_columns(a, vectors.as_ref()) }; // (other side, k)
     let other = Mat::from_fn(other.nrows(), k, |i, j| other[(i, j)] / s[j]);
     Some(if wide { Svd { u: vectors, s, v: other } } else { Svd { u: other, s, v: vectors } })
 }
@@ -115,7 +115,24 @@ pub fn svd_is_sound(a: MatRef<'_, f64>, svd: &Svd) -> bool {
     if !is_orthonormal(svd.u.as_ref()) || !is_orthonormal(svd.v.as_ref()) {
         return false;
     }
-    columns_match((a * &svd.v).as_ref(), &svd.s, svd.u.as_ref(), 1e-8 * svd.s[0].max(f64::MIN_POSITIVE))
+    columns_match(
+        mul_columns(a, svd.v.as_ref()).as_ref(),
+        &svd.s,
+        svd.u.as_ref(),
+        1e-8 * svd.s[0].max(f64::MIN_POSITIVE),
+    )
+}
+
+/// A V, one column of V at a time: each product is then a matrix-vector product, which faer
+/// runs with vector instructions in WebAssembly too, where its matrix-matrix kernel is scalar
+/// code (a few such products with a 1000 x 1000 matrix were a tenth of a snapshot there).
+pub(crate) fn mul_columns(a: MatRef<'_, f64>, v: MatRef<'_, f64>) -> Mat<f64> {
+    let mut out = Mat::zeros(a.nrows(), v.ncols()); // (rows of A, columns of V)
+    for j in 0..v.ncols() {
+        let column = a * v.get(.., j..j + 1); // (rows of A, 1)
+        out.col_mut(j).copy_from(column.col(0));
+    }
+    out
 }
 
 /// Whether Q^T Q = I to 1e-8 entry by entry.
@@ -185,7 +202,7 @@ pub fn eigen_is_sound(a: MatRef<'_, f64>, eig: &Eigen) -> bool {
         return false;
     }
     let scale = eig.values.iter().map(|x| x.abs()).fold(f64::MIN_POSITIVE, f64::max);
-    columns_match((a * &eig.vectors).as_ref(), &eig.values, eig.vectors.as_ref(), 1e-8 * scale)
+    columns_match(mul_columns(a, eig.vectors.as_ref()).as_ref(), &eig.values, eig.vectors.as_ref(), 1e-8 * scale)
 }
 
 /// Orthonormal basis of the column space of v (d, p) by thin QR, dropping columns whose

@@ -179,6 +179,21 @@ fn project_out(q: MatRef<'_, f64>, mut w: MatMut<'_, f64>) {
     }
 }
 
+/// Q Y as sums of Q's columns (one axpy per column and output), for the same reason as [`dot`].
+fn combine(q: MatRef<'_, f64>, y: MatRef<'_, f64>) -> Mat<f64> {
+    let mut out = Mat::zeros(q.nrows(), y.ncols()); // (n, k)
+    for c in 0..y.ncols() {
+        let o = out.col_mut(c).try_as_col_major_mut().expect("owned columns are contiguous").as_slice_mut();
+        for j in 0..q.ncols() {
+            let yj = y[(j, c)];
+            for (x, qj) in o.iter_mut().zip(column(q, j)) {
+                *x += yj * qj;
+            }
+        }
+    }
+    out
+}
+
 /// Column j of a column-major matrix, as a slice.
 fn column(a: MatRef<'_, f64>, j: usize) -> &[f64] {
     a.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice()
@@ -219,8 +234,8 @@ fn ritz(
     let scale = (0..m).map(|i| s[i].abs()).fold(0.0, f64::max);
     let y = Mat::from_fn(m, k, |r, c| evd.U()[(r, m - 1 - c)]); // (m, k)
     let values: Vec<f64> = (0..k).map(|c| s[m - 1 - c]).collect();
-    let x = q.get(.., ..m) * &y; // (n, k) Ritz vectors
-    let ax = aq.get(.., ..m) * &y; // (n, k)
+    let x = combine(q.get(.., ..m), y.as_ref()); // (n, k) Ritz vectors
+    let ax = combine(aq.get(.., ..m), y.as_ref()); // (n, k)
     if tol.is_finite() && !super::columns_match(ax.as_ref(), &values, x.as_ref(), tol * scale) {
         return None;
     }
