@@ -185,12 +185,13 @@ function onError(msg) {
   setStatus(`Error: ${msg.message}`, 'error');
 }
 
-// Renders the charts (one per task), hands the hover points to the tooltip, then calls `onDrawn`.
-function showCharts(charts, onDrawn) {
+// Renders the charts (one per task), hands the hover points to the tooltip, then calls `onDrawn`;
+// `summarise` = false when the caller rewrites the summaries itself.
+function showCharts(charts, onDrawn, summarise = true) {
   try {
     const onError = (e) => setStatus(`Could not show a chart: ${e.message}`, 'error');
     renderCharts(charts, { onAlignment: (c) => tooltip.setPoints(c.hover), onError, onDrawn });
-    updateSummaries({ charts });
+    if (summarise) updateSummaries({ charts });
   } catch (e) {
     setStatus(`Could not show the charts: ${e.message}`, 'error');
     onDrawn?.();
@@ -201,9 +202,9 @@ function showCharts(charts, onDrawn) {
 function showSnapshot(msg, onDrawn) {
   if (checkReport(msg.report)) return setStatus(`Malformed snapshot: ${checkReport(msg.report)}`, 'error');
   state.shownRun = msg.id;
-  showCharts(msg.charts, onDrawn);
+  showCharts(msg.charts, onDrawn, false);
   renderTable($('metrics'), msg.report);
-  updateSummaries({ report: msg.report, history: msg.history });
+  updateSummaries({ charts: msg.charts, report: msg.report, history: msg.history }); // once per snapshot
   $('no-recovery').textContent = fmt(msg.report.no_recovery, 3);
   $('no-recovery-p').textContent = String(msg.report.params.p);
   progress.update(msg.patients, msg.total);

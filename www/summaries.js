@@ -21,8 +21,16 @@ const label = (m) => LABELS[m] ?? m;
 const sig = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))) : '–');
 // The mean of a non-empty list.
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-// The Euclidean length of a - b (b defaults to the origin).
-const gap = (a, b = a.map(() => 0)) => Math.hypot(...a.map((v, i) => v - b[i]));
+// The Euclidean length of a - b (b absent: of a). A loop, not Math.hypot(...spread): it runs
+// for every point of the alignment view at every snapshot.
+function gap(a, b) {
+  let s = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    const v = b ? a[i] - b[i] : a[i];
+    s += v * v;
+  }
+  return Math.sqrt(s);
+}
 
 // The error chart: each method's projection distance now, the lowest, and at the first snapshot.
 export function errorSummary(report, history = []) {
