@@ -365,3 +365,16 @@ fn texts(svg: &str) -> Vec<String> {
         .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split_once('<')).map(|(x, _)| x.trim().to_string()))
         .collect()
 }
+
+/// The experiment figure labels whole-number grids (d, n) as counts and noise levels with
+/// decimals.
+#[test]
+fn sweep_figure_ticks_read_as_the_grid() {
+    use claime::plot::sweep::{svg, Band};
+    let band = |xs: &[f64]| Band { name: "CLAIME".into(), points: xs.iter().map(|&x| (x, 1.0, 0.8, 1.2)).collect() };
+    let d = texts(&svg("d", "d", &[band(&[200.0, 400.0, 600.0, 800.0, 1000.0])], 2.83, 640, 400).unwrap());
+    assert!(d.iter().any(|t| t == "400") && d.iter().any(|t| t == "1k"), "{d:?}");
+    assert!(!d.iter().any(|t| t.ends_with(".00")), "no decimals on a grid of d: {d:?}");
+    let c = texts(&svg("c", "c", &[band(&[0.2, 0.4, 0.6, 0.8, 1.0])], 2.83, 640, 400).unwrap());
+    assert!(c.iter().any(|t| t == "0.40") && c.iter().any(|t| t == "1.00"), "levels keep their decimals: {c:?}");
+}

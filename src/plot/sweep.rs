@@ -47,6 +47,7 @@ pub fn draw<DB: DrawingBackend>(
 ) -> Result<()> {
     let ((lo, hi), ymax) = check(bands, no_recovery)?;
     let err = draw_err("sweep figure");
+    let whole = bands.iter().all(|b| b.points.iter().all(|p| p.0.fract() == 0.0));
     let body = title(area, heading)?;
     let names: Vec<&str> = bands.iter().map(|b| b.name.as_str()).collect();
     let (w, _) = body.dim_in_pixel();
@@ -75,7 +76,9 @@ pub fn draw<DB: DrawingBackend>(
         .y_desc("projection distance (mean, 10-90% band)")
         .axis_desc_style(LABEL_FONT)
         .label_style(TICK_FONT)
-        .x_label_formatter(&|v| if v.abs() >= 1000.0 { super::compact_count(*v) } else { super::tick(*v, 2) })
+        // A grid of whole numbers (n, d) as counts (200, 1k, 20k), of levels (c, rho) with two
+        // decimals.
+        .x_label_formatter(&|v| if whole { super::compact_count(*v) } else { super::tick(*v, 2) })
         .y_label_formatter(&|v| super::tick(*v, 1))
         .draw()
         .map_err(&err)?;
