@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the static site into dist/: the wasm (via build-wasm), index.html, www/ (with both wasm modules) and
 // the service worker sw.js, stamped with a hash of the shipped files and the list of them to
-// precache. All links are relative, so dist/ works from any sub-path (e.g. GitHub Pages).
+// precache. index.html gets a modulepreload link for every module its scripts import, so a first
+// visit fetches the whole module graph at once instead of level by level. All links are
+// relative, so dist/ works from any sub-path (e.g. GitHub Pages).
 // Usage: node scripts/build-dist.mjs [--skip-wasm]   (--skip-wasm: reuse the current www/pkg)
 
 import { createHash } from 'node:crypto';
@@ -69,6 +71,39 @@ function writeServiceWorker(dir) {
   return urls.length;
 }
 
+// The modules that the page's module scripts import, directly or not (static imports and
+// re-exports), as paths relative to `dir`, the entry scripts excluded.
+export function pageModules(dir, html) {
+  const entries = [...html.matchAll(/<script type="module"[^>]*src="\.\/([^"]+)"/g)].map((m) => m[1]);
+  const seen = new Set();
+  const todo = [...entries];
+  while (todo.length) {
+    const file = todo.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = readFileSync(join(dir, file), 'utf8');
+    // `import 'x'`, `import a, { b as c } from 'x'`, `export { a } from 'x'`, `export * from 'x'`.
+    const statements = /^(?:import\s+(?:[\w$*{},\s]+\s+from\s+)?|export\s+[\w$*{},\s]*from\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+    for (const m of text.matchAll(statements)) {
+      todo.push(relative(dir, join(dir, dirname(file), m[1])).split('\\').join('/'));
+    }
+  }
+  return [...seen].filter((f) => !entries.includes(f)).sort();
+}
+
+// Adds to dir/index.html a modulepreload link for each module of `pageModules`, before its first
+// module script; returns how many.
+function addModulePreloads(dir) {
+  const path = join(dir, 'index.html');
+  const html = readFileSync(path, 'utf8');
+  const modules = pageModules(dir, html);
+  const first = html.search(/<script type="module"/);
+  if (first < 0) return 0;
+  const links = modules.map((f) => `<link rel="modulepreload" href="./${f}">\n  `).join('');
+  writeFileSync(path, html.slice(0, first) + links + html.slice(first));
+  return modules.length;
+}
+
 /** Builds dist/ (or `out`; the wasm first, unless skipWasm); returns the folder's path. */
 export function buildDist({ skipWasm = false, out = DIST } = {}) {
   const t0 = performance.now();
@@ -79,12 +114,13 @@ export function buildDist({ skipWasm = false, out = DIST } = {}) {
   rmSync(out, { recursive: true, force: true });
   cpSync(join(ROOT, 'index.html'), join(out, 'index.html'));
   cpSync(join(ROOT, 'www'), join(out, 'www'), { recursive: true, filter: wanted });
+  const preloaded = addModulePreloads(out);
   const cached = writeServiceWorker(out);
   checkLinks(out);
   const files = [...walk(out)];
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const where = relative(ROOT, out) || '.';
-  say(`${where}/: ${files.length} files (${cached} URLs precached by sw.js), ${(bytes / 1024).toFixed(1)} KiB, in ${Math.round(performance.now() - t0)} ms`);
+  say(`${where}/: ${files.length} files (${cached} URLs precached by sw.js, ${preloaded} modules preloaded by index.html), ${(bytes / 1024).toFixed(1)} KiB, in ${Math.round(performance.now() - t0)} ms`);
   return out;
 }
 

@@ -1,8 +1,13 @@
 // Unit tests of the page's pure functions (no browser): the snapshot schedule, the URL codec,
-// the field parser, the tooltip's nearest-point search and the split of a run between helpers.
+// the field parser, the tooltip's nearest-point search, the split of a run between helpers, and
+// the build's list of modules to preload.
 
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { pageModules } from '../../scripts/build-dist.mjs';
 import { FIELDS, field, parseField } from '../../www/fields.js';
 import { METHODS, message, schedule } from '../../www/protocol.js';
 import { splitStretch } from '../../www/sim-pool.js';
@@ -76,4 +81,25 @@ test('tooltip: the nearest point within the radius, or none', () => {
 test('protocol: unknown message types are refused', () => {
   assert.throws(() => message(1, 'nope'), /unknown message type/);
   assert.deepEqual(message(2, 'run', { methods: 'claime' }), { id: 2, type: 'run', methods: 'claime' });
+});
+
+test('build: the modules to preload are the page scripts\' static imports, followed through', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'claime-preload-'));
+  try {
+    mkdirSync(join(dir, 'www', 'pkg'), { recursive: true });
+    const files = {
+      'index.html': '<script type="module" src="./www/main.js"></script>\n<script type="module" async src="./www/other.js"></script>',
+      'www/main.js': "import { a } from './a.js';\nimport {\n  b,\n  c as d,\n} from './b.js';\nimport './side.js';\n// import { x } from './commented.js';\n",
+      'www/other.js': "export { e } from './pkg/glue.js';\nexport function start() {\n  return new Worker(new URL('./worker.js', import.meta.url));\n}\n",
+      'www/a.js': "export * from '../www/b.js';\nconst lazy = () => import('./lazy.js');\n",
+      'www/b.js': "export const b = 1, c = 2;\n",
+      'www/side.js': '', 'www/pkg/glue.js': "export const e = './not-a-module.js';\n",
+    };
+    for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+    assert.deepEqual(pageModules(dir, readFileSync(join(dir, 'index.html'), 'utf8')),
+      ['www/a.js', 'www/b.js', 'www/pkg/glue.js', 'www/side.js'],
+      'static imports and re-exports only: not comments, workers, dynamic imports or strings');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
