@@ -132,10 +132,16 @@ export async function hoverPoint(page) {
   return { byKey, byMouse };
 }
 
-// Clicks `selector` and returns the downloaded file: {name, bytes}.
+// Clicks `selector` and returns the downloaded file: {name, bytes}. Without a download, fails
+// with the page's status line too (an export that failed says why there).
 export async function download(page, selector) {
-  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+  try {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+    return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+  } catch (e) {
+    const status = await page.textContent('#status').catch(() => '(unreadable)');
+    throw new Error(`${e.message}\n  after clicking ${selector}; the page's status line: "${status?.trim()}"`);
+  }
 }
 
 // The metrics table's text (first seven cells per row), to tell one run's numbers from another's.
