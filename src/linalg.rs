@@ -136,6 +136,11 @@ pub(crate) fn mul_columns(a: MatRef<'_, f64>, v: MatRef<'_, f64>) -> Mat<f64> {
     out
 }
 
+/// Column j of a column-major matrix (an owned `Mat` or a column range of one), as a slice.
+pub(crate) fn column(a: MatRef<'_, f64>, j: usize) -> &[f64] {
+    a.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice()
+}
+
 /// Whether Q^T Q = I to 1e-8 entry by entry.
 fn is_orthonormal(q: MatRef<'_, f64>) -> bool {
     let g = q.transpose() * q;

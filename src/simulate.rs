@@ -282,7 +282,7 @@ impl PatientSampler {
         let logits = &mut self.logits[..d];
         // Signal: l = V c, accumulated column by column in that order, four columns per pass
         // over the logits (the same additions, in the same order, as one column per pass).
-        let col = |k: usize| v.col(k).try_as_col_major().expect("faer columns are contiguous").as_slice();
+        let col = |k: usize| crate::linalg::column(v.as_ref(), k);
         let mut k = 0;
         while k + 4 <= self.p {
             let (a, b, c, e) = (col(k), col(k + 1), col(k + 2), col(k + 3));

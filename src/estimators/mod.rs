@@ -136,9 +136,7 @@ pub(crate) fn concatenated_c(stats: &SummaryStats, method: &str) -> Result<Mat<f
 /// The row sums of a symmetric (d, d) matrix, summed down its contiguous columns (equal by
 /// symmetry; the same order on every platform).
 pub(crate) fn symmetric_row_sums(c: &Mat<f64>) -> Vec<f64> {
-    (0..c.ncols())
-        .map(|j| c.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice().iter().sum())
-        .collect()
+    (0..c.ncols()).map(|j| crate::linalg::column(c.as_ref(), j).iter().sum()).collect()
 }
 
 /// V = U diag(sqrt(max(lambda, 0))) from top eigenpairs of a (d, d) matrix, split by modality.

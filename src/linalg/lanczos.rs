@@ -32,6 +32,7 @@
 //! `None` when the basis reaches `max_dim` without convergence, and the caller falls back to a
 //! dense factorization.
 
+use super::column;
 use crate::rng::{stream, Normal, Stream};
 use faer::{Mat, MatMut, MatRef, Side};
 
@@ -192,11 +193,6 @@ fn combine(q: MatRef<'_, f64>, y: MatRef<'_, f64>) -> Mat<f64> {
         }
     }
     out
-}
-
-/// Column j of a column-major matrix, as a slice.
-fn column(a: MatRef<'_, f64>, j: usize) -> &[f64] {
-    a.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice()
 }
 
 /// <a, b> by four interleaved partial sums, added in a fixed order at the end. The Krylov
