@@ -39,7 +39,8 @@
 //   {id, type: 'rendered', run, count, rows, csv, svg, ms}
 //       count: outcomes aggregated; rows: [{experiment, noise, x_name, x, method, reps, mean,
 //       median, p10, p90, literal_mean, literal_median}]; csv: the command line's CSV text
-//   {id, type: 'assembled', cells, csv, svg, ms}  cells: [{signal, level, claime, concate, cl, diff}]
+//   {id, type: 'assembled', cells, csv, svg, wins, ahead, ms}  cells: [{signal, level, claime, concate, cl,
+//       diff, ci95}]; wins: cells where CLAIME wins (ahead beyond the 95 % interval); ahead: ahead by less
 //   {id, type: 'error', message, fatal}           fatal: a wasm trap (e instanceof
 //                                                 WebAssembly.RuntimeError): replace this worker
 
@@ -154,9 +155,9 @@ async function onAssemble(msg) {
   await loadWasm();
   const t0 = performance.now();
   const runner = runnerFor('regime', msg.spec);
-  const { cells, csv } = runner.assemble(msg.errors);
+  const { cells, csv, wins, ahead } = runner.assemble(msg.errors);
   const svg = runner.figure(cells, msg.width, msg.height);
-  post(msg.id, 'assembled', { cells, csv, svg, ms: performance.now() - t0 });
+  post(msg.id, 'assembled', { cells, csv, svg, wins, ahead, ms: performance.now() - t0 });
 }
 
 const handlers = {

@@ -81,9 +81,9 @@ async function onEnd(map, { state, message }) {
     if (current !== map) return;
     showSvg($('regime-figure'), drawn.svg);
     showCsv($('regime-csv'), drawn.csv, `claime-regime-${map.spec.noise}-grid${map.spec.grid}.csv`);
-    const wins = drawn.cells.filter((c) => c.diff < 0).length;
     const s = ((performance.now() - map.t0) / 1000).toFixed(1);
-    setStatus(`Done in ${s} s: CLAIME wins in ${wins} of ${drawn.cells.length} cells.`, 'done');
+    const ahead = drawn.ahead > 0 ? `, ahead in ${drawn.ahead} more within the 95 % confidence interval` : '';
+    setStatus(`Done in ${s} s: CLAIME wins in ${drawn.wins} of ${drawn.cells.length} cells${ahead}.`, 'done');
   } catch (e) {
     if (current === map) setStatus(`Stopped: drawing the map failed: ${e.message}`, 'error');
   }

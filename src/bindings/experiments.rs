@@ -97,11 +97,14 @@ pub struct RegimeRunner {
     spec: crate::regime::RegimeSpec,
 }
 
-/// The regime map's cells, and the same as CSV.
+/// The regime map's cells, the same as CSV, the cells where CLAIME wins
+/// (`regime::Cell::claime_wins`) and those where it is ahead by less.
 #[derive(serde::Serialize)]
 struct RegimeTable {
     cells: Vec<crate::regime::Cell>,
     csv: String,
+    wins: usize,
+    ahead: usize,
 }
 
 #[wasm_bindgen]
@@ -135,7 +138,9 @@ impl RegimeRunner {
             serde_wasm_bindgen::from_value(errors).map_err(|e| JsError::new(&format!("errors: {e}")))?;
         let cells = self.spec.assemble(&errors).map_err(js_err)?;
         let csv = crate::regime::to_csv(&self.spec, &cells);
-        to_js(&RegimeTable { cells, csv })
+        let wins = cells.iter().filter(|c| c.claime_wins()).count();
+        let ahead = cells.iter().filter(|c| c.diff < 0.0).count() - wins;
+        to_js(&RegimeTable { cells, csv, wins, ahead })
     }
 
     /// The map as SVG, from `assemble`'s cells.

@@ -1,6 +1,7 @@
 //! The regime map: cells over (signal scale, noise level) coloured by CLAIME's error minus the
-//! best baseline's (blue: CLAIME wins, vermillion: a baseline wins), with the boundary where the
-//! sign changes drawn as a thick black line between cells.
+//! best baseline's (blue: CLAIME ahead, vermillion: a baseline ahead), with the boundary of the
+//! cells where CLAIME wins beyond replicate noise (`regime::Cell::claime_wins`) drawn as a thick
+//! black line between cells.
 
 use super::heatmap::diverging;
 use super::{check_finite, draw_err, title, LABEL_FONT, TICK_FONT};
@@ -19,6 +20,8 @@ pub struct RegimeMap {
     pub level_name: String,
     /// CLAIME minus the best baseline per cell.
     pub values: Vec<f64>,
+    /// Whether CLAIME wins in each cell (same layout): the outlined region.
+    pub wins: Vec<bool>,
 }
 
 fn check(m: &RegimeMap) -> Result<()> {
@@ -28,6 +31,9 @@ fn check(m: &RegimeMap) -> Result<()> {
     if m.values.len() != m.signals.len() * m.levels.len() {
         return Err(Error::param("map.values", m.values.len(), format!("{} values", m.signals.len() * m.levels.len())));
     }
+    if m.wins.len() != m.values.len() {
+        return Err(Error::param("map.wins", m.wins.len(), format!("{} flags, one per value", m.values.len())));
+    }
     check_finite("map.values", m.values.iter().copied())
 }
 
@@ -35,7 +41,7 @@ fn check(m: &RegimeMap) -> Result<()> {
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, m: &RegimeMap) -> Result<()> {
     check(m)?;
     let err = draw_err("regime map");
-    let body = title(area, "CLAIME minus best baseline (blue: CLAIME wins)")?;
+    let body = title(area, "CLAIME minus best baseline (blue: CLAIME ahead; outlined: it wins)")?;
     let (ns, nl) = (m.signals.len(), m.levels.len());
     let (ds, dl) = ((m.signals[1] - m.signals[0]) / 2.0, (m.levels[1] - m.levels[0]) / 2.0);
     let xr = (m.signals[0] - ds)..(m.signals[ns - 1] + ds);
@@ -66,21 +72,30 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, m: &RegimeMap) ->
             Rectangle::new([(x - ds, y - dl), (x + ds, y + dl)], diverging(at(i, j) / limit).filled())
         }))
         .map_err(&err)?;
-    // Boundary: the shared edge of every pair of neighbouring cells whose signs differ.
+    let edges = boundary(m).into_iter().map(|(a, b)| vec![a, b]);
+    chart.draw_series(edges.map(|e| PathElement::new(e, BLACK.stroke_width(3)))).map_err(&err)?;
+    Ok(())
+}
+
+/// The boundary of the region where CLAIME wins: the shared edge of every pair of neighbouring
+/// cells of which exactly one is a win, as ((x, y), (x, y)) segments in data coordinates.
+pub fn boundary(m: &RegimeMap) -> Vec<((f64, f64), (f64, f64))> {
+    let (ns, nl) = (m.signals.len(), m.levels.len());
+    let (ds, dl) = ((m.signals[1] - m.signals[0]) / 2.0, (m.levels[1] - m.levels[0]) / 2.0);
+    let win = |i: usize, j: usize| m.wins[j * ns + i];
     let mut edges = Vec::new();
     for j in 0..nl {
         for i in 0..ns {
             let (x, y) = (m.signals[i], m.levels[j]);
-            if i + 1 < ns && (at(i, j) < 0.0) != (at(i + 1, j) < 0.0) {
-                edges.push(vec![(x + ds, y - dl), (x + ds, y + dl)]);
+            if i + 1 < ns && win(i, j) != win(i + 1, j) {
+                edges.push(((x + ds, y - dl), (x + ds, y + dl)));
             }
-            if j + 1 < nl && (at(i, j) < 0.0) != (at(i, j + 1) < 0.0) {
-                edges.push(vec![(x - ds, y + dl), (x + ds, y + dl)]);
+            if j + 1 < nl && win(i, j) != win(i, j + 1) {
+                edges.push(((x - ds, y + dl), (x + ds, y + dl)));
             }
         }
     }
-    chart.draw_series(edges.into_iter().map(|e| PathElement::new(e, BLACK.stroke_width(3)))).map_err(&err)?;
-    Ok(())
+    edges
 }
 
 /// The map as an SVG string.

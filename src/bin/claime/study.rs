@@ -109,7 +109,14 @@ pub(crate) fn regime(
     if let Some(file) = svg {
         file.write(&figure(&spec, &cells, 640, 520)?)?;
     }
-    let wins = cells.iter().filter(|c| c.diff < 0.0).count();
-    eprintln!("wrote {out}: CLAIME wins in {wins} of {} cells ({:.1}s)", cells.len(), start.elapsed().as_secs_f64());
+    let wins = cells.iter().filter(|c| c.claime_wins()).count();
+    let close = cells.iter().filter(|c| c.diff < 0.0).count() - wins;
+    let close =
+        if close > 0 { format!(", ahead in {close} more within the 95 % confidence interval") } else { String::new() };
+    eprintln!(
+        "wrote {out}: CLAIME wins in {wins} of {} cells{close} ({:.1}s)",
+        cells.len(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
