@@ -44,7 +44,7 @@ pub struct Cell {
     pub concate: f64,
     /// CL's mean.
     pub cl: f64,
-    /// CLAIME minus the better baseline (negative: CLAIME wins).
+    /// CLAIME minus the better baseline (negative: CLAIME ahead).
     pub diff: f64,
     /// Half-width of the 95 % confidence interval of `diff`: Student's t quantile for
     /// replicates - 1 degrees of freedom times the standard error of the per-replicate
@@ -61,6 +61,13 @@ impl Cell {
     pub fn claime_wins(&self) -> bool {
         self.diff < -self.ci95
     }
+}
+
+/// The number of cells where CLAIME wins, and of those where it is ahead by less than the
+/// interval.
+pub fn tally(cells: &[Cell]) -> (usize, usize) {
+    let wins = cells.iter().filter(|c| c.claime_wins()).count();
+    (wins, cells.iter().filter(|c| c.diff < 0.0).count() - wins)
 }
 
 /// Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom (standard tables).

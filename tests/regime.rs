@@ -51,7 +51,7 @@ fn bad_ranges_name_the_flag() {
 /// A cell is outlined as a CLAIME win only when the 95 % interval of its difference lies below
 /// zero: differences of a few thousandths where nothing is recovered are not a region.
 #[test]
-fn the_boundary_encloses_only_wins_beyond_two_standard_errors() {
+fn the_boundary_encloses_only_wins_beyond_the_interval() {
     use claime::plot::regime::{boundary, RegimeMap};
     use claime::regime::Cell;
     let cell = |diff: f64, ci95: f64| Cell { signal: 0.0, level: 0.0, claime: 0.0, concate: 0.0, cl: 0.0, diff, ci95 };
@@ -68,6 +68,7 @@ fn the_boundary_encloses_only_wins_beyond_two_standard_errors() {
         values: cells.iter().map(|c| c.diff).collect(),
         wins: cells.iter().map(Cell::claime_wins).collect(),
     };
+    assert_eq!(claime::regime::tally(&cells), (1, 1), "one win, one ahead within its interval");
     let mut edges = boundary(&map);
     edges.sort_by(|a, b| a.partial_cmp(b).unwrap());
     assert_eq!(edges, vec![((0.5, -0.5), (0.5, 0.5)), ((0.5, 0.5), (1.5, 0.5))]);

@@ -138,8 +138,7 @@ impl RegimeRunner {
             serde_wasm_bindgen::from_value(errors).map_err(|e| JsError::new(&format!("errors: {e}")))?;
         let cells = self.spec.assemble(&errors).map_err(js_err)?;
         let csv = crate::regime::to_csv(&self.spec, &cells);
-        let wins = cells.iter().filter(|c| c.claime_wins()).count();
-        let ahead = cells.iter().filter(|c| c.diff < 0.0).count() - wins;
+        let (wins, ahead) = crate::regime::tally(&cells);
         to_js(&RegimeTable { cells, csv, wins, ahead })
     }
 

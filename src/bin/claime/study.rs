@@ -91,7 +91,7 @@ pub(crate) fn regime(
     out: &str,
     svg: Option<&str>,
 ) -> Result<(), Error> {
-    use claime::regime::{figure, to_csv, RegimeSpec};
+    use claime::regime::{figure, tally, to_csv, RegimeSpec};
     let spec = RegimeSpec {
         noise: NoiseKind::parse(noise)?,
         signal: range("signal", signal)?,
@@ -109,8 +109,7 @@ pub(crate) fn regime(
     if let Some(file) = svg {
         file.write(&figure(&spec, &cells, 640, 520)?)?;
     }
-    let wins = cells.iter().filter(|c| c.claime_wins()).count();
-    let close = cells.iter().filter(|c| c.diff < 0.0).count() - wins;
+    let (wins, close) = tally(&cells);
     let close =
         if close > 0 { format!(", ahead in {close} more within the 95 % confidence interval") } else { String::new() };
     eprintln!(
