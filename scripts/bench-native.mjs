@@ -135,13 +135,13 @@ export function nativeSpectrum(params) {
 }
 
 /**
- * Times a reduced `claime experiment` (`reps` replicates, one thread) for each (experiment,
- * noise) pair of `parts`; returns [{exp, noise, ms}]. Results go to a scratch CSV.
+ * Times a reduced `claime experiment` (`reps` replicates on `threads` threads) for each
+ * (experiment, noise) pair of `parts`; returns [{exp, noise, ms}]. Results go to a scratch CSV.
  */
-export function experimentMs(parts, reps) {
+export function experimentMs(parts, reps, threads = 1) {
   const out = join(WORK, 'grid.csv');
   const rows = parts.map(({ exp, noise }) => ({
-    exp, noise, ms: wallMs(BIN, ['experiment', '--exp', exp, '--noise', noise, '--reps', String(reps), '--threads', '1', '--out', out]),
+    exp, noise, ms: wallMs(BIN, ['experiment', '--exp', exp, '--noise', noise, '--reps', String(reps), '--threads', String(threads), '--out', out]),
   }));
   rmSync(out, { force: true });
   return rows;
