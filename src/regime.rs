@@ -1,7 +1,8 @@
 //! Where multimodality wins: a map over (signal scale, noise level) of CLAIME's mean projection
 //! distance minus the best baseline's (Concate or CL), averaged over replicates. Negative cells
-//! are where CLAIME recovers the embeddings better; the boundary between signs is where
-//! multimodality starts to win.
+//! are where CLAIME recovers the embeddings better on average; a cell is a win when the 95 %
+//! confidence interval of that difference lies below zero ([`Cell::claime_wins`]), and the
+//! boundary of the wins is where multimodality starts to win.
 
 use crate::error::{Error, Result};
 use crate::estimators::Method;
