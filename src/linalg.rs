@@ -1,20 +1,27 @@
 //! Truncated SVD and top eigenpairs (our Lanczos with full reorthogonalization, module
-//! `lanczos`, over faer's matrix products), their dense references (faer), orthonormal bases,
-//! subspace distances and orthogonal Procrustes.
+//! `lanczos`), their dense counterparts, orthonormal bases, subspace distances and orthogonal
+//! Procrustes.
 //!
 //! Small cohorts make spectra with repeated values (low rank, identical features): the `guard`
 //! module detects them cheaply and factors them another exact way.
 //!
-//! Two small routines are written here by hand on purpose: a cyclic Jacobi eigensolver for
-//! p x p symmetric matrices and a modified Gram-Schmidt. They feed the *simulation* (the scale of
-//! the truth, the orthogonal-noise basis), where the numbers must be bit-identical natively and
-//! in WebAssembly; faer's kernels pick SIMD/FMA paths by CPU, which changes the last bits.
+//! **Same bits natively and in WebAssembly.** faer's kernels pick SIMD and FMA paths by CPU and
+//! block by cache size, which changes the last bits of every product. So the products (module
+//! `kernels`) and the dense factorizations below 400 (module `dense`) that the estimators and
+//! metrics use are written here in a fixed order of operations; faer provides the matrix type,
+//! and the dense factorizations of 400 and more, reached only when Lanczos fails on a large
+//! matrix. The simulation's two small routines (a cyclic Jacobi eigensolver for p x p matrices,
+//! a modified Gram-Schmidt) are here for the same reason.
 
 use crate::error::{Error, Result};
 use faer::{Mat, MatRef, Side};
 
+mod dense;
 mod guard;
+pub(crate) mod kernels;
 mod lanczos;
+
+use kernels::{frobenius, mul, mul_nt, mul_tn};
 
 /// A rank-k truncated SVD A ~ U diag(s) V^T.
 #[derive(Debug, Clone)]
@@ -47,15 +54,35 @@ fn max_krylov_dim(n: usize, k: usize) -> usize {
     n.min((20 * k).max(400))
 }
 
-/// Dense reference SVD, truncated to rank k.
+/// Dense SVD, truncated to rank k: one-sided Jacobi (module `dense`) below 400 rows or columns,
+/// faer's above (or if Jacobi does not converge).
 pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
-    let svd = a.thin_svd().map_err(|e| Error::Unsupported { what: format!("SVD failed to converge: {e:?}") })?;
     let k = k.min(a.nrows()).min(a.ncols());
+    if a.nrows().min(a.ncols()) < dense::LARGEST {
+        if let Ok((u, s, v)) = dense::svd(a) {
+            return Ok(Svd { u: u.get(.., ..k).to_owned(), s: s[..k].to_vec(), v: v.get(.., ..k).to_owned() });
+        }
+    }
+    let svd = a.thin_svd().map_err(|e| Error::Unsupported { what: format!("SVD failed to converge: {e:?}") })?;
     Ok(Svd {
         u: svd.U().get(.., ..k).to_owned(),
         s: (0..k).map(|i| svd.S()[i]).collect(),
         v: svd.V().get(.., ..k).to_owned(),
     })
+}
+
+/// All eigenpairs of a symmetric matrix, values non-decreasing: the QL method (module `dense`)
+/// below 400, faer's above (or if QL does not converge).
+fn symmetric_eigen(a: MatRef<'_, f64>) -> Result<(Vec<f64>, Mat<f64>)> {
+    if a.nrows() < dense::LARGEST {
+        if let Ok(found) = dense::symmetric_eigen(a) {
+            return Ok(found);
+        }
+    }
+    let evd = a
+        .self_adjoint_eigen(Side::Lower)
+        .map_err(|e| Error::Unsupported { what: format!("eigendecomposition failed: {e:?}") })?;
+    Ok(((0..a.nrows()).map(|i| evd.S()[i]).collect(), evd.U().to_owned()))
 }
 
 /// Rank-k truncated SVD: the top k eigenpairs of A^T A (or A A^T, the smaller) by Lanczos
@@ -72,8 +99,8 @@ pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
     }
     if let Some(w) = guard::low_rank_basis(a, k + SKETCH_EXTRA, k, seed) {
         // A = W (W^T A): the SVD of the small (r + k, n) W^T A, left vectors mapped by W.
-        let svd = dense_svd((w.transpose() * a).as_ref(), k)?;
-        return Ok(Svd { u: &w * &svd.u, s: svd.s, v: svd.v });
+        let svd = dense_svd(mul_tn(w.as_ref(), a).as_ref(), k)?;
+        return Ok(Svd { u: mul(w.as_ref(), svd.u.as_ref()), s: svd.s, v: svd.v });
     }
     match lanczos_svd(a, k, seed) {
         Some(svd) if svd_is_sound(a, &svd) => Ok(svd),
@@ -87,9 +114,9 @@ fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
     let side = a.nrows().min(a.ncols());
     let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> {
         if wide {
-            a * (a.transpose() * x)
+            mul(a, mul_tn(a, x).as_ref())
         } else {
-            a.transpose() * (a * x)
+            mul_tn(a, mul(a, x).as_ref())
         }
     };
     let (values, vectors) = lanczos::top_eigenpairs(side, k, max_krylov_dim(side, k), seed, &mut apply)?;
@@ -97,7 +124,7 @@ fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
     if s.iter().any(|&x| !(x > 1e-8 * s[0])) {
         return None;
     }
-    let other = if wide { mul_columns(a.transpose(), vectors.as_ref()) } else { mul_columns(a, vectors.as_ref()) }; // (other side, k)
+    let other = if wide { mul_tn(a, vectors.as_ref()) } else { mul(a, vectors.as_ref()) }; // (other side, k)
     let other = Mat::from_fn(other.nrows(), k, |i, j| other[(i, j)] / s[j]);
     Some(if wide { Svd { u: vectors, s, v: other } } else { Svd { u: other, s, v: vectors } })
 }
@@ -115,25 +142,7 @@ pub fn svd_is_sound(a: MatRef<'_, f64>, svd: &Svd) -> bool {
     if !is_orthonormal(svd.u.as_ref()) || !is_orthonormal(svd.v.as_ref()) {
         return false;
     }
-    columns_match(
-        mul_columns(a, svd.v.as_ref()).as_ref(),
-        &svd.s,
-        svd.u.as_ref(),
-        1e-8 * svd.s[0].max(f64::MIN_POSITIVE),
-    )
-}
-
-/// A V, one column of V at a time: each product is then a matrix-vector product, which faer
-/// runs with vector instructions in WebAssembly too, where its matrix-matrix kernel is scalar
-/// code (these products, for the soundness checks and the SVD's other side, were about 2.5 % of
-/// a snapshot's profile there).
-pub(crate) fn mul_columns(a: MatRef<'_, f64>, v: MatRef<'_, f64>) -> Mat<f64> {
-    let mut out = Mat::zeros(a.nrows(), v.ncols()); // (rows of A, columns of V)
-    for j in 0..v.ncols() {
-        let column = a * v.get(.., j..j + 1); // (rows of A, 1)
-        out.col_mut(j).copy_from(column.col(0));
-    }
-    out
+    columns_match(mul(a, svd.v.as_ref()).as_ref(), &svd.s, svd.u.as_ref(), 1e-8 * svd.s[0].max(f64::MIN_POSITIVE))
 }
 
 /// Column j of a column-major matrix (an owned `Mat` or a column range of one), as a slice.
@@ -143,7 +152,7 @@ pub(crate) fn column(a: MatRef<'_, f64>, j: usize) -> &[f64] {
 
 /// Whether Q^T Q = I to 1e-8 entry by entry.
 fn is_orthonormal(q: MatRef<'_, f64>) -> bool {
-    let g = q.transpose() * q;
+    let g = mul_tn(q, q); // (k, k)
     let k = q.ncols();
     (0..k).all(|i| (0..k).all(|j| (g[(i, j)] - if i == j { 1.0 } else { 0.0 }).abs() <= 1e-8))
 }
@@ -157,18 +166,16 @@ fn columns_match(left: MatRef<'_, f64>, values: &[f64], right: MatRef<'_, f64>, 
     })
 }
 
-/// Dense reference: the k largest-algebraic eigenpairs of a symmetric matrix.
+/// Dense: the k largest-algebraic eigenpairs of a symmetric matrix.
 pub fn dense_top_eigen(a: MatRef<'_, f64>, k: usize) -> Result<Eigen> {
-    let evd = a
-        .self_adjoint_eigen(Side::Lower)
-        .map_err(|e| Error::Unsupported { what: format!("eigendecomposition failed: {e:?}") })?;
+    let (values, vectors) = symmetric_eigen(a)?;
     let n = a.nrows();
     let k = k.min(n);
-    // faer sorts eigenvalues non-decreasing: take the last k, reversed.
+    // Values come non-decreasing: take the last k, reversed.
     let idx: Vec<usize> = (0..k).map(|i| n - 1 - i).collect();
     Ok(Eigen {
-        values: idx.iter().map(|&i| evd.S()[i]).collect(),
-        vectors: Mat::from_fn(n, k, |r, c| evd.U()[(r, idx[c])]),
+        values: idx.iter().map(|&i| values[i]).collect(),
+        vectors: Mat::from_fn(n, k, |r, c| vectors[(r, idx[c])]),
     })
 }
 
@@ -186,7 +193,7 @@ pub fn top_eigen(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Eigen> {
     if classes.iter().map(|c| c.len() - 1).sum::<usize>() >= 2 {
         return guard::deflated_top_eigen(a, &classes, k, seed);
     }
-    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> { a * x };
+    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> { mul(a, x) };
     if let Some((values, vectors)) = lanczos::top_eigenpairs(n, k, max_krylov_dim(n, k), seed, &mut apply) {
         let eig = Eigen { values, vectors };
         if eigen_is_sound(a, &eig) {
@@ -208,22 +215,18 @@ pub fn eigen_is_sound(a: MatRef<'_, f64>, eig: &Eigen) -> bool {
         return false;
     }
     let scale = eig.values.iter().map(|x| x.abs()).fold(f64::MIN_POSITIVE, f64::max);
-    columns_match(mul_columns(a, eig.vectors.as_ref()).as_ref(), &eig.values, eig.vectors.as_ref(), 1e-8 * scale)
+    columns_match(mul(a, eig.vectors.as_ref()).as_ref(), &eig.values, eig.vectors.as_ref(), 1e-8 * scale)
 }
 
-/// Orthonormal basis of the column space of v (d, p) by thin QR, dropping columns whose
-/// R diagonal is negligible. Returns (d, r), r <= p.
+/// Orthonormal basis of the column space of v (d, p) by Gram-Schmidt (a thin QR, module
+/// `dense`), dropping columns whose R diagonal is at most 1e-10 ||v||_F. Returns (d, r), r <= p.
 pub fn orthonormal_basis(v: MatRef<'_, f64>) -> Mat<f64> {
     let (d, p) = (v.nrows(), v.ncols());
-    let scale = v.norm_l2();
-    if scale == 0.0 || d == 0 || p == 0 {
+    let scale = frobenius(v);
+    if !(scale > 0.0) || d == 0 || p == 0 {
         return Mat::zeros(d, 0);
     }
-    let qr = v.qr();
-    let q = qr.compute_thin_Q();
-    let r = qr.thin_R();
-    let keep: Vec<usize> = (0..p.min(d)).filter(|&j| r[(j, j)].abs() > 1e-10 * scale).collect();
-    Mat::from_fn(d, keep.len(), |i, c| q[(i, keep[c])])
+    dense::orthonormalize(v, false, 1e-10 * scale).0
 }
 
 /// ||Q1 Q1^T - Q2 Q2^T||_F for orthonormal Q1 (d, r1), Q2 (d, r2). Equal to
@@ -231,10 +234,11 @@ pub fn orthonormal_basis(v: MatRef<'_, f64>) -> Mat<f64> {
 /// from residuals, which keeps full accuracy for nearly equal subspaces (the first form cancels
 /// down to about 1e-8).
 pub fn projection_distance_orthonormal(q1: MatRef<'_, f64>, q2: MatRef<'_, f64>) -> f64 {
-    let cross = q1.transpose() * q2; // (r1, r2)
-    let r1 = q1 - q2 * cross.transpose();
-    let r2 = q2 - q1 * &cross;
-    (r1.norm_l2().powi(2) + r2.norm_l2().powi(2)).sqrt()
+    let cross = mul_tn(q1, q2); // (r1, r2)
+    let r1 = q1 - mul_nt(q2, cross.as_ref()); // (d, r1)
+    let r2 = q2 - mul(q1, cross.as_ref()); // (d, r2)
+    let (n1, n2) = (frobenius(r1.as_ref()), frobenius(r2.as_ref()));
+    (n1 * n1 + n2 * n2).sqrt()
 }
 
 /// Subspace (projection) distance between the column spaces of a and b.
@@ -244,9 +248,9 @@ pub fn subspace_distance(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> f64 {
 
 /// Orthogonal Procrustes: the (p, p) orthogonal R minimising ||a R - b||_F, from the SVD of a^T b.
 pub fn procrustes(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Result<Mat<f64>> {
-    let m = a.transpose() * b;
-    let svd = m.thin_svd().map_err(|e| Error::Unsupported { what: format!("Procrustes SVD failed: {e:?}") })?;
-    Ok(svd.U() * svd.V().transpose())
+    let m = mul_tn(a, b); // (p, p)
+    let svd = dense_svd(m.as_ref(), m.nrows().min(m.ncols()))?;
+    Ok(mul_nt(svd.u.as_ref(), svd.v.as_ref()))
 }
 
 /// Cyclic Jacobi eigensolver for a small symmetric (p, p) row-major matrix. Returns eigenvalues

@@ -9,6 +9,7 @@
 //!   top q = 5% of the pool by true cosine are the positives, the whole pool the random negatives;
 //!   the AUC of the estimated cosine; reported per kind and as their mean.
 
+use crate::linalg::kernels::{frobenius, mul_nt, mul_tn};
 use crate::linalg::{orthonormal_basis, projection_distance_orthonormal};
 use crate::rng::{stream, Stream};
 use faer::{Mat, MatRef};
@@ -55,9 +56,10 @@ pub fn projection_distance(est: MatRef<'_, f64>, truth: MatRef<'_, f64>) -> f64 
 /// ||A A^T - B B^T||_F without forming d x d matrices:
 /// ||A^T A||_F^2 + ||B^T B||_F^2 - 2 ||A^T B||_F^2.
 pub fn literal_distance(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> f64 {
-    let ata = (a.transpose() * a).norm_l2().powi(2);
-    let btb = (b.transpose() * b).norm_l2().powi(2);
-    let atb = (a.transpose() * b).norm_l2().powi(2);
+    let squared = |m: Mat<f64>| frobenius(m.as_ref()).powi(2);
+    let ata = squared(mul_tn(a, a));
+    let btb = squared(mul_tn(b, b));
+    let atb = squared(mul_tn(a, b));
     (ata + btb - 2.0 * atb).max(0.0).sqrt()
 }
 
@@ -68,8 +70,8 @@ pub fn similarity_correlation(
     b1: MatRef<'_, f64>,
     b2: MatRef<'_, f64>,
 ) -> f64 {
-    let x = a1 * a2.transpose();
-    let y = b1 * b2.transpose();
+    let x = mul_nt(a1, a2); // (d1, d2)
+    let y = mul_nt(b1, b2); // (d1, d2)
     let n = (x.nrows() * x.ncols()) as f64;
     let (mut sx, mut sy) = (0.0, 0.0);
     for j in 0..x.ncols() {
@@ -122,8 +124,8 @@ pub fn retrieval_at_k(
     k: usize,
 ) -> f64 {
     let (e1, e2, t1, t2) = (unit_rows(est1), unit_rows(est2), unit_rows(tr1), unit_rows(tr2));
-    let es = &e1 * e2.transpose();
-    let ts = &t1 * t2.transpose();
+    let es = mul_nt(e1.as_ref(), e2.as_ref()); // (d1, d2)
+    let ts = mul_nt(t1.as_ref(), t2.as_ref()); // (d1, d2)
     let (d1, d2) = (es.nrows(), es.ncols());
     let k = k.min(d2);
     if d1 == 0 || k == 0 {

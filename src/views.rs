@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::{claime, Fit};
+use crate::linalg::kernels::{frobenius, mul, mul_tn};
 use crate::linalg::{dense_svd, procrustes, truncated_svd};
 use crate::simulate::Truth;
 use crate::stats::SummaryStats;
@@ -128,16 +129,16 @@ pub fn alignment_view(truth: &Truth, fit: &Fit, max_points: usize) -> Result<Ali
     let d = d1 + d2;
     let t = stack(truth.v1.as_ref(), truth.v2.as_ref());
     let e = stack(fit.v1.as_ref(), fit.v2.as_ref());
-    let (nt, ne) = (t.norm_l2(), e.norm_l2());
+    let (nt, ne) = (frobenius(t.as_ref()), frobenius(e.as_ref()));
     let scale = if ne > 0.0 { nt / ne } else { 0.0 };
     let es = Mat::from_fn(d, p, |i, j| scale * e[(i, j)]);
     let r = procrustes(es.as_ref(), t.as_ref())?;
-    let aligned = &es * &r;
-    let residual = (&aligned - &t).norm_l2();
+    let aligned = mul(es.as_ref(), r.as_ref());
+    let residual = frobenius((&aligned - &t).as_ref());
     // Principal axes: eigenvectors of the (p, p) Gram of the centred truth.
     let mean: Vec<f64> = (0..p).map(|j| (0..d).map(|i| t[(i, j)]).sum::<f64>() / d as f64).collect();
     let tc = Mat::from_fn(d, p, |i, j| t[(i, j)] - mean[j]);
-    let gram = tc.transpose() * &tc;
+    let gram = mul_tn(tc.as_ref(), tc.as_ref());
     let svd = dense_svd(gram.as_ref(), 2)?;
     let total: f64 = (0..p).map(|j| gram[(j, j)]).sum();
     let frac = |k: usize| if total > 0.0 && k < svd.s.len() { svd.s[k] / total } else { 0.0 };
@@ -181,7 +182,7 @@ pub fn alignment_view(truth: &Truth, fit: &Fit, max_points: usize) -> Result<Ali
 
 /// ||A1 A2^T||_F = sqrt(tr((A1^T A1)(A2^T A2))) without forming the (d1, d2) product.
 fn product_norm(a1: MatRef<'_, f64>, a2: MatRef<'_, f64>) -> f64 {
-    let (g1, g2) = (a1.transpose() * a1, a2.transpose() * a2);
+    let (g1, g2) = (mul_tn(a1, a1), mul_tn(a2, a2));
     let p = g1.nrows();
     (0..p).flat_map(|i| (0..p).map(move |j| (i, j))).map(|(i, j)| g1[(i, j)] * g2[(j, i)]).sum::<f64>().max(0.0).sqrt()
 }

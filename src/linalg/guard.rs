@@ -23,7 +23,8 @@
 //! Both cost about one pass over A (a matrix product with q columns, a hash per row) and change
 //! nothing for matrices of full numerical rank without twins.
 
-use super::{top_eigen, Eigen};
+use super::kernels::{frobenius, mul};
+use super::{dense, top_eigen, Eigen};
 use crate::error::Result;
 use crate::rng::{stream, Normal, Stream};
 use faer::{Mat, MatRef};
@@ -42,20 +43,28 @@ pub(super) fn low_rank_basis(a: MatRef<'_, f64>, limit: usize, extra: usize, see
     let mut rng = stream(seed, Stream::Linalg);
     let mut nrm = Normal::new();
     let omega = Mat::from_fn(n, q, |_, _| nrm.sample(&mut rng));
-    let y = a * &omega; // (m, q)
-    let scale = y.norm_l2();
+    let y = mul(a, omega.as_ref()); // (m, q)
+    let scale = frobenius(y.as_ref());
     if scale == 0.0 {
-        // A = 0 (faer's QR of a zero matrix is not finite): any orthonormal columns will do.
+        // A = 0: any orthonormal columns will do.
         return Some(Mat::from_fn(m, extra.min(m), |i, j| if i == j { 1.0 } else { 0.0 }));
     }
-    let qr = y.col_piv_qr();
-    let r = qr.thin_R();
-    let rank = (0..q).take_while(|&j| r[(j, j)].abs() > RANK_TOL * scale).count();
+    // A column-pivoted QR of the sketch: its leading columns span the range, up to the rank.
+    let (basis, _) = dense::orthonormalize(y.as_ref(), true, RANK_TOL * scale);
+    let rank = basis.ncols();
     if rank >= limit {
         return None;
     }
-    let w = qr.compute_thin_Q(); // (m, q), orthonormal also past the rank
-    Some(w.get(.., ..(rank + extra).min(q)).to_owned())
+    // The extra columns: Gaussian vectors orthogonalized against the range and each other.
+    let width = (rank + extra).min(q).max(rank);
+    let fresh = Mat::from_fn(m, width - rank, |_, _| nrm.sample(&mut rng)); // (m, width - rank)
+    let (w, _) = dense::orthonormalize(concat_columns(basis.as_ref(), fresh.as_ref()).as_ref(), false, 0.0);
+    (w.ncols() == width).then_some(w)
+}
+
+/// [a b], side by side.
+fn concat_columns(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    Mat::from_fn(a.nrows(), a.ncols() + b.ncols(), |i, j| if j < a.ncols() { a[(i, j)] } else { b[(i, j - a.ncols())] })
 }
 
 /// The bits of x with -0 as +0, so that equal values hash equally.

@@ -33,8 +33,9 @@
 //! dense factorization.
 
 use super::column;
+use super::kernels::{dot, norm};
 use crate::rng::{stream, Normal, Stream};
-use faer::{Mat, MatMut, MatRef, Side};
+use faer::{Mat, MatMut, MatRef};
 
 /// A Ritz pair is converged when its residual is below this times the largest |Ritz value|.
 /// **[decision]** 1e-10, the default of the Spectra library's symmetric solvers: the metrics
@@ -127,7 +128,7 @@ fn orthonormalize_into(
     let n = q.nrows();
     let want = x.ncols().min(q.ncols() - m);
     let mut w = x.get(.., ..want).to_owned(); // (n, want)
-    let before: Vec<f64> = (0..want).map(|j| w.col(j).norm_l2()).collect();
+    let before: Vec<f64> = (0..want).map(|j| norm(column(w.as_ref(), j))).collect();
     project_out(q.as_ref().get(.., ..m), w.as_mut());
     let mut added = 0;
     for (j, &norm0) in before.iter().enumerate() {
@@ -135,26 +136,26 @@ fn orthonormalize_into(
         // rest of Q).
         let mut col = w.get(.., j..j + 1).to_owned();
         project_out(q.as_ref().get(.., m..m + added), col.as_mut());
-        let mut norm = col.norm_l2();
-        if norm < 0.1 * norm0 && norm > BREAKDOWN * norm0 {
+        let mut len = norm(column(col.as_ref(), 0));
+        if len < 0.1 * norm0 && len > BREAKDOWN * norm0 {
             // Heavy cancellation: once more against the whole basis ("twice is enough" needs it).
             project_out(q.as_ref().get(.., ..m + added), col.as_mut());
-            norm = col.norm_l2();
+            len = norm(column(col.as_ref(), 0));
         }
         let mut tries = 0;
         let mut reference = norm0;
-        while !(norm > BREAKDOWN * reference && norm > 0.0) {
+        while !(len > BREAKDOWN * reference && len > 0.0) {
             // In the span of the basis: a random direction instead, if any is left.
             tries += 1;
             if m + added >= n || tries > 3 {
                 return added;
             }
             col = random(n, 1);
-            reference = col.norm_l2();
+            reference = norm(column(col.as_ref(), 0));
             project_out(q.as_ref().get(.., ..m + added), col.as_mut());
-            norm = col.norm_l2();
+            len = norm(column(col.as_ref(), 0));
         }
-        col *= faer::Scale(1.0 / norm);
+        col *= faer::Scale(1.0 / len);
         q.col_mut(m + added).copy_from(col.col(0));
         added += 1;
     }
@@ -180,7 +181,12 @@ fn project_out(q: MatRef<'_, f64>, mut w: MatMut<'_, f64>) {
     }
 }
 
-/// Q Y as sums of Q's columns (one axpy per column and output), for the same reason as [`dot`].
+/// Q Y as sums of Q's columns (one axpy per column and output). The Krylov basis's products are
+/// written by hand (this and [`project_out`], with `kernels::dot`) because faer ran the ones with
+/// a few columns (Q c, Q Y) through its matrix-matrix kernel, which is scalar code in
+/// WebAssembly; these loops vectorise there and natively, and their fixed order gives the same
+/// bits on both. Measured in the explorer's wasm: the snapshot profile's share of faer's matrix
+/// kernels fell from 54 % to 46 % (the hand-written loops included); natively no change.
 fn combine(q: MatRef<'_, f64>, y: MatRef<'_, f64>) -> Mat<f64> {
     let mut out = Mat::zeros(q.nrows(), y.ncols()); // (n, k)
     for c in 0..y.ncols() {
@@ -195,26 +201,6 @@ fn combine(q: MatRef<'_, f64>, y: MatRef<'_, f64>) -> Mat<f64> {
     out
 }
 
-/// <a, b> by four interleaved partial sums, added in a fixed order at the end. The Krylov
-/// basis's products are written by hand (this, [`combine`] and [`project_out`]) because faer
-/// ran the ones with a few columns (Q c, Q Y) through its matrix-matrix kernel, which is scalar
-/// code in WebAssembly; these loops vectorise there and natively (the compiler may not reorder
-/// one running sum, hence four), and their fixed order gives the same bits on both. Measured in
-/// the explorer's wasm: the snapshot profile's share of faer's matrix kernels fell from 54 % to
-/// 46 % (the hand-written loops included); natively no change.
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in a4.zip(b4) {
-        for k in 0..4 {
-            acc[k] += x[k] * y[k];
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
-}
-
 /// The top k Ritz pairs of the first m basis vectors, if each residual is at most `tol` times
 /// the largest |Ritz value|.
 fn ritz(
@@ -226,11 +212,10 @@ fn ritz(
     tol: f64,
 ) -> Option<(Vec<f64>, Mat<f64>)> {
     let k = k.min(m);
-    let evd = h.get(..m, ..m).self_adjoint_eigen(Side::Lower).ok()?;
-    // faer sorts eigenvalues non-decreasing: the top k are the last k, reversed.
-    let s = evd.S();
+    let (s, u) = super::symmetric_eigen(h.get(..m, ..m)).ok()?;
+    // Eigenvalues come non-decreasing: the top k are the last k, reversed.
     let scale = (0..m).map(|i| s[i].abs()).fold(0.0, f64::max);
-    let y = Mat::from_fn(m, k, |r, c| evd.U()[(r, m - 1 - c)]); // (m, k)
+    let y = Mat::from_fn(m, k, |r, c| u[(r, m - 1 - c)]); // (m, k)
     let values: Vec<f64> = (0..k).map(|c| s[m - 1 - c]).collect();
     let x = combine(q.get(.., ..m), y.as_ref()); // (n, k) Ritz vectors
     let ax = combine(aq.get(.., ..m), y.as_ref()); // (n, k)

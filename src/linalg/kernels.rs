@@ -1,0 +1,138 @@
+//! Matrix products, dot products and norms in a fixed order of operations, so that the same
+//! inputs give the same bits natively and in WebAssembly.
+//!
+//! Why by hand: faer picks its kernels at run time (AVX2 and FMA natively, simd128 in wasm) and
+//! blocks its matrix products by the cache sizes it detects, so its sums are added in a
+//! different order, and rounded differently, on each machine. These loops have one order,
+//! written here: Rust neither fuses a multiply and an add nor reassociates a sum, so the compiler
+//! may vectorise them (it does, natively and with simd128) but not change their results.
+//!
+//! Every matrix is column-major with contiguous columns (an owned `Mat` or a column range of
+//! one); a transpose is asked for by the function's name, not by a transposed view.
+
+use super::column;
+use faer::{Mat, MatRef};
+
+/// <a, b> by four interleaved partial sums, added in a fixed order at the end (one running sum
+/// could not be vectorised: the compiler may not reorder it).
+#[inline]
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut acc = [0.0f64; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4.remainder().iter().zip(b4.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in a4.zip(b4) {
+        for k in 0..4 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+}
+
+/// ||x||_2.
+#[inline]
+pub(crate) fn norm(x: &[f64]) -> f64 {
+    dot(x, x).sqrt()
+}
+
+/// y += alpha x.
+#[inline]
+pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// The Frobenius norm of a, column by column.
+pub(crate) fn frobenius(a: MatRef<'_, f64>) -> f64 {
+    (0..a.ncols()).map(|j| dot(column(a, j), column(a, j))).sum::<f64>().sqrt()
+}
+
+/// Column j of an owned matrix, mutable.
+pub(crate) fn column_mut(a: &mut Mat<f64>, j: usize) -> &mut [f64] {
+    a.col_mut(j).try_as_col_major_mut().expect("owned columns are contiguous").as_slice_mut()
+}
+
+/// out = sum over l of coef(l) a_l (a's columns), added in order of l; four columns per pass
+/// over `out` (the same sums as one axpy per column, in the same order).
+fn combine_into(a: MatRef<'_, f64>, coef: impl Fn(usize) -> f64, out: &mut [f64]) {
+    let n = a.ncols();
+    let mut l = 0;
+    while l + 4 <= n {
+        let (c0, c1, c2, c3) = (coef(l), coef(l + 1), coef(l + 2), coef(l + 3));
+        let (a0, a1, a2, a3) = (column(a, l), column(a, l + 1), column(a, l + 2), column(a, l + 3));
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = *o + c0 * a0[i] + c1 * a1[i] + c2 * a2[i] + c3 * a3[i];
+        }
+        l += 4;
+    }
+    for l in l..n {
+        axpy(coef(l), column(a, l), out);
+    }
+}
+
+/// A B, (m, k) times (k, n): column j of the product is the sum of A's columns weighted by
+/// column j of B.
+pub(crate) fn mul(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    assert_eq!(a.ncols(), b.nrows(), "inner dimensions of A B");
+    let mut out = Mat::zeros(a.nrows(), b.ncols()); // (m, n)
+    for j in 0..b.ncols() {
+        combine_into(a, |l| b[(l, j)], column_mut(&mut out, j));
+    }
+    out
+}
+
+/// A^T B, (m, k)^T times (m, n): entry (i, j) is <a_i, b_j>.
+pub(crate) fn mul_tn(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    assert_eq!(a.nrows(), b.nrows(), "inner dimensions of A^T B");
+    let mut out = Mat::zeros(a.ncols(), b.ncols()); // (k, n)
+    for j in 0..b.ncols() {
+        let bj = column(b, j);
+        for i in 0..a.ncols() {
+            out[(i, j)] = dot(column(a, i), bj);
+        }
+    }
+    out
+}
+
+/// A B^T, (m, k) times (n, k)^T: column j is the sum of A's columns weighted by row j of B.
+pub(crate) fn mul_nt(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
+    assert_eq!(a.ncols(), b.ncols(), "inner dimensions of A B^T");
+    let mut out = Mat::zeros(a.nrows(), b.nrows()); // (m, n)
+    for j in 0..b.nrows() {
+        combine_into(a, |l| b[(j, l)], column_mut(&mut out, j));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{stream, Normal, Stream};
+
+    fn gaussian(m: usize, n: usize, seed: u64) -> Mat<f64> {
+        let mut rng = stream(seed, Stream::Linalg);
+        let mut nrm = Normal::new();
+        Mat::from_fn(m, n, |_, _| nrm.sample(&mut rng))
+    }
+
+    #[test]
+    fn products_agree_with_faer_to_rounding() {
+        let (a, b, c) = (gaussian(37, 9, 1), gaussian(9, 13, 2), gaussian(37, 13, 3));
+        let close = |x: &Mat<f64>, y: &Mat<f64>| (x - y).norm_l2() <= 1e-13 * y.norm_l2();
+        assert!(close(&mul(a.as_ref(), b.as_ref()), &(&a * &b)));
+        assert!(close(&mul_tn(a.as_ref(), c.as_ref()), &(a.transpose() * &c)));
+        assert!(close(&mul_nt(c.as_ref(), b.as_ref()), &(&c * b.transpose())));
+        assert!((frobenius(a.as_ref()) - a.norm_l2()).abs() <= 1e-13 * a.norm_l2());
+    }
+
+    #[test]
+    fn four_columns_per_pass_add_in_the_order_of_one_axpy_per_column() {
+        let (a, x) = (gaussian(23, 11, 4), gaussian(11, 1, 5));
+        let mut one_by_one = vec![0.0; 23];
+        for l in 0..11 {
+            axpy(x[(l, 0)], column(a.as_ref(), l), &mut one_by_one);
+        }
+        let got = mul(a.as_ref(), x.as_ref());
+        assert!(column(got.as_ref(), 0).iter().zip(&one_by_one).all(|(g, w)| g.to_bits() == w.to_bits()));
+    }
+}
