@@ -12,8 +12,8 @@
 //!
 //! Trainers (CLAIME-GD, CL-GD, ...; model.md §5) run on the same replicates: each draws the
 //! replicate's patients again as sparse bags (`Cohort::draw`, the same patient stream, so the
-//! same patients as the summary statistics) and trains for `train.epochs` epochs from its seeded
-//! start; its row reports the projection distance of the trained embeddings to the truth.
+//! same patients as the summary statistics) and trains for `train.epochs` epochs (fewer with
+//! `train.tol`, `train::train_epochs`) from its seeded start; its row reports the projection distance of the trained embeddings to the truth.
 
 use crate::error::{Error, Result};
 use crate::estimators::Method;
@@ -238,9 +238,7 @@ impl Spec {
                 let cohort = Arc::new(Cohort::draw(vp, truth, session.patients()));
                 for (ti, &kind) in self.trainers.iter().enumerate() {
                     let mut trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
-                    for _ in 0..train.params().epochs {
-                        trainer.epoch();
-                    }
+                    crate::train::train_epochs(trainer.as_mut(), train);
                     let (v1, v2) = trainer.embeddings();
                     push(self.methods.len() + ti, &v1, &v2);
                 }

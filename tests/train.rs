@@ -9,7 +9,9 @@ use claime::rng::{stream, Normal, Stream};
 use claime::train::concat::ConcatLoss;
 use claime::train::linear::LinearLoss;
 use claime::train::report::distance_between;
-use claime::train::{parse_method_list, sampled, temperature, to_mat, Cohort, TrainParams, Trainer, TrainerKind};
+use claime::train::{
+    parse_method_list, sampled, temperature, to_mat, train_epochs, Cohort, TrainParams, Trainer, TrainerKind,
+};
 use claime::{Error, Session};
 use faer::Mat;
 use std::sync::Arc;
@@ -63,6 +65,34 @@ fn claime_gd_converges_to_claime_svd() {
     let dist = distance_between((&v1, &v2), (&svd.v1, &svd.v2));
     assert!(dist < 0.05, "CLAIME-GD to CLAIME-SVD: {dist}");
     assert!(dist < 1e-6, "expected convergence to rounding, got {dist}");
+}
+
+#[test]
+fn the_loss_change_rule_stops_when_an_epoch_moves_the_loss_by_less_than_tol() {
+    let s = session(strong(), false);
+    let cohort = cohort_of(&s);
+    let tol = 1e-6;
+    let tp = TrainParams { epochs: 400, tol, ..TrainParams::default() }.check().unwrap();
+    let mut t = TrainerKind::ClaimeGd.build(cohort.clone(), 4, &tp, 7).unwrap();
+    let stopped = train_epochs(t.as_mut(), &tp);
+    assert!(stopped < 400, "converges well before the cap here; stopped at {stopped}");
+    // Replay the same seeded run epoch by epoch: the rule fired at the first epoch whose change
+    // is below tol, and not before.
+    let mut replay = TrainerKind::ClaimeGd.build(cohort, 4, &tp, 7).unwrap();
+    let mut losses = vec![replay.loss()];
+    for _ in 0..stopped {
+        replay.epoch();
+        losses.push(replay.loss());
+    }
+    let changes: Vec<f64> = losses.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+    assert!(changes[stopped - 1] < tol, "last change {}", changes[stopped - 1]);
+    assert!(changes[..stopped - 1].iter().all(|&c| c >= tol), "an earlier epoch was already below tol");
+    assert_eq!(t.loss().to_bits(), replay.loss().to_bits());
+    // tol = 0 trains every epoch.
+    let all = TrainParams { epochs: 7, ..TrainParams::default() }.check().unwrap();
+    let mut u = TrainerKind::ClaimeGd.build(cohort_of(&s), 4, &all, 7).unwrap();
+    assert_eq!(train_epochs(u.as_mut(), &all), 7);
+    assert_eq!(u.iterations(), 7);
 }
 
 #[test]
@@ -265,7 +295,7 @@ fn same_seed_gives_identical_trainers() {
 
 #[test]
 fn trainer_settings_name_the_bad_flag() {
-    let cases: [(TrainParams, &str); 7] = [
+    let cases: [(TrainParams, &str); 9] = [
         (TrainParams { lambda: 0.0, ..TrainParams::default() }, "lambda"),
         (TrainParams { lambda: f64::NAN, ..TrainParams::default() }, "lambda"),
         (TrainParams { lr: Some(-1.0), ..TrainParams::default() }, "lr"),
@@ -273,6 +303,8 @@ fn trainer_settings_name_the_bad_flag() {
         (TrainParams { negatives: 0, ..TrainParams::default() }, "negatives"),
         (TrainParams { temperature: 0.0, ..TrainParams::default() }, "temperature"),
         (TrainParams { epochs: 0, ..TrainParams::default() }, "epochs"),
+        (TrainParams { tol: -1e-6, ..TrainParams::default() }, "tol"),
+        (TrainParams { tol: f64::NAN, ..TrainParams::default() }, "tol"),
     ];
     for (tp, flag) in cases {
         match tp.check() {

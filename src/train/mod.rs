@@ -55,6 +55,24 @@ pub trait Trainer {
     }
 }
 
+/// Trains for `params.epochs` epochs, or fewer: with `params.tol` > 0, stops after the first
+/// epoch that changes the loss by less than it (the paper's rule, model.md §5, with 1e-6).
+/// Returns the epochs trained. The check costs one loss evaluation per epoch.
+pub fn train_epochs(trainer: &mut dyn Trainer, params: &ValidTrainParams) -> usize {
+    let mut before = (params.tol > 0.0).then(|| trainer.loss());
+    for epoch in 1..=params.epochs {
+        trainer.epoch();
+        if let Some(previous) = before {
+            let now = trainer.loss();
+            if (now - previous).abs() < params.tol {
+                return epoch;
+            }
+            before = Some(now);
+        }
+    }
+    params.epochs
+}
+
 /// The trainers, by command-line name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -23,15 +23,19 @@ pub struct TrainParams {
     pub negatives: usize,
     /// Temperature tau of `claime-temp`; infinity = the linear loss.
     pub temperature: f64,
-    /// Epochs to train (command line).
+    /// Epochs to train (command line); with `tol`, the most epochs.
     pub epochs: usize,
+    /// Stop early once an epoch changes the loss by less than this (the paper's rule, with
+    /// 1e-6); 0 trains every epoch (command line).
+    pub tol: f64,
     /// The Adam trainers' learning rate falls tenfold every this many epochs (paper: 10; default 40).
     pub decay_epochs: f64,
 }
 
 impl TrainParams {
     /// The keys of a settings object: the field names, as JSON and the page write them.
-    pub const KEYS: [&'static str; 7] = ["lambda", "lr", "batch", "negatives", "temperature", "epochs", "decay_epochs"];
+    pub const KEYS: [&'static str; 8] =
+        ["lambda", "lr", "batch", "negatives", "temperature", "epochs", "tol", "decay_epochs"];
 }
 
 impl Default for TrainParams {
@@ -43,6 +47,7 @@ impl Default for TrainParams {
             negatives: 10,
             temperature: 1.0,
             epochs: 100,
+            tol: 0.0,
             decay_epochs: 40.0,
         }
     }
@@ -87,6 +92,9 @@ impl TrainParams {
         }
         if !(1..=1_000_000).contains(&self.epochs) {
             return Err(Error::param("epochs", self.epochs, "an integer in [1, 1000000]"));
+        }
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(Error::param("tol", self.tol, "a number >= 0 (0: no early stop)"));
         }
         if !(self.decay_epochs > 0.0 && self.decay_epochs.is_finite() || self.decay_epochs == f64::INFINITY) {
             return Err(Error::param("decay_epochs", self.decay_epochs, "a positive number or inf (no decay)"));

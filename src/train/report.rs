@@ -24,7 +24,7 @@ pub struct TrainerReport {
     pub svd_method: String,
     /// The loss after training.
     pub final_loss: f64,
-    /// Epochs trained.
+    /// Epochs trained (fewer than asked when the loss-change rule stopped early).
     pub epochs: usize,
     /// Steps taken.
     pub iterations: usize,
@@ -36,7 +36,7 @@ pub fn distance_between(a: (&Mat<f64>, &Mat<f64>), b: (&Mat<f64>, &Mat<f64>)) ->
 }
 
 /// Trains each trainer on the session's patients (drawn again into sparse bags) for
-/// `params.epochs` epochs; returns reports and training times (ms, from `clock`) by name.
+/// `params.epochs` epochs or until the loss settles ([`super::train_epochs`]); returns reports and training times (ms, from `clock`) by name.
 pub fn run_trainers(
     session: &Session,
     kinds: &[TrainerKind],
@@ -54,9 +54,7 @@ pub fn run_trainers(
         }
         let t0 = clock();
         let mut trainer = kind.build(cohort.clone(), vp.p, params, vp.seed)?;
-        for _ in 0..params.epochs {
-            trainer.epoch();
-        }
+        let epochs = super::train_epochs(trainer.as_mut(), params);
         let t1 = clock();
         let (v1, v2) = trainer.embeddings();
         let reference = &refs[&method];
@@ -69,7 +67,7 @@ pub fn run_trainers(
                 distance_to_svd: distance,
                 svd_method: method.name().to_string(),
                 final_loss: trainer.loss(),
-                epochs: params.epochs,
+                epochs,
                 iterations: trainer.iterations(),
             },
         );

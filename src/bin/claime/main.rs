@@ -225,9 +225,13 @@ struct TrainArgs {
     /// Temperature of claime-temp: a number, or inf for the linear loss.
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     temperature: f64,
-    /// Epochs of each trainer (a full-batch trainer takes one step per epoch).
+    /// Epochs of each trainer (a full-batch trainer takes one step per epoch); with --tol, the most.
     #[arg(long, default_value_t = 50)]
     epochs: usize,
+    /// Stop a trainer early once an epoch changes its loss by less than this (the paper stopped
+    /// at 1e-6); 0 trains every epoch.
+    #[arg(long, default_value_t = 0.0)]
+    tol: f64,
     /// Relative learning rate (default 0.5 for claime-gd and cl-gd, 0.05 for the Adam trainers).
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
@@ -248,6 +252,7 @@ impl TrainArgs {
             batch: self.batch,
             temperature: self.temperature,
             epochs: self.epochs,
+            tol: self.tol,
             ..TrainParams::default()
         }
     }

@@ -157,21 +157,23 @@ fn run_with_trainers(
         }
     }
     println!(
-        "training: lambda={} lr={} batch={} temperature={} epochs={}",
+        "training: lambda={} lr={} batch={} temperature={} epochs={} tol={}",
         tp.lambda,
         tp.lr.map_or("default".to_string(), |x| x.to_string()),
         tp.batch,
         tp.temperature,
-        tp.epochs
+        tp.epochs,
+        tp.tol
     );
-    println!("{head} {:>8} {:>12} {:>9}", "to svd", "final loss", "train ms");
+    println!("{head} {:>8} {:>12} {:>7} {:>9}", "to svd", "final loss", "epochs", "train ms");
     for k in trainers {
         let r = &trained[k.name()];
         println!(
-            "{} {:>8.4} {:>12.5e} {:>9.1}",
+            "{} {:>8.4} {:>12.5e} {:>7} {:>9.1}",
             row(k.name(), &r.metrics),
             r.distance_to_svd,
             r.final_loss,
+            r.epochs,
             report.timings_ms[k.name()]
         );
     }
