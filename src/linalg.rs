@@ -110,15 +110,9 @@ pub fn truncated_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Result<Svd> {
 
 /// The Lanczos SVD through the Gram matrix of the smaller side, or `None`.
 fn lanczos_svd(a: MatRef<'_, f64>, k: usize, seed: u64) -> Option<Svd> {
-    let wide = a.nrows() < a.ncols();
+    let wide = a.nrows() <= a.ncols(); // as kernels::gram_mul decides
     let side = a.nrows().min(a.ncols());
-    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> {
-        if wide {
-            mul(a, mul_tn(a, x).as_ref())
-        } else {
-            mul_tn(a, mul(a, x).as_ref())
-        }
-    };
+    let mut apply = |x: MatRef<'_, f64>| -> Mat<f64> { kernels::gram_mul(a, x) };
     let (values, vectors) = lanczos::top_eigenpairs(side, k, max_krylov_dim(side, k), seed, &mut apply)?;
     let s: Vec<f64> = values.iter().map(|&l| l.max(0.0).sqrt()).collect();
     if s.iter().any(|&x| !(x > 1e-8 * s[0])) {

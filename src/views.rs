@@ -231,6 +231,5 @@ pub fn claime_spectrum(stats: &SummaryStats, k: usize, seed: u64) -> Result<Vec<
     if k == 0 {
         return Err(Error::param("k", 0, "at least 1 singular value"));
     }
-    let m = claime::pmi(stats)?;
-    Ok(truncated_svd(m.as_ref(), k, seed)?.s)
+    Ok(claime::pmi_svd(stats, k, seed)?.s)
 }
