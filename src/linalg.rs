@@ -7,10 +7,9 @@
 //!
 //! **Same bits natively and in WebAssembly.** faer's kernels pick SIMD and FMA paths by CPU and
 //! block by cache size, which changes the last bits of every product. So the products (module
-//! `kernels`) and the dense factorizations below 400 (module `dense`) that the estimators and
-//! metrics use are written here in a fixed order of operations; faer provides the matrix type,
-//! and the dense factorizations of 400 and more, reached only when Lanczos fails on a large
-//! matrix. The simulation's two small routines (a cyclic Jacobi eigensolver for p x p matrices,
+//! `kernels`) and the dense factorizations (module `dense`) that the estimators and metrics use
+//! are written here in a fixed order of operations; faer provides the matrix type, and the dense
+//! factorizations of large matrices, reached only when Lanczos fails on one (module `dense`). The simulation's two small routines (a cyclic Jacobi eigensolver for p x p matrices,
 //! a modified Gram-Schmidt) are here for the same reason.
 
 use crate::error::{Error, Result};
@@ -58,7 +57,7 @@ fn max_krylov_dim(n: usize, k: usize) -> usize {
 /// faer's above (or if Jacobi does not converge).
 pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
     let k = k.min(a.nrows()).min(a.ncols());
-    if a.nrows().min(a.ncols()) < dense::LARGEST {
+    if a.nrows().min(a.ncols()) < dense::SVD_LARGEST {
         if let Ok((u, s, v)) = dense::svd(a) {
             return Ok(Svd { u: u.get(.., ..k).to_owned(), s: s[..k].to_vec(), v: v.get(.., ..k).to_owned() });
         }
@@ -72,9 +71,9 @@ pub fn dense_svd(a: MatRef<'_, f64>, k: usize) -> Result<Svd> {
 }
 
 /// All eigenpairs of a symmetric matrix, values non-decreasing: the QL method (module `dense`)
-/// below 400, faer's above (or if QL does not converge).
+/// below 600, faer's above (or if QL does not converge).
 fn symmetric_eigen(a: MatRef<'_, f64>) -> Result<(Vec<f64>, Mat<f64>)> {
-    if a.nrows() < dense::LARGEST {
+    if a.nrows() < dense::EIGEN_LARGEST {
         if let Ok(found) = dense::symmetric_eigen(a) {
             return Ok(found);
         }

@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::estimators::{claime, Fit};
 use crate::linalg::kernels::{frobenius, mul, mul_tn};
-use crate::linalg::{dense_svd, procrustes, truncated_svd};
+use crate::linalg::{dense_svd, procrustes};
 use crate::simulate::Truth;
 use crate::stats::SummaryStats;
 use faer::{Mat, MatRef};

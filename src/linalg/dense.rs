@@ -8,20 +8,29 @@
 //! - [`svd`]: the thin SVD by one-sided (Hestenes) Jacobi rotations, the most accurate dense SVD
 //!   for small matrices, and simple. It factors the small dense problems and the low-rank guard's
 //!   W^T A.
-//! - [`orthonormalize`]: modified Gram-Schmidt, twice ("twice is enough"), with or without column
-//!   pivoting; its diagonal is |R_jj| of a QR factorization.
+//! - [`orthonormalize`]: Gram-Schmidt, each column twice ("twice is enough"), with or without
+//!   column pivoting; its diagonal is |R_jj| of a QR factorization.
 //!
-//! **[decision]** These are O(n^3) without blocking: about as fast as faer's below n = 400, a few
-//! times slower above. Matrices of 400 and more still go to faer (`linalg::dense_svd` and
-//! `linalg::dense_top_eigen`); they are only reached when Lanczos fails on a large matrix, and
-//! only those results can differ in the last bits between the command line and the browser.
+//! **[decision]** These are unblocked O(n^3). Natively they are slower than faer's (measured with
+//! random matrices: the eigensolver 12 ms against 4 ms at n = 150, 203 ms against 26 ms at 400;
+//! the SVD, preconditioned by the eigenvectors of A^T A, 51 ms against 10 ms at 150), but the
+//! problems they get are small: Ritz problems of a few hundred at most, and dense problems below
+//! 160 (Lanczos needs room). So the eigensolver takes every symmetric problem below
+//! [`EIGEN_LARGEST`] (600: the dense path of `linalg::top_eigen` reaches 8 p + 12 = 524 at
+//! p = 64), the SVD every matrix whose smaller side is below [`SVD_LARGEST`] (400: the dense path
+//! of `linalg::truncated_svd` reaches 4 p + 8 = 264). Larger ones go to faer; they are reached
+//! only when Lanczos fails on a large matrix, or by a Ritz problem past 600 basis vectors (p > 30
+//! and no convergence before), and only those results can differ in the last bits between the
+//! command line and the browser.
 
 use super::kernels::{axpy, column_mut, dot, mul, mul_tn, norm};
 use super::{column, Error, Result};
 use faer::{Mat, MatRef};
 
-/// Largest dimension factored here; larger ones go to faer (module documentation).
-pub(super) const LARGEST: usize = 400;
+/// Symmetric problems of this size and more go to faer (module documentation).
+pub(super) const EIGEN_LARGEST: usize = 600;
+/// Matrices whose smaller side is this or more go to faer's SVD (module documentation).
+pub(super) const SVD_LARGEST: usize = 400;
 
 /// All eigenpairs of the symmetric (n, n) a (its lower triangle is read): eigenvalues
 /// non-decreasing, eigenvectors the columns of the (n, n) matrix, in the same order.

@@ -59,6 +59,8 @@ pub(super) fn low_rank_basis(a: MatRef<'_, f64>, limit: usize, extra: usize, see
     let width = (rank + extra).min(q).max(rank);
     let fresh = Mat::from_fn(m, width - rank, |_, _| nrm.sample(&mut rng)); // (m, width - rank)
     let (w, _) = dense::orthonormalize(concat_columns(basis.as_ref(), fresh.as_ref()).as_ref(), false, 0.0);
+    // (A Gaussian column in the span of the others has probability zero; then Lanczos and its
+    // checks take over.)
     (w.ncols() == width).then_some(w)
 }
 
