@@ -13,7 +13,8 @@
 //! Trainers (CLAIME-GD, CL-GD, ...; model.md §5) run on the same replicates: each draws the
 //! replicate's patients again as sparse bags (`Cohort::draw`, the same patient stream, so the
 //! same patients as the summary statistics) and trains for `train.epochs` epochs (fewer with
-//! `train.tol`, `train::train_epochs`) from its seeded start; its row reports the projection distance of the trained embeddings to the truth.
+//! `train.tol`, `train::train_epochs`) from its seeded start; its row reports the projection
+//! distance of the trained embeddings to the truth.
 
 use crate::error::{Error, Result};
 use crate::estimators::Method;
