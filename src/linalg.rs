@@ -138,6 +138,14 @@ pub fn svd_is_sound(a: MatRef<'_, f64>, svd: &Svd) -> bool {
     columns_match(mul(a, svd.v.as_ref()).as_ref(), &svd.s, svd.u.as_ref(), 1e-8 * svd.s[0].max(f64::MIN_POSITIVE))
 }
 
+/// A (m, n) matrix of independent standard normals from `stream`'s generator for `seed` (tests).
+#[cfg(test)]
+pub(crate) fn gaussian(m: usize, n: usize, seed: u64, which: crate::rng::Stream) -> Mat<f64> {
+    let mut rng = crate::rng::stream(seed, which);
+    let mut nrm = crate::rng::Normal::new();
+    Mat::from_fn(m, n, |_, _| nrm.sample(&mut rng))
+}
+
 /// Column j of a column-major matrix (an owned `Mat` or a column range of one), as a slice.
 pub(crate) fn column(a: MatRef<'_, f64>, j: usize) -> &[f64] {
     a.col(j).try_as_col_major().expect("faer columns are contiguous").as_slice()

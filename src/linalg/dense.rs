@@ -23,7 +23,7 @@
 //! and no convergence before), and only those results can differ in the last bits between the
 //! command line and the browser.
 
-use super::kernels::{axpy, column_mut, dot, mul, mul_tn, norm};
+use super::kernels::{axpy, column_mut, dot, mul, mul_tn, norm, project_out};
 use super::{column, Error, Result};
 use faer::{Mat, MatRef};
 
@@ -323,30 +323,18 @@ const JACOBI_TOL: f64 = 1e-15;
 
 /// Fills the listed columns of u (zero; the others orthonormal) with unit vectors orthogonal to
 /// every other column: the coordinate vector least in their span (smallest row of u),
-/// orthogonalized twice.
+/// orthogonalized twice. Columns still zero add nothing to the rows or the projection.
 fn complete(u: &mut Mat<f64>, columns: &[usize]) {
     let m = u.nrows();
     for &c in columns {
-        // The other columns: all but c and the zero ones not filled yet.
-        let others: Vec<usize> = (0..u.ncols()).filter(|&j| j != c && !(j > c && columns.contains(&j))).collect();
-        let row = |i: usize| others.iter().map(|&j| u[(i, j)] * u[(i, j)]).sum::<f64>();
+        let row = |i: usize| (0..u.ncols()).map(|j| u[(i, j)] * u[(i, j)]).sum::<f64>();
         let i = (0..m).fold(0, |best, i| if row(i) < row(best) { i } else { best });
         let mut x = vec![0.0; m];
         x[i] = 1.0;
-        project_out(u.as_ref(), &others, &mut x);
+        project_out(u.as_ref(), &mut x);
         let len = norm(&x);
         x.iter_mut().for_each(|y| *y /= len);
         column_mut(u, c).copy_from_slice(&x);
-    }
-}
-
-/// x -= Q (Q^T x) over the listed columns of q, twice (classical Gram-Schmidt).
-fn project_out(q: MatRef<'_, f64>, columns: &[usize], x: &mut [f64]) {
-    for _ in 0..2 {
-        let c: Vec<f64> = columns.iter().map(|&j| dot(column(q, j), x)).collect();
-        for (&j, &cj) in columns.iter().zip(&c) {
-            axpy(-cj, column(q, j), x);
-        }
     }
 }
 
@@ -377,8 +365,7 @@ pub(super) fn orthonormalize(y: MatRef<'_, f64>, pivot: bool, drop: f64) -> (Mat
         taken[j] = true;
         let k = diag.len();
         let mut x = column(rest.as_ref(), j).to_vec();
-        let kept: Vec<usize> = (0..k).collect();
-        project_out(out.as_ref(), &kept, &mut x);
+        project_out(out.as_ref().get(.., ..k), &mut x);
         let len = norm(&x);
         if !(len > drop) {
             if pivot {
@@ -405,12 +392,10 @@ pub(super) fn orthonormalize(y: MatRef<'_, f64>, pivot: bool, drop: f64) -> (Mat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{stream, Normal, Stream};
+    use crate::rng::Stream;
 
     fn gaussian(m: usize, n: usize, seed: u64) -> Mat<f64> {
-        let mut rng = stream(seed, Stream::Linalg);
-        let mut nrm = Normal::new();
-        Mat::from_fn(m, n, |_, _| nrm.sample(&mut rng))
+        crate::linalg::gaussian(m, n, seed, Stream::Linalg)
     }
 
     fn off_identity(q: &Mat<f64>) -> f64 {

@@ -180,9 +180,7 @@ mod tests {
     use crate::linalg::{dense_top_eigen, gram_schmidt};
 
     fn gaussian(m: usize, n: usize, seed: u64) -> Mat<f64> {
-        let mut rng = stream(seed, Stream::Truth);
-        let mut nrm = Normal::new();
-        Mat::from_fn(m, n, |_, _| nrm.sample(&mut rng))
+        crate::linalg::gaussian(m, n, seed, Stream::Truth)
     }
 
     /// A symmetric (n, n) matrix whose entries depend only on the rows' types off the diagonal:

@@ -84,11 +84,17 @@ const STRETCH: usize = 32;
 /// column j of B.
 pub(crate) fn mul(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     assert_eq!(a.ncols(), b.nrows(), "inner dimensions of A B");
-    let mut out = Mat::zeros(a.nrows(), b.ncols()); // (m, n)
+    weighted_columns(a, b.ncols(), |l, j| b[(l, j)])
+}
+
+/// The (m, outputs) matrix whose column j is the sum over l of weight(l, j) a_l, each stretch of
+/// [`STRETCH`] columns of A going to every output before the next.
+fn weighted_columns(a: MatRef<'_, f64>, outputs: usize, weight: impl Fn(usize, usize) -> f64) -> Mat<f64> {
+    let mut out = Mat::zeros(a.nrows(), outputs); // (m, outputs)
     for from in (0..a.ncols()).step_by(STRETCH) {
         let to = (from + STRETCH).min(a.ncols());
-        for j in 0..b.ncols() {
-            combine_range(a, from, to, &|l| b[(l, j)], column_mut(&mut out, j));
+        for j in 0..outputs {
+            combine_range(a, from, to, &|l| weight(l, j), column_mut(&mut out, j));
         }
     }
     out
@@ -110,14 +116,21 @@ pub(crate) fn mul_tn(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
 /// A B^T, (m, k) times (n, k)^T: column j is the sum of A's columns weighted by row j of B.
 pub(crate) fn mul_nt(a: MatRef<'_, f64>, b: MatRef<'_, f64>) -> Mat<f64> {
     assert_eq!(a.ncols(), b.ncols(), "inner dimensions of A B^T");
-    let mut out = Mat::zeros(a.nrows(), b.nrows()); // (m, n)
-    for from in (0..a.ncols()).step_by(STRETCH) {
-        let to = (from + STRETCH).min(a.ncols());
-        for j in 0..b.nrows() {
-            combine_range(a, from, to, &|l| b[(j, l)], column_mut(&mut out, j));
+    weighted_columns(a, b.nrows(), |l, j| b[(j, l)])
+}
+
+/// x -= Q (Q^T x), twice (classical Gram-Schmidt: all of Q^T x first, then the subtraction;
+/// "twice is enough" for orthogonality to rounding).
+pub(crate) fn project_out(q: MatRef<'_, f64>, x: &mut [f64]) {
+    let mut c = vec![0.0; q.ncols()]; // (columns of Q,) Q^T x
+    for _ in 0..2 {
+        for (ci, i) in c.iter_mut().zip(0..) {
+            *ci = dot(column(q, i), x);
+        }
+        for (&ci, i) in c.iter().zip(0..) {
+            axpy(-ci, column(q, i), x);
         }
     }
-    out
 }
 
 /// Rows per block of [`gram_mul`]'s one pass over a tall A: a block of 32 rows of 1000 columns
@@ -166,12 +179,10 @@ pub(crate) fn gram_mul(a: MatRef<'_, f64>, x: MatRef<'_, f64>) -> Mat<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::{stream, Normal, Stream};
+    use crate::rng::Stream;
 
     fn gaussian(m: usize, n: usize, seed: u64) -> Mat<f64> {
-        let mut rng = stream(seed, Stream::Linalg);
-        let mut nrm = Normal::new();
-        Mat::from_fn(m, n, |_, _| nrm.sample(&mut rng))
+        crate::linalg::gaussian(m, n, seed, Stream::Linalg)
     }
 
     #[test]

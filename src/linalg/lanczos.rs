@@ -33,7 +33,7 @@
 //! dense factorization.
 
 use super::column;
-use super::kernels::{dot, norm};
+use super::kernels::{self, dot, norm};
 use crate::rng::{stream, Normal, Stream};
 use faer::{Mat, MatMut, MatRef};
 
@@ -162,43 +162,17 @@ fn orthonormalize_into(
     added
 }
 
-/// w -= Q (Q^T w), twice (classical Gram-Schmidt: all of Q^T w first, then the subtraction),
-/// column by column of w.
+/// w -= Q (Q^T w), twice, column by column of w (`kernels::project_out`). The Krylov basis's
+/// products are written by hand (this, `kernels::mul` for Q Y and `kernels::dot`) because faer
+/// ran the ones with a few columns (Q c, Q Y) through its matrix-matrix kernel, which is scalar
+/// code in WebAssembly; these loops vectorise there and natively, and their fixed order gives the
+/// same bits on both. Measured in the explorer's wasm: the snapshot profile's share of faer's
+/// matrix kernels fell from 54 % to 46 % (the hand-written loops included); natively no change.
 fn project_out(q: MatRef<'_, f64>, mut w: MatMut<'_, f64>) {
-    let mut c = vec![0.0; q.ncols()]; // (m,) Q^T w_j
     for j in 0..w.ncols() {
         let wj = w.as_mut().col_mut(j).try_as_col_major_mut().expect("owned columns are contiguous").as_slice_mut();
-        for _ in 0..2 {
-            for (ci, i) in c.iter_mut().zip(0..) {
-                *ci = dot(column(q, i), wj);
-            }
-            for (ci, i) in c.iter().zip(0..) {
-                for (x, y) in wj.iter_mut().zip(column(q, i)) {
-                    *x -= ci * y;
-                }
-            }
-        }
+        kernels::project_out(q, wj);
     }
-}
-
-/// Q Y as sums of Q's columns (one axpy per column and output). The Krylov basis's products are
-/// written by hand (this and [`project_out`], with `kernels::dot`) because faer ran the ones with
-/// a few columns (Q c, Q Y) through its matrix-matrix kernel, which is scalar code in
-/// WebAssembly; these loops vectorise there and natively, and their fixed order gives the same
-/// bits on both. Measured in the explorer's wasm: the snapshot profile's share of faer's matrix
-/// kernels fell from 54 % to 46 % (the hand-written loops included); natively no change.
-fn combine(q: MatRef<'_, f64>, y: MatRef<'_, f64>) -> Mat<f64> {
-    let mut out = Mat::zeros(q.nrows(), y.ncols()); // (n, k)
-    for c in 0..y.ncols() {
-        let o = out.col_mut(c).try_as_col_major_mut().expect("owned columns are contiguous").as_slice_mut();
-        for j in 0..q.ncols() {
-            let yj = y[(j, c)];
-            for (x, qj) in o.iter_mut().zip(column(q, j)) {
-                *x += yj * qj;
-            }
-        }
-    }
-    out
 }
 
 /// The top k Ritz pairs of the first m basis vectors, if each residual is at most `tol` times
@@ -217,8 +191,8 @@ fn ritz(
     let scale = (0..m).map(|i| s[i].abs()).fold(0.0, f64::max);
     let y = Mat::from_fn(m, k, |r, c| u[(r, m - 1 - c)]); // (m, k)
     let values: Vec<f64> = (0..k).map(|c| s[m - 1 - c]).collect();
-    let x = combine(q.get(.., ..m), y.as_ref()); // (n, k) Ritz vectors
-    let ax = combine(aq.get(.., ..m), y.as_ref()); // (n, k)
+    let x = kernels::mul(q.get(.., ..m), y.as_ref()); // (n, k) Ritz vectors
+    let ax = kernels::mul(aq.get(.., ..m), y.as_ref()); // (n, k)
     if tol.is_finite() && !super::columns_match(ax.as_ref(), &values, x.as_ref(), tol * scale) {
         return None;
     }
@@ -232,9 +206,7 @@ mod tests {
     /// Q diag(values) Q^T for a random orthogonal Q (n, n), with Q.
     fn planted(values: &[f64], seed: u64) -> (Mat<f64>, Mat<f64>) {
         let n = values.len();
-        let mut rng = stream(seed, Stream::Linalg);
-        let mut nrm = Normal::new();
-        let g = Mat::from_fn(n, n, |_, _| nrm.sample(&mut rng));
+        let g = crate::linalg::gaussian(n, n, seed, Stream::Linalg);
         let q = g.qr().compute_thin_Q();
         let a = &q * Mat::from_fn(n, n, |i, j| if i == j { values[i] } else { 0.0 }) * q.transpose();
         (a, q)
