@@ -369,10 +369,11 @@ const _: () = assert!(BLOCK == 8);
 /// are settled without an exponential by the bounds 1 + x <= exp(x) <= 1 / (1 - x), x <= 0.
 #[derive(Debug, Clone)]
 pub struct TokenSampler {
-    block_max: Vec<f64>, // (ceil(d_M / BLOCK),) largest logit of each block
-    cum: Vec<f64>,       // (ceil(d_M / BLOCK),) cumulative envelope weights exp(M_b - max M)
-    counts: Vec<u32>,    // (d_M,) scratch, all zero between patients
-    touched: Vec<u64>,   // (ceil(d_M / 64),) bitmap of the features drawn, all zero between patients
+    block_max: Vec<f64>,  // (ceil(d_M / BLOCK),) largest logit of each block
+    cum: Vec<f64>,        // (8 ceil(nb / 8),) cumulative envelope weights exp(M_b - max M), then +inf
+    group_tops: Vec<f64>, // (max(8, ceil(nb / 8)),) cum[8 g + 7], the last of each group of eight blocks, then +inf
+    counts: Vec<u32>,     // (d_M,) scratch, all zero between patients
+    touched: Vec<u64>,    // (ceil(d_M / 64),) bitmap of the features drawn, all zero between patients
 }
 
 /// The first index b with cum[b] > u in a non-decreasing `cum` (the last index if there is
@@ -394,6 +395,56 @@ fn first_above(cum: &[f64], u: f64) -> usize {
     base
 }
 
+/// first_above(cum[..nb], u), faster: a binary search among the groups of eight blocks by their
+/// last cumulative weights `tops`, then a count of the group's weights <= u (the count
+/// vectorises, and it replaces the search's last three steps, each a dependent load). `cum` is
+/// padded with +inf to a multiple of eight; the clamp gives the last block when rounding puts u
+/// at the total, as first_above does.
+#[inline(always)]
+fn find_block(cum: &[f64], tops: &[f64], nb: usize, u: f64) -> usize {
+    let groups = nb.div_ceil(8);
+    let g = if groups <= 8 {
+        // (The clamp as in first_above.)
+        count_at_most(tops[..8].try_into().expect("eight tops"), u).min(groups - 1)
+    } else {
+        first_above(&tops[..groups], u)
+    };
+    let group = cum[8 * g..8 * g + 8].try_into().expect("groups of eight");
+    (8 * g + count_at_most(group, u)).min(nb - 1)
+}
+
+/// How many of the eight values are <= u, by vector comparisons (SSE2 natively, simd128 in
+/// WebAssembly; the compiler makes a chain of scalar compare-and-adds of the portable loop).
+#[inline(always)]
+fn count_at_most(x: &[f64; 8], u: f64) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_add_epi64, _mm_castpd_si128, _mm_cmple_pd, _mm_loadu_pd, _mm_set1_pd};
+        use std::arch::x86_64::{_mm_cvtsi128_si64, _mm_unpackhi_epi64};
+        // SAFETY: SSE2 is part of x86-64; the loads read x[0..8], which exist.
+        unsafe {
+            let u = _mm_set1_pd(u);
+            let le = |i: usize| _mm_castpd_si128(_mm_cmple_pd(_mm_loadu_pd(x.as_ptr().add(i)), u));
+            // Each true comparison is an all-ones lane, -1 as an integer.
+            let s = _mm_add_epi64(_mm_add_epi64(le(0), le(2)), _mm_add_epi64(le(4), le(6)));
+            let s = _mm_add_epi64(s, _mm_unpackhi_epi64(s, s));
+            (-_mm_cvtsi128_si64(s)) as usize
+        }
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use std::arch::wasm32::{f64x2, f64x2_le, i64x2_add, i64x2_extract_lane};
+        let u = f64x2(u, u);
+        let le = |i: usize| f64x2_le(f64x2(x[i], x[i + 1]), u);
+        let s = i64x2_add(i64x2_add(le(0), le(2)), i64x2_add(le(4), le(6)));
+        (-(i64x2_extract_lane::<0>(s) + i64x2_extract_lane::<1>(s))) as usize
+    }
+    #[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
+    {
+        x.iter().map(|&c| usize::from(c <= u)).sum()
+    }
+}
+
 /// Most proposals the token sampler draws before testing them (see [`TokenSampler::draw`]).
 const PROPOSAL_BATCH: usize = 64;
 
@@ -411,7 +462,8 @@ impl TokenSampler {
         let nb = dmax.div_ceil(BLOCK);
         TokenSampler {
             block_max: vec![0.0; nb],
-            cum: vec![0.0; nb],
+            cum: vec![f64::INFINITY; nb.div_ceil(8) * 8],
+            group_tops: vec![f64::INFINITY; nb.div_ceil(8).max(8)],
             counts: vec![0; dmax],
             touched: vec![0; dmax.div_ceil(64)],
         }
@@ -430,6 +482,13 @@ impl TokenSampler {
             acc += *c;
             *c = acc;
         }
+        // (The sampler serves both modalities: the padding is written every time.)
+        self.cum[nb..nb.div_ceil(8) * 8].fill(f64::INFINITY);
+        let groups = nb.div_ceil(8);
+        for (g, top) in self.group_tops[..groups].iter_mut().enumerate() {
+            *top = self.cum[8 * g + 7];
+        }
+        self.group_tops[groups..].fill(f64::INFINITY);
         acc
     }
 
@@ -447,7 +506,7 @@ impl TokenSampler {
             self.block_max[nb - 1] = blocks.remainder().iter().cloned().fold(f64::NEG_INFINITY, bigger);
         }
         let total = self.build_cumulative(nb);
-        let cum = &self.cum[..nb];
+        let (cum, tops) = (&self.cum[..nb.div_ceil(8) * 8], &self.group_tops[..]);
         // Proposals go in batches of at most the tokens still wanted, so every proposal drawn
         // is one the one-at-a-time loop would also draw, from the same two 64-bit draws: the
         // same tokens. Batching lets the searches of a batch, each a chain of dependent loads,
@@ -457,7 +516,7 @@ impl TokenSampler {
         while accepted < t {
             let batch = &mut props[..(t - accepted).min(PROPOSAL_BATCH)];
             for prop in batch.iter_mut() {
-                let b = first_above(cum, unit(rng.next_u64()) * total);
+                let b = find_block(cum, tops, nb, unit(rng.next_u64()) * total);
                 *prop = (b, rng.next_u64());
             }
             for &(b, bits) in batch.iter() {
@@ -554,7 +613,7 @@ pub fn draw_parallel(
 ) {
     let within = stats.within.is_some();
     let (d1, d2) = (stats.d1 as u64, stats.d2 as u64);
-    // Each extra part holds statistics (f64) and their u16 staging.
+    // Each extra part holds statistics (f64) and their staging (at most a u16 per entry).
     let part_bytes = 10 * (d1 * d2 + if within { d1 * d1 + d2 * d2 } else { 0 }) + 1;
     let by_memory = 1 + (THREAD_STATS_BUDGET / part_bytes) as usize;
     // (WebAssembly has no threads here: the explorer splits runs between workers instead.)
@@ -608,7 +667,7 @@ pub fn simulate(params: &ValidParams, with_within: bool) -> (Truth, SummaryStats
 
 #[cfg(test)]
 mod tests {
-    use super::{ar1_into, exp_nonpositive, first_above, unit, TokenSampler, BLOCK};
+    use super::{ar1_into, exp_nonpositive, find_block, first_above, unit, TokenSampler, BLOCK};
     use rand::RngCore;
     use rand::SeedableRng;
 
@@ -632,9 +691,11 @@ mod tests {
         }
     }
 
-    /// The search finds, for every u, the first block whose cumulative weight exceeds u, as a
+    /// Both searches find, for every u, the first block whose cumulative weight exceeds u, as a
     /// plain scan does (at random points, at every cumulative weight and either side of it, for
-    /// every length from 1 to 70 and for envelopes with ties and negligible blocks).
+    /// every length from 1 to 140 and for envelopes with ties and negligible blocks). One
+    /// sampler serves every case, longest first, as one serves both modalities, so the grouped
+    /// search must not see a longer case's weights beyond its own.
     #[test]
     fn search_inverts_the_cumulative_envelope() {
         let mut cases: Vec<Vec<f64>> = vec![
@@ -642,16 +703,17 @@ mod tests {
             vec![-700.0, 0.0, -700.0, -700.0, -700.0],
             vec![0.0, 0.0, -800.0, -800.0],
         ];
-        cases.extend((1..=70).map(|nb| (0..nb).map(|i| -((i * 7) % 13) as f64).collect()));
+        cases.extend((1..=140).rev().map(|nb| (0..nb).map(|i| -((i * 7) % 13) as f64).collect()));
         let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(9);
+        let mut s = TokenSampler::new(140 * BLOCK);
         for maxima in cases {
             let nb = maxima.len();
-            let mut s = TokenSampler::new(nb * BLOCK);
             s.block_max[..nb].copy_from_slice(&maxima);
             let total = s.build_cumulative(nb);
             let top = maxima.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let weights: f64 = maxima.iter().map(|m| (m - top).max(-700.0).exp()).sum();
             assert!((total - weights).abs() < 1e-12 * weights, "total {total} vs {weights}");
+            let (padded, tops) = (&s.cum[..], &s.group_tops[..]);
             let cum = &s.cum[..nb];
             let scan = |u: f64| (0..nb).find(|&b| cum[b] > u).unwrap_or(nb - 1);
             let mut points: Vec<f64> = (0..500).map(|_| unit(rng.next_u64()) * total).collect();
@@ -660,6 +722,7 @@ mod tests {
             }
             for u in points {
                 assert_eq!(first_above(cum, u), scan(u), "u = {u}, maxima {maxima:?}");
+                assert_eq!(find_block(padded, tops, nb, u), scan(u), "grouped: u = {u}, maxima {maxima:?}");
             }
         }
     }
