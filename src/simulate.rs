@@ -620,7 +620,7 @@ pub fn draw_parallel(
 ) {
     let within = stats.within.is_some();
     let (d1, d2) = (stats.d1 as u64, stats.d2 as u64);
-    // Each extra part holds statistics (f64) and their staging (at most a u16 per entry).
+    // Each extra part holds statistics (f64) and their staging (a byte per entry).
     let part_bytes = 10 * (d1 * d2 + if within { d1 * d1 + d2 * d2 } else { 0 }) + 1;
     let by_memory = 1 + (THREAD_STATS_BUDGET / part_bytes) as usize;
     // (WebAssembly has no threads here: the explorer splits runs between workers instead.)

@@ -189,89 +189,124 @@ impl SummaryStats {
     }
 }
 
-/// Pair counts staged in small integers while patients stream in, flushed into
-/// [`SummaryStats`]. Exact: integer counts, added to the f64 statistics before they could
-/// overflow, and sums of integers below 2^53 are the same in any order.
+/// Pair counts staged in bytes while patients stream in, flushed into [`SummaryStats`] row by
+/// row. Exact: integer counts, added to the f64 statistics before a byte could overflow, and
+/// sums of integers below 2^53 are the same in any order.
 ///
-/// - D12 is staged in one byte per entry, with a bound per row (`row_load`) of what any entry
-///   of the row may hold: a patient raises row w's entries by at most a_w times its largest CUI
-///   count. When the bound would pass 255 it is tightened to the row's largest entry, and the
-///   row is flushed only if that is still too much (every thousand or so patients who have code
-///   w, at the paper's scale). The staged D12 of the paper's scale (500 x 500 bytes) sits in the
-///   L2 cache.
-/// - A patient with many CUIs adds its CUI counts to each of its codes' rows as one dense
-///   vector (sixteen entries per vector addition, in SSE2 and in WebAssembly's simd128) rather
-///   than entry by entry: at the paper's scale about 47 codes times 47 CUIs a patient, over
-///   half the simulation's bookkeeping before.
-/// - C11 and C22 are staged as u16, flushed before any entry could exceed u16::MAX (one patient
-///   raises an entry by at most the square of its largest single-feature count); a patient
-///   whose largest count is 256 or more is added to the statistics directly.
+/// - Every staged row ([`ByteRows`]: of D12, C11 and C22) has a bound on what any of its
+///   entries may hold: a patient raises row w's entries by at most a_w times the largest count
+///   of the bag added to it. When the bound would pass 255 it is tightened to the row's largest
+///   entry, and the row is flushed only if that is still too much (every thousand or so
+///   patients who have feature w, at the paper's scale). At the paper's scale D12, C11 and C22
+///   take 250 KB each staged, together within the 1 MiB L2 cache (as u16, C11 and C22 alone
+///   filled it).
+/// - A patient with many CUIs adds them to each of its codes' rows of D12 as one dense vector
+///   (sixteen entries per vector addition, in SSE2 and in WebAssembly's simd128) rather than
+///   entry by entry: at the paper's scale about 47 codes times 47 CUIs a patient, over half the
+///   simulation's bookkeeping before. C11 and C22 take their entries one by one: dense rows
+///   there, whole or from the diagonal on, were measured slower (all methods at the paper's
+///   scale: 660 against 575 ms of simulation).
+/// - A row whose increase cannot be held in a byte goes straight to the statistics, and so does
+///   a patient with a count of 256 or more.
 #[derive(Debug, Clone)]
 pub struct PairStaging {
-    d1: usize,
-    d2: usize,
-    /// (d1, d2) row-major staged D12.
-    d12: Vec<u8>,
-    /// (d1,) bound on every staged D12 entry of each row since the row's last flush.
-    row_load: Vec<u16>,
-    /// (d2,) the current patient's CUI counts, dense (all zero between patients).
+    /// D12, (d1, d2).
+    d12: ByteRows,
+    /// Upper triangles of C11, (d1, d1), and C22, (d2, d2); None without within counts.
+    within: Option<[ByteRows; 2]>,
+    /// (d2,) the current patient's CUI counts, dense (zero between patients).
     dense: Vec<u8>,
-    /// (d1, d1) upper triangle of staged C11 (empty without within counts).
-    c11: Vec<u16>,
-    /// (d2, d2) upper triangle of staged C22 (empty without within counts).
-    c22: Vec<u16>,
-    /// Largest possible increase of any C11 or C22 entry since the last flush.
-    load: u64,
 }
 
-/// The most a staged D12 entry holds.
+/// The most a staged entry holds.
 const BYTE: u64 = u8::MAX as u64;
+
+/// A (rows, cols) row-major matrix of counts staged in bytes, with a bound per row.
+#[derive(Debug, Clone)]
+struct ByteRows {
+    cols: usize,
+    /// (rows, cols) staged counts.
+    data: Vec<u8>,
+    /// (rows,) bound on every entry of each row since the row's last flush.
+    load: Vec<u16>,
+}
+
+impl ByteRows {
+    fn new(rows: usize, cols: usize) -> Self {
+        ByteRows { cols, data: vec![0; rows * cols], load: vec![0; rows] }
+    }
+
+    /// Makes room in row `w` for an increase of at most `bound` per entry, and reserves it:
+    /// false when `bound` itself cannot be held in a byte (the caller then adds to `out`).
+    fn reserve(&mut self, out: &mut [f64], w: usize, bound: u64) -> bool {
+        if self.load[w] as u64 + bound > BYTE {
+            // The bound adds up every patient's largest count; the row's largest entry is
+            // usually far below it. Tighten it to that entry, and flush only if still needed.
+            let row = &self.data[w * self.cols..(w + 1) * self.cols];
+            self.load[w] = row.iter().fold(0, |m, &x| m.max(x)) as u16;
+            if self.load[w] as u64 + bound > BYTE {
+                self.flush_row(out, w);
+            }
+        }
+        if bound > BYTE {
+            return false;
+        }
+        self.load[w] += bound as u16;
+        true
+    }
+
+    /// Row `w` of the staged counts.
+    fn row(&mut self, w: usize) -> &mut [u8] {
+        &mut self.data[w * self.cols..(w + 1) * self.cols]
+    }
+
+    /// Adds staged row `w` to `out` and clears it.
+    fn flush_row(&mut self, out: &mut [f64], w: usize) {
+        let cols = self.cols;
+        let (dst, src) = (&mut out[w * cols..(w + 1) * cols], &mut self.data[w * cols..(w + 1) * cols]);
+        for (x, y) in dst.iter_mut().zip(src.iter_mut()) {
+            *x += *y as f64;
+            *y = 0;
+        }
+        self.load[w] = 0;
+    }
+
+    /// Adds every staged row to `out` and clears them.
+    fn flush(&mut self, out: &mut [f64]) {
+        for w in 0..self.load.len() {
+            if self.load[w] > 0 {
+                self.flush_row(out, w);
+            }
+        }
+    }
+}
 
 impl PairStaging {
     /// Empty staging for statistics of this shape.
     pub fn new(stats: &SummaryStats) -> Self {
-        let within = stats.within.is_some();
         let (d1, d2) = (stats.d1, stats.d2);
         PairStaging {
-            d1,
-            d2,
-            d12: vec![0; d1 * d2],
-            row_load: vec![0; d1],
+            d12: ByteRows::new(d1, d2),
+            within: stats.within.is_some().then(|| [ByteRows::new(d1, d1), ByteRows::new(d2, d2)]),
             dense: vec![0; d2],
-            c11: if within { vec![0; d1 * d1] } else { Vec::new() },
-            c22: if within { vec![0; d2 * d2] } else { Vec::new() },
-            load: 0,
         }
     }
 
     /// Adds one patient: counts and pair totals go straight to `stats`, pair counts to the staging.
     pub fn add_patient(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
-        let largest = codes.iter().chain(cuis).map(|&(_, c)| c as u64).max().unwrap_or(0);
-        let step = largest * largest;
-        if step > u16::MAX as u64 {
+        let bags = [codes, cuis];
+        let tops = bags.map(|bag| bag.iter().map(|&(_, c)| c as u64).max().unwrap_or(0));
+        if tops[0].max(tops[1]) > BYTE {
             // A count this large cannot be staged: add the patient directly.
             stats.add_patient(codes, cuis);
             return;
         }
         stats.add_counts(codes, cuis);
-        self.stage_d12(stats, codes, cuis);
-        if !self.c11.is_empty() {
-            if self.load + step > u16::MAX as u64 {
-                self.flush_within(stats);
-            }
-            self.load += step;
-            stage_upper(&mut self.c11, self.d1, codes);
-            stage_upper(&mut self.c22, self.d2, cuis);
-        }
-    }
-
-    /// Adds x1 x2^T of one patient to the staged D12.
-    fn stage_d12(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
-        let d2 = self.d2;
-        let top = cuis.iter().map(|&(_, b)| b as u64).max().unwrap_or(0);
+        let sizes = [stats.d1, stats.d2];
+        let d2 = sizes[1];
         // Dense when a vector addition over the whole row costs less than the entries one by
-        // one (each of those a load, an add and a store); either way the same counts.
-        let dense = top <= BYTE && 16 * cuis.len() >= d2;
+        // one (each of those a load, an add and a store).
+        let dense = 16 * cuis.len() >= d2;
         if dense {
             for &(v, b) in cuis {
                 self.dense[v as usize] = b as u8;
@@ -279,28 +314,15 @@ impl PairStaging {
         }
         for &(w, a) in codes {
             let w = w as usize;
-            let bound = a as u64 * top;
-            if self.row_load[w] as u64 + bound > BYTE {
-                // The bound adds up every patient's largest count; the row's largest entry is
-                // usually far below it. Tighten it to that entry, and flush only if still needed.
-                let row = &self.d12[w * d2..(w + 1) * d2];
-                self.row_load[w] = row.iter().fold(0, |m, &x| m.max(x)) as u16;
-                if self.row_load[w] as u64 + bound > BYTE {
-                    self.flush_row(stats, w);
-                }
-            }
-            if bound > BYTE {
-                // Cannot be staged in bytes: straight into the statistics.
+            if !self.d12.reserve(&mut stats.d12, w, a as u64 * tops[1]) {
                 let row = &mut stats.d12[w * d2..(w + 1) * d2];
                 for &(v, b) in cuis {
                     row[v as usize] += a as f64 * b as f64;
                 }
                 continue;
             }
-            self.row_load[w] += bound as u16;
-            let row = &mut self.d12[w * d2..(w + 1) * d2];
-            // (a <= bound <= 255, and no entry passes 255: plain byte arithmetic is exact.)
-            let a = a as u8;
+            // (a <= the bound <= 255, and no entry passes 255: byte arithmetic is exact.)
+            let (row, a) = (self.d12.row(w), a as u8);
             if dense && a == 1 {
                 for (x, y) in row.iter_mut().zip(&self.dense) {
                     *x = x.wrapping_add(*y);
@@ -315,6 +337,29 @@ impl PairStaging {
                 }
             }
         }
+        if let (Some(rows), Some(out)) = (&mut self.within, &mut stats.within) {
+            for (m, (staged, out)) in rows.iter_mut().zip([&mut out.c11, &mut out.c22]).enumerate() {
+                let (bag, d) = (bags[m], sizes[m]);
+                for (k, &(w, a)) in bag.iter().enumerate() {
+                    // Row w of x x^T - diag(x), upper part: a b_v after w, a (a - 1) at w;
+                    // every entry at most a * top (a <= top).
+                    let w = w as usize;
+                    if !staged.reserve(out, w, a as u64 * tops[m]) {
+                        let row = &mut out[w * d..(w + 1) * d];
+                        row[w] += a as f64 * (a as f64 - 1.0);
+                        for &(v, b) in &bag[k + 1..] {
+                            row[v as usize] += a as f64 * b as f64;
+                        }
+                        continue;
+                    }
+                    let (row, a) = (staged.row(w), a as u8);
+                    row[w] += a * (a - 1);
+                    for &(v, b) in &bag[k + 1..] {
+                        row[v as usize] += a * b as u8;
+                    }
+                }
+            }
+        }
         if dense {
             for &(v, _) in cuis {
                 self.dense[v as usize] = 0;
@@ -322,52 +367,12 @@ impl PairStaging {
         }
     }
 
-    /// Adds staged row `w` of D12 to `stats` and clears it.
-    fn flush_row(&mut self, stats: &mut SummaryStats, w: usize) {
-        let d2 = self.d2;
-        let (dst, src) = (&mut stats.d12[w * d2..(w + 1) * d2], &mut self.d12[w * d2..(w + 1) * d2]);
-        for (x, y) in dst.iter_mut().zip(src.iter_mut()) {
-            *x += *y as f64;
-            *y = 0;
-        }
-        self.row_load[w] = 0;
-    }
-
-    fn flush_within(&mut self, stats: &mut SummaryStats) {
-        if let Some(w) = &mut stats.within {
-            drain(&mut w.c11, &mut self.c11);
-            drain(&mut w.c22, &mut self.c22);
-        }
-        self.load = 0;
-    }
-
     /// Adds the staged pair counts to `stats` and clears the staging.
     pub fn flush(&mut self, stats: &mut SummaryStats) {
-        for w in 0..self.d1 {
-            if self.row_load[w] > 0 {
-                self.flush_row(stats, w);
-            }
-        }
-        if self.load > 0 {
-            self.flush_within(stats);
-        }
-    }
-}
-
-fn drain(dst: &mut [f64], src: &mut [u16]) {
-    for (x, y) in dst.iter_mut().zip(src.iter_mut()) {
-        *x += *y as f64;
-        *y = 0;
-    }
-}
-
-fn stage_upper(buf: &mut [u16], d: usize, bag: &[(u32, u32)]) {
-    for (k, &(w, a)) in bag.iter().enumerate() {
-        let row = &mut buf[w as usize * d..(w as usize + 1) * d];
-        let a = a as u16;
-        row[w as usize] += a * (a - 1);
-        for &(v, b) in &bag[k + 1..] {
-            row[v as usize] += a * b as u16;
+        self.d12.flush(&mut stats.d12);
+        if let (Some([c11, c22]), Some(out)) = (&mut self.within, &mut stats.within) {
+            c11.flush(&mut out.c11);
+            c22.flush(&mut out.c22);
         }
     }
 }

@@ -252,11 +252,10 @@ fn lengths_are_at_least_two_and_average_the_poisson_mean() {
 
 #[test]
 fn staged_streaming_equals_patient_by_patient_addition() {
-    // draw_into stages pair counts (D12 in bytes with per-row flushes, C11 and C22 as u16) and
-    // flushes; add_patient adds f64 directly. Mean lengths 2.5 (D12 entry by entry), 20 (D12 by
-    // dense rows, codes counted more than once, row flushes), 400 (rows whose increase cannot
-    // be staged in bytes; a C11 flush every few dozen patients) and 7000 (counts of 256 and
-    // more: those patients bypass the staging).
+    // draw_into stages pair counts in bytes with per-row flushes and flushes at the end;
+    // add_patient adds f64 directly. Mean lengths 2.5 (D12 entry by entry), 20 (D12 by dense
+    // rows, features counted more than once, row flushes), 400 (rows whose increase cannot be
+    // staged in bytes) and 7000 (counts of 256 and more: those patients bypass the staging).
     for (within, mean_t) in [(true, 2.5), (false, 20.0), (true, 20.0), (true, 400.0), (false, 7000.0)] {
         let params = Params { d1: 25, d2: 35, p: 3, n: 700, mean_t, seed: 12, ..Params::default() }.check().unwrap();
         let truth = Truth::draw(&params);
