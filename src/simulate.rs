@@ -402,10 +402,11 @@ fn first_above(cum: &[f64], u: f64) -> usize {
     base
 }
 
-/// first_above(cum[..nb], u), faster: a binary search among the groups of eight blocks by their
-/// last cumulative weights `tops`, then a count of the group's weights <= u (the count
-/// vectorises, and it replaces the search's last three steps, each a dependent load). `cum` is
-/// padded with +inf to a multiple of eight; the clamp gives the last block when rounding puts u
+/// first_above(cum[..nb], u), faster: the group of eight blocks by counting the groups whose
+/// last cumulative weight (`tops`) is <= u (for up to eight groups, 64 blocks; a binary search
+/// among more), then the block by counting the group's weights <= u. The counts are vector
+/// comparisons with no dependent loads, where the search's steps each waited on the last.
+/// `cum` and `tops` are padded with +inf; the clamps give the last block when rounding puts u
 /// at the total, as first_above does.
 #[inline(always)]
 fn find_block(cum: &[f64], tops: &[f64], nb: usize, u: f64) -> usize {

@@ -196,10 +196,9 @@ impl SummaryStats {
 /// - Every staged row ([`ByteRows`]: of D12, C11 and C22) has a bound on what any of its
 ///   entries may hold: a patient raises row w's entries by at most a_w times the largest count
 ///   of the bag added to it. When the bound would pass 255 it is tightened to the row's largest
-///   entry, and the row is flushed only if that is still too much (every thousand or so
-///   patients who have feature w, at the paper's scale). At the paper's scale D12, C11 and C22
-///   take 250 KB each staged, together within the 1 MiB L2 cache (as u16, C11 and C22 alone
-///   filled it).
+///   entry, and the row is flushed only if that is still too much. At the paper's scale D12,
+///   C11 and C22 take 250 KB each staged, together within the 1 MiB L2 cache (as u16, C11 and
+///   C22 alone filled it).
 /// - A patient with many CUIs adds them to each of its codes' rows of D12 as one dense vector
 ///   (sixteen entries per vector addition, in SSE2 and in WebAssembly's simd128) rather than
 ///   entry by entry: at the paper's scale about 47 codes times 47 CUIs a patient, over half the
