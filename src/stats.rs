@@ -193,7 +193,7 @@ impl SummaryStats {
 /// row. Exact: integer counts, added to the f64 statistics before a byte could overflow, and
 /// sums of integers below 2^53 are the same in any order.
 ///
-/// - Every staged row ([`ByteRows`]: of D12, C11 and C22) has a bound on what any of its
+/// - Every staged row (`ByteRows`: of D12, C11 and C22) has a bound on what any of its
 ///   entries may hold: a patient raises row w's entries by at most a_w times the largest count
 ///   of the bag added to it. When the bound would pass 255 it is tightened to the row's largest
 ///   entry, and the row is flushed only if that is still too much. At the paper's scale D12,
