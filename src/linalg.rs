@@ -8,9 +8,11 @@
 //! **Same bits natively and in WebAssembly.** faer's kernels pick SIMD and FMA paths by CPU and
 //! block by cache size, which changes the last bits of every product. So the products (module
 //! `kernels`) and the dense factorizations (module `dense`) that the estimators and metrics use
-//! are written here in a fixed order of operations; faer provides the matrix type, and the dense
-//! factorizations of large matrices, reached only when Lanczos fails on one (module `dense`). The simulation's two small routines (a cyclic Jacobi eigensolver for p x p matrices,
-//! a modified Gram-Schmidt) are here for the same reason.
+//! are written here in a fixed order of operations. faer provides the matrix type, and the dense
+//! factorizations of large matrices, reached only when Lanczos fails on one or a Ritz problem
+//! grows past 600 (the limits are in module `dense`). The simulation's two small routines (a
+//! cyclic Jacobi eigensolver for p x p matrices, a modified Gram-Schmidt) are here for the same
+//! reason.
 
 use crate::error::{Error, Result};
 use faer::{Mat, MatRef, Side};

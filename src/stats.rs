@@ -131,13 +131,8 @@ impl SummaryStats {
     /// Adds one patient given as sorted (feature, count) bags of codes and CUIs.
     pub fn add_patient(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         self.add_counts(codes, cuis);
-        let d2 = self.d2;
         for &(w, a) in codes {
-            let row = &mut self.d12[w as usize * d2..(w as usize + 1) * d2];
-            let a = a as f64;
-            for &(v, b) in cuis {
-                row[v as usize] += a * b as f64;
-            }
+            add_cross_row(&mut self.d12, self.d2, w as usize, a, cuis);
         }
         if let Some(within) = &mut self.within {
             add_upper(&mut within.c11, self.d1, codes);
@@ -314,10 +309,7 @@ impl PairStaging {
         for &(w, a) in codes {
             let w = w as usize;
             if !self.d12.reserve(&mut stats.d12, w, a as u64 * tops[1]) {
-                let row = &mut stats.d12[w * d2..(w + 1) * d2];
-                for &(v, b) in cuis {
-                    row[v as usize] += a as f64 * b as f64;
-                }
+                add_cross_row(&mut stats.d12, d2, w, a, cuis);
                 continue;
             }
             // (a <= the bound <= 255, and no entry passes 255: byte arithmetic is exact.)
@@ -344,11 +336,7 @@ impl PairStaging {
                     // every entry at most a * top (a <= top).
                     let w = w as usize;
                     if !staged.reserve(out, w, a as u64 * tops[m]) {
-                        let row = &mut out[w * d..(w + 1) * d];
-                        row[w] += a as f64 * (a as f64 - 1.0);
-                        for &(v, b) in &bag[k + 1..] {
-                            row[v as usize] += a as f64 * b as f64;
-                        }
+                        add_upper_row(out, d, w, a, &bag[k + 1..]);
                         continue;
                     }
                     let (row, a) = (staged.row(w), a as u8);
@@ -392,11 +380,26 @@ fn add(a: &mut [f64], b: &[f64]) {
 /// Adds x x^T - diag(x) of a sorted bag to the upper triangle of a (d, d) buffer.
 fn add_upper(buf: &mut [f64], d: usize, bag: &[(u32, u32)]) {
     for (k, &(w, a)) in bag.iter().enumerate() {
-        let a = a as f64;
-        let row = &mut buf[w as usize * d..(w as usize + 1) * d];
-        row[w as usize] += a * (a - 1.0);
-        for &(v, b) in &bag[k + 1..] {
-            row[v as usize] += a * b as f64;
-        }
+        add_upper_row(buf, d, w as usize, a, &bag[k + 1..]);
+    }
+}
+
+/// Adds row w of x x^T - diag(x) from the diagonal on to a (d, d) buffer: a (a - 1) at w, a b_v
+/// for the features v of `rest` (the bag after w).
+fn add_upper_row(buf: &mut [f64], d: usize, w: usize, a: u32, rest: &[(u32, u32)]) {
+    let a = a as f64;
+    let row = &mut buf[w * d..(w + 1) * d];
+    row[w] += a * (a - 1.0);
+    for &(v, b) in rest {
+        row[v as usize] += a * b as f64;
+    }
+}
+
+/// Adds a times a CUI bag to row w of a (d1, d2) D12 buffer (d2 columns).
+fn add_cross_row(buf: &mut [f64], d2: usize, w: usize, a: u32, cuis: &[(u32, u32)]) {
+    let a = a as f64;
+    let row = &mut buf[w * d2..(w + 1) * d2];
+    for &(v, b) in cuis {
+        row[v as usize] += a * b as f64;
     }
 }
