@@ -68,7 +68,7 @@ pub struct Params {
     pub rho: f64,
     /// Orthogonal-noise variance tau^2.
     pub tau2: f64,
-    /// Signal scale s multiplying the true embeddings ([decision] in model.md §2).
+    /// Signal scale s multiplying the true embeddings (\[decision\] in model.md §2).
     pub signal: f64,
     /// Seed of every random stream.
     pub seed: u64,

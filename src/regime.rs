@@ -55,7 +55,7 @@ pub struct Cell {
 
 impl Cell {
     /// Whether CLAIME wins here: its difference is negative and, with two or more replicates,
-    /// its 95 % confidence interval lies below zero. **[decision]** With the bare sign, the
+    /// its 95 % confidence interval lies below zero. **\[decision\]** With the bare sign, the
     /// map at the paper's scale outlined cells where nothing is recovered (signal 0.5) and the
     /// differences are a few thousandths either way. With one replicate there is no interval
     /// and the sign decides.

@@ -363,14 +363,14 @@ const BLOCK: usize = 8;
 const _: () = assert!(BLOCK == 8);
 
 /// Draws the T tokens of one patient and modality, i.i.d. from softmax(logits), by rejection
-/// from a blocked envelope: features are grouped in blocks of [`BLOCK`], and block b's envelope
+/// from a blocked envelope: features are grouped in blocks of eight, and block b's envelope
 /// gives each of its features the weight exp(M_b), M_b the block's largest logit (a last,
 /// shorter block is padded with features of weight zero). A proposal picks a block with
-/// probability proportional to its envelope (inversion of the cumulative envelope by a binary
-/// search without data-dependent branches, [`first_above`]), a position in it
+/// probability proportional to its envelope (inversion of the cumulative envelope by vector
+/// comparisons, without data-dependent branches: `find_block`), a position in it
 /// uniformly, and is accepted with probability exp(l_w - M_b). Accepted tokens are exact,
 /// independent draws from the softmax, since the envelope dominates every weight; at most
-/// [`BLOCK`] proposals per token are expected (a block's largest feature is always accepted),
+/// eight proposals per token are expected (a block's largest feature is always accepted),
 /// about 1.1 at the paper's settings. This replaces d exponentials per patient and modality by
 /// d / 8 and a few per token: the full softmax was most of the simulation's time. Most tests
 /// are settled without an exponential by the bounds 1 + x <= exp(x) <= 1 / (1 - x), x <= 0.

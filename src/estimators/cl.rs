@@ -2,7 +2,7 @@
 //!
 //! PMI_CL(w,w') = [C(.,.)^2 / (C(w,.) C(w',.))] [C(w,w')/C(.,.) - Dm(w,w')/Dm(.,.)],
 //!
-//! Dm normalised by Dm(.,.) ([decision]: the printed normaliser is a typo, model.md §4);
+//! Dm normalised by Dm(.,.) (\[decision\]: the printed normaliser is a typo, model.md §4);
 //! top-p eigenpairs as for Concate. Features with C(w,.) = 0 get zero rows.
 
 use super::{concatenated_c, embed_from_eigen, symmetric_row_sums, Fit};

@@ -3,7 +3,7 @@
 //! PMI(w,w') = [Gamma_1 Gamma_2 / (gamma_1(w) gamma_2(w'))] [D12(w,w')/D12(.,.) - Cc(w,w')/Cc(.,.)],
 //!
 //! with Cc = N_1 N_2^T - D12 the cross-patient counts; V^_1 = U_1 L^{1/2}, V^_2 = U_2 L^{1/2}.
-//! A feature with gamma = 0 gets a zero row ([decision], model.md §4).
+//! A feature with gamma = 0 gets a zero row (\[decision\], model.md §4).
 
 use super::Fit;
 use crate::error::{Error, Result};

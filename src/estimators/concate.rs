@@ -1,6 +1,6 @@
 //! Concate (paper eq. 2.5): concatenate the modalities, C = X^T X - diag(N) (d x d),
 //! PMI(w,w') = log(C(w,w') C(.,.) / (C(w,.) C(w',.))) with entries where C(w,w') = 0 set to 0
-//! ([decision], model.md §4); top-p eigenpairs (largest algebraic), V^ = U L^{1/2} with negative
+//! (\[decision\], model.md §4); top-p eigenpairs (largest algebraic), V^ = U L^{1/2} with negative
 //! eigenvalues clipped to 0; V^_M are the rows of modality M.
 
 use super::{concatenated_c, embed_from_eigen, symmetric_row_sums, Fit};
