@@ -398,7 +398,18 @@ pub fn figure(spec: &Spec, rows: &[Row], width: u32, height: u32) -> Result<Stri
         })
         .filter(|b| !b.points.is_empty())
         .collect();
-    let heading =
-        format!("Experiment {} ({} noise, {} replicates)", spec.experiment.name(), spec.noise.name(), spec.reps);
+    // The trainers' budget is part of what the figure shows (their errors depend on it).
+    let training = match (spec.trainers.is_empty(), spec.train.tol > 0.0) {
+        (true, _) => String::new(),
+        (false, false) => format!(", trainers {} epochs", spec.train.epochs),
+        (false, true) => format!(", trainers at most {} epochs, tol {}", spec.train.epochs, spec.train.tol),
+    };
+    let heading = format!(
+        "Experiment {} ({} noise, {} replicate{}{training})",
+        spec.experiment.name(),
+        spec.noise.name(),
+        spec.reps,
+        if spec.reps == 1 { "" } else { "s" }
+    );
     crate::plot::sweep::svg(&heading, x_name, &bands, (2.0 * spec.base.p as f64).sqrt(), width, height)
 }

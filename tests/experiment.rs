@@ -1,7 +1,7 @@
 //! The paper's simulation study on reduced grids: the claims that hold at the paper's settings,
 //! and thread-count invariance of the CSV.
 
-use claime::experiment::{quantile, to_csv, Experiment, Spec};
+use claime::experiment::{figure, quantile, to_csv, Experiment, Spec};
 use claime::train::{TrainParams, TrainerKind};
 use claime::{Method, NoiseKind, Params};
 
@@ -40,6 +40,12 @@ fn trainers_run_on_the_same_replicates_and_claime_gd_lands_on_claime() {
         );
     }
     assert_eq!(to_csv(&rows), to_csv(&s.run(1, &|_, _| {}).unwrap()));
+    // The figure says how long the trainers trained; without trainers it says nothing of them.
+    let fig = figure(&s, &rows, 640, 400).unwrap();
+    assert!(fig.contains("(spike noise, 1 replicate, trainers 300 epochs)"), "{}", &fig[..fig.len().min(2000)]);
+    s.trainers.clear();
+    let svd_rows: Vec<_> = rows.into_iter().filter(|r| r.method == "claime").collect();
+    assert!(!figure(&s, &svd_rows, 640, 400).unwrap().contains("trainers"));
 }
 
 #[test]
