@@ -106,8 +106,8 @@ function measureNumpy(opts, realSummary, cores) {
   for (const noise of ['spike', 'ar1']) {
     out.replicate[noise] = numpyMedian('replicate', { ...PAPER, noise }, opts.reps, opts.numpyThreads);
     say(`numpy replicate ${noise}: ${out.replicate[noise].total_s.toFixed(2)} s (simulation ${out.replicate[noise].simulate_s.toFixed(2)} s)`);
-    // numpy as a script runs it by default: OpenBLAS on every core (the rest of numpy is
-    // single-threaded whatever the setting).
+    // And as a plain numpy script runs by default: OpenBLAS on every core (the rest of numpy
+    // is single-threaded whatever the setting).
     out.replicateAll[noise] = numpyMedian('replicate', { ...PAPER, noise }, opts.reps, cores);
     say(`numpy replicate ${noise}, BLAS on ${cores} threads: ${out.replicateAll[noise].total_s.toFixed(2)} s`);
   }
@@ -138,12 +138,12 @@ function verdict(r) {
   const br = ['spike', 'ar1'].map((k) => r.browser.replicateClaime[k].ms / r.native.replicateClaime[k].ms);
   const fmt = (xs) => xs.map((x) => x.toFixed(2)).join(' (spike) and ') + ' (AR(1))';
   const c = r.numpy.cores;
-  const two = ['spike', 'ar1'].map((k) => r.numpy.replicateAll[k].total_s * 1000 / r.native.allCores[k]);
+  const all = ['spike', 'ar1'].map((k) => r.numpy.replicateAll[k].total_s * 1000 / r.native.allCores[k]);
   const met = (ok) => (ok ? 'met' : '**not met**');
   return `on one thread each, native is ${fmt(sp)} times faster than numpy per replicate (${met(sp.every((x) => x >= 10))}); `
     + `each on all ${c} cores as it runs by default (\`claime run\` simulating on ${c} threads, wall time with process start; `
-    + `numpy with OpenBLAS on ${c} threads, its default, though the rest of numpy stays on one core), native is ${fmt(two)} `
-    + `times faster (${met(two.every((x) => x >= 10))}). `
+    + `numpy with OpenBLAS on ${c} threads, its default, though the rest of numpy stays on one core), native is ${fmt(all)} `
+    + `times faster (${met(all.every((x) => x >= 10))}). `
     + `The browser takes ${fmt(br)} times the native time (${met(br.every((x) => x <= 1.5))}).`;
 }
 
