@@ -139,3 +139,24 @@ fn every_command_in_the_reproduction_page_matches_its_output_files() {
         assert!(root().join("docs/figures").join(file).is_file(), "the page shows figures/{file}, which is missing");
     }
 }
+
+/// The paper's default point (n = 10^5, d = 1000, c = 0.2 or rho = 0.8) lies on the grid of all
+/// three experiments of a noise case, drawn from the same replicates: its rows (every statistic,
+/// every method) must be the same in the three CSV files, to the last digit.
+#[test]
+fn the_default_point_is_the_same_in_all_three_experiments() {
+    let figures = root().join("docs/figures");
+    for (noise, level) in [("spike", "0.2"), ("ar1", "0.8")] {
+        let point = |exp: &str, x: &str| -> Vec<Vec<String>> {
+            let rows = csv(&figures.join(format!("exp-{exp}-{noise}.csv")));
+            let stats = ["method", "reps", "mean", "median", "p10", "p90", "literal_mean", "literal_median"];
+            let found: Vec<Vec<String>> =
+                rows.iter().filter(|r| r["x"] == x).map(|r| stats.iter().map(|s| r[*s].clone()).collect()).collect();
+            assert_eq!(found.len(), 3, "exp-{exp}-{noise}.csv: rows at {x}");
+            found
+        };
+        let n = point("n", "100000");
+        assert_eq!(point("d", "1000"), n, "{noise}: experiment d at d = 1000 against experiment n at n = 10^5");
+        assert_eq!(point("noise", level), n, "{noise}: experiment noise at {level} against experiment n at n = 10^5");
+    }
+}
