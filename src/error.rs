@@ -18,6 +18,9 @@ pub enum Error {
     Memory { needed_bytes: u64, budget_bytes: u64, what: String },
     /// A method cannot run on the given data (for example Concate without within-modality counts).
     Unsupported { what: String },
+    /// A records file (patient-level rows) is malformed or empty. `at` is `source:line[:column]`,
+    /// or the source alone when the fault is the whole file's.
+    Records { at: String, message: String },
     /// Reading or writing a file failed.
     Io { path: String, message: String },
 }
@@ -48,6 +51,7 @@ impl fmt::Display for Error {
                 budget_bytes / (1 << 20)
             ),
             Error::Unsupported { what } => write!(f, "{what}"),
+            Error::Records { at, message } => write!(f, "{at}: {message}"),
             Error::Io { path, message } => write!(f, "{path}: {message}"),
         }
     }

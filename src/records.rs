@@ -37,7 +37,7 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// An error at a place in an input: `source:line:column: message` (column omitted when 0).
 pub fn located(source: &str, line: usize, column: usize, message: impl Into<String>) -> Error {
     let path = if column > 0 { format!("{source}:{line}:{column}") } else { format!("{source}:{line}") };
-    Error::Io { path, message: message.into() }
+    Error::Records { at: path, message: message.into() }
 }
 
 /// A field value for an error message: quoted, cut to 40 characters.
@@ -377,8 +377,8 @@ impl Summarizer {
         }
         for (d, what) in [(self.pool.d1(), "code"), (self.pool.d2(), "CUI")] {
             if d == 0 {
-                return Err(Error::Io {
-                    path: self.source.clone(),
+                return Err(Error::Records {
+                    at: self.source.clone(),
                     message: format!("no {what} rows; a summary needs at least one code and one CUI"),
                 });
             }
@@ -386,7 +386,7 @@ impl Summarizer {
         let progress = self.progress();
         let source = self.source.clone();
         let (summary, clamped) = self.pool.into_summary().map_err(|e| match e {
-            Error::Unsupported { what } => Error::Io { path: source, message: what },
+            Error::Unsupported { what } => Error::Records { at: source, message: what },
             other => other,
         })?;
         let delimiter = if self.delimiter == Some(b'\t') { "tab" } else { "comma" }.to_string();
