@@ -8,7 +8,9 @@
 //! model's distribution, and the cost is that of the largest n). Experiments `d` and `noise` run
 //! one task per (grid point, replicate). Replicate r uses seed `replicate_seed(seed, r)` at every
 //! grid point (common random numbers). Results are gathered by task index, so the output is the
-//! same whatever the number of threads.
+//! same whatever the number of threads. Several experiments run together ([`run_experiments`],
+//! `claime experiment --exp all`) compute a point that is on more than one grid once: the
+//! paper's default point is on all three.
 //!
 //! Trainers (CLAIME-GD, CL-GD, ...; model.md §5) run on the same replicates: each draws the
 //! replicate's patients again as sparse bags (`Cohort::draw`, the same patient stream, so the
@@ -47,6 +49,23 @@ impl Experiment {
             "noise" => Ok(Experiment::Noise),
             _ => Err(Error::param("exp", format!("'{s}'"), "one of n, d, noise")),
         }
+    }
+
+    /// Parses `all` (n, d and noise) or a comma-separated list of distinct experiments.
+    pub fn parse_list(s: &str) -> Result<Vec<Self>> {
+        if s == "all" {
+            return Ok(vec![Experiment::N, Experiment::D, Experiment::Noise]);
+        }
+        let mut out = Vec::new();
+        for part in s.split(',') {
+            let e = Experiment::parse(part.trim())
+                .map_err(|_| Error::param("exp", format!("'{s}'"), "all, or a comma-separated list of n, d, noise"))?;
+            if out.contains(&e) {
+                return Err(Error::param("exp", format!("'{s}'"), "each of n, d, noise at most once"));
+            }
+            out.push(e);
+        }
+        Ok(out)
     }
 
     /// The name used on the command line and in the CSV.
@@ -215,6 +234,18 @@ impl Spec {
         }
     }
 
+    /// The grid points task `t` evaluates, each with its model at the replicate's seed: every
+    /// point of the grid for experiment n (one task per replicate), one point otherwise.
+    fn task_points(&self, t: usize) -> Vec<(usize, Params)> {
+        let (_, grid) = self.grid();
+        let (points, rep) = match self.experiment {
+            Experiment::N => ((0..grid.len()).collect::<Vec<_>>(), t),
+            _ => (vec![t / self.reps], t % self.reps),
+        };
+        let seed = replicate_seed(self.base.seed, rep as u64);
+        points.into_iter().map(|i| (i, Params { seed, ..grid[i].params.clone() })).collect()
+    }
+
     /// Runs task `t` (0 <= t < tasks()) and returns its outcomes.
     pub fn run_task(&self, t: usize) -> Result<Vec<Outcome>> {
         let (_, grid) = self.grid();
@@ -309,6 +340,75 @@ impl Spec {
         let per_task = run_tasks(self.tasks(), threads, progress, |t| self.run_task(t))?;
         Ok(self.aggregate(&per_task.into_iter().flatten().collect::<Vec<_>>()))
     }
+}
+
+/// Where one task's outcomes come from in [`run_experiments`].
+enum Source {
+    /// Task `.0` of the tasks run.
+    Own(usize),
+    /// Grid point `from` of task `task` of the tasks run, reported at grid point `to`.
+    Copy { task: usize, from: usize, to: usize },
+}
+
+/// Runs several experiments of one spec (its noise case, replicates, methods and settings) as
+/// one job, and returns each experiment's rows in the order asked. A (grid point, replicate)
+/// on the grids of two experiments is computed once: the paper's default point (n = 10^5,
+/// d = 1000, c = 0.2 or rho = 0.8) is on all three, with the same replicate seeds, so running
+/// n, d and noise together saves two of its computations per replicate. Each experiment's rows
+/// are those of running it alone, bit for bit (a point's outcomes depend only on its model and
+/// replicate seed; experiment n's nested cohorts give the same statistics as a cohort drawn at
+/// once, since the counts are sums of integers). `progress(done, total)` counts the tasks run.
+pub fn run_experiments(
+    spec: &Spec,
+    experiments: &[Experiment],
+    threads: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Vec<Row>>> {
+    let specs: Vec<Spec> = experiments.iter().map(|&experiment| Spec { experiment, ..spec.clone() }).collect();
+    for s in &specs {
+        s.check()?;
+    }
+    // A point's key is its model with the replicate's seed: everything its outcomes depend on
+    // besides the spec's shared settings. Debug prints every f64 so that it reads back exactly.
+    let key = |p: &Params| format!("{p:?}");
+    let mut run: Vec<(usize, usize)> = Vec::new(); // (spec, task) of each task run
+    let mut seen: std::collections::HashMap<String, (usize, usize)> = Default::default(); // key -> (task run, point)
+    let mut sources: Vec<Vec<Source>> = Vec::new();
+    for (si, s) in specs.iter().enumerate() {
+        let mut own = Vec::with_capacity(s.tasks());
+        for t in 0..s.tasks() {
+            let points = s.task_points(t);
+            if let [(to, params)] = points.as_slice() {
+                if let Some(&(task, from)) = seen.get(&key(params)) {
+                    own.push(Source::Copy { task, from, to: *to });
+                    continue;
+                }
+            }
+            for (point, params) in &points {
+                seen.entry(key(params)).or_insert((run.len(), *point));
+            }
+            own.push(Source::Own(run.len()));
+            run.push((si, t));
+        }
+        sources.push(own);
+    }
+    let results = run_tasks(run.len(), threads, progress, |u| specs[run[u].0].run_task(run[u].1))?;
+    Ok(specs
+        .iter()
+        .zip(sources)
+        .map(|(s, own)| {
+            let outcomes: Vec<Outcome> = own
+                .iter()
+                .flat_map(|src| match *src {
+                    Source::Own(task) => results[task].clone(),
+                    Source::Copy { task, from, to } => {
+                        results[task].iter().filter(|o| o.point == from).map(|o| Outcome { point: to, ..*o }).collect()
+                    }
+                })
+                .collect();
+            s.aggregate(&outcomes)
+        })
+        .collect())
 }
 
 /// Runs `f(0..total)` on `threads` threads (tasks handed out in order), returning the results

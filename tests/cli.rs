@@ -233,3 +233,47 @@ fn a_bad_output_path_fails_before_the_work() {
     }
     assert!(!std::path::Path::new(&tmp("never.csv")).exists(), "the --out opened before the failing --svg is removed");
 }
+
+#[test]
+fn several_experiments_write_one_csv_and_figure_each_from_a_path_with_exp() {
+    // Without {exp} in --out (or --svg) several experiments would overwrite one file: refused at
+    // once, naming the flag.
+    for (args, flag) in [
+        (vec!["experiment", "--exp", "all", "--out", &tmp("all.csv")], "out"),
+        (vec!["experiment", "--exp", "n,d", "--out", &tmp("e-{exp}.csv"), "--svg", &tmp("e.svg")], "svg"),
+    ] {
+        let (code, out, err) = claime_within(&args, Duration::from_secs(10));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(err.starts_with(&format!("error: --{flag}: got '")) && err.contains("{exp}"), "{args:?}: {err}");
+    }
+    assert!(!std::path::Path::new(&tmp("e-n.csv")).exists(), "nothing is left behind");
+    let (code, _, err) = claime(&["experiment", "--exp", "n,n", "--out", &tmp("x.csv")]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: --exp: got 'n,n', expected each of n, d, noise at most once"), "{err}");
+    // d and n together at a thousandth of the paper's n: one CSV and one figure each, with that
+    // experiment's rows only.
+    let (code, _, err) = claime(&[
+        "experiment",
+        "--exp",
+        "d,n",
+        "--reps",
+        "1",
+        "--n-scale",
+        "0.001",
+        "--methods",
+        "claime",
+        "--out",
+        &tmp("exp-{exp}.csv"),
+        "--svg",
+        &tmp("exp-{exp}.svg"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for (e, x_name) in [("d", "d"), ("n", "n")] {
+        let csv = std::fs::read_to_string(tmp(&format!("exp-{e}.csv"))).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 5, "{csv}");
+        assert!(csv.lines().skip(1).all(|l| l.starts_with(&format!("{e},spike,{x_name},"))), "{csv}");
+        let svg = std::fs::read_to_string(tmp(&format!("exp-{e}.svg"))).unwrap();
+        assert!(svg.contains(&format!("Experiment {e} (spike noise, 1 replicate)")), "{e}");
+    }
+}

@@ -101,3 +101,35 @@ fn noise_grid_sizes_match_the_paper() {
     assert_eq!((name, g.len()), ("rho", 10));
     assert!((g[9].x - 0.9).abs() < 1e-12);
 }
+
+#[test]
+fn experiments_run_together_give_each_ones_rows_and_compute_the_shared_point_once() {
+    // n, d and noise (spike, 5 points each) at a twentieth of the paper's n, 2 replicates, with a
+    // trainer: run alone they take 2 + 10 + 10 tasks; together the default point (n = 5000,
+    // d = 1000, c = 0.2) of d and noise is taken from n's task, so 2 + 8 + 8.
+    let mut s = spec(Experiment::N, 2, 0.05, vec![Method::Claime, Method::Concate]);
+    s.trainers = vec![TrainerKind::ClaimeGd];
+    s.train.epochs = 5;
+    let all = [Experiment::N, Experiment::D, Experiment::Noise];
+    let total = std::sync::atomic::AtomicUsize::new(0);
+    let together = claime::experiment::run_experiments(&s, &all, 2, &|_, t| {
+        total.store(t, std::sync::atomic::Ordering::SeqCst);
+    })
+    .unwrap();
+    assert_eq!(total.into_inner(), 2 + 8 + 8);
+    assert_eq!(together.len(), 3);
+    for (e, rows) in all.into_iter().zip(&together) {
+        let alone = Spec { experiment: e, ..s.clone() }.run(1, &|_, _| {}).unwrap();
+        assert_eq!(to_csv(rows), to_csv(&alone), "experiment {}", e.name());
+        assert_eq!(rows.len(), 5 * 3);
+    }
+    // The order asked is the order returned, and a single experiment is the same as Spec::run.
+    let d_only = claime::experiment::run_experiments(&s, &[Experiment::D], 1, &|_, _| {}).unwrap();
+    assert_eq!(to_csv(&d_only[0]), to_csv(&together[1]));
+    assert_eq!(Experiment::parse_list("all").unwrap(), all.to_vec());
+    assert_eq!(Experiment::parse_list("noise,n").unwrap(), vec![Experiment::Noise, Experiment::N]);
+    for bad in ["n,n", "n,x", "", "all,n", "n,"] {
+        let e = Experiment::parse_list(bad).unwrap_err().to_string();
+        assert!(e.contains("exp"), "{bad}: {e}");
+    }
+}

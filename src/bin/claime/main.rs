@@ -76,13 +76,16 @@ enum Command {
         #[arg(long)]
         svg: Option<String>,
     },
-    /// The paper's simulation study (model.md §7): one experiment (vary n, d or the noise level)
-    /// for several methods over many replicates; writes the mean, median and 10th/90th
-    /// percentiles of the projection distance per grid point and method as CSV, optionally a figure.
+    /// The paper's simulation study (model.md §7): one experiment (vary n, d or the noise level),
+    /// or several, for several methods over many replicates; writes the mean, median and
+    /// 10th/90th percentiles of the projection distance per grid point and method as CSV,
+    /// optionally a figure.
     Experiment {
         /// Which experiment: n (n = 2..10 x 10^4, d = 1000), d (d = 200..1000, n = 10^5) or noise
-        /// (spike: c in [0.2, 1], 5 points; ar1: rho in [0, 0.9], 10 points).
-        #[arg(long, value_parser = ["n", "d", "noise"])]
+        /// (spike: c in [0.2, 1], 5 points; ar1: rho in [0, 0.9], 10 points); a comma-separated
+        /// list, or all (n,d,noise), runs them as one job that computes the points they share
+        /// once (the paper's default point), with --out and --svg holding {exp}.
+        #[arg(long)]
         exp: String,
         /// Noise case.
         #[arg(long, value_parser = ["spike", "ar1"], default_value = "spike")]
@@ -109,10 +112,11 @@ enum Command {
         /// Seed; replicate r uses a seed derived from it.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Output CSV file.
+        /// Output CSV file; {exp} in it is replaced by the experiment's name (required when
+        /// --exp names several: one file each).
         #[arg(long)]
         out: String,
-        /// Also write the figure (mean line and 10-90% band per method) as SVG.
+        /// Also write the figure (mean line and 10-90% band per method) as SVG; {exp} as in --out.
         #[arg(long)]
         svg: Option<String>,
         #[command(flatten)]

@@ -42,10 +42,11 @@ pub(crate) fn experiment(
     svg: Option<&str>,
     train: &TrainArgs,
 ) -> Result<(), Error> {
-    use claime::experiment::{figure, to_csv, Experiment, Spec};
+    use claime::experiment::{figure, run_experiments, to_csv, Experiment, Spec};
+    let experiments = Experiment::parse_list(exp)?;
     let (methods, trainers) = claime::train::parse_method_list(methods)?;
     let spec = Spec {
-        experiment: Experiment::parse(exp)?,
+        experiment: experiments[0],
         noise: NoiseKind::parse(noise)?,
         reps,
         methods,
@@ -54,16 +55,37 @@ pub(crate) fn experiment(
         base: Params { signal, p, seed, ..Params::default() },
         n_scale,
     };
-    spec.check()?;
     let threads = worker_threads(threads)?;
-    let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
-    let start = Instant::now();
-    let rows = spec.run(threads, &progress_bar(start))?;
-    csv.write(&to_csv(&rows))?;
-    if let Some(file) = svg {
-        file.write(&figure(&spec, &rows, 720, 440)?)?;
+    // One CSV (and figure) per experiment, all opened before the work.
+    let path = |flag: &str, template: &str, e: Experiment| -> Result<String, Error> {
+        if experiments.len() > 1 && !template.contains("{exp}") {
+            return Err(Error::param(
+                flag,
+                format!("'{template}'"),
+                "a path containing {exp} when --exp names several experiments (one file each)",
+            ));
+        }
+        Ok(template.replace("{exp}", e.name()))
+    };
+    let mut outputs = Vec::new();
+    for &e in &experiments {
+        let spec = Spec { experiment: e, ..spec.clone() };
+        spec.check()?;
+        let csv_path = path("out", out, e)?;
+        let csv = Output::open("out", &csv_path)?;
+        let figure_file = svg.map(|t| path("svg", t, e).and_then(|p| Output::open("svg", &p))).transpose()?;
+        outputs.push((spec, csv_path, csv, figure_file));
     }
-    eprintln!("wrote {out} ({} rows) in {:.1}s with {threads} threads", rows.len(), start.elapsed().as_secs_f64());
+    let start = Instant::now();
+    let rows = run_experiments(&spec, &experiments, threads, &progress_bar(start))?;
+    for ((spec, csv_path, csv, figure_file), rows) in outputs.into_iter().zip(rows) {
+        csv.write(&to_csv(&rows))?;
+        if let Some(file) = figure_file {
+            file.write(&figure(&spec, &rows, 720, 440)?)?;
+        }
+        eprintln!("wrote {csv_path} ({} rows)", rows.len());
+    }
+    eprintln!("done in {:.1}s with {threads} threads", start.elapsed().as_secs_f64());
     Ok(())
 }
 
