@@ -12,8 +12,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The `claime ...` commands of the document's ```sh blocks, continuation lines joined and the
-/// one `for e in ...; do for z in ...; do ... done; done` loop expanded.
+/// The `claime ...` commands of the document's ```sh blocks, continuation lines joined, the
+/// one `for e in ...; do for z in ...; do ... done; done` loop expanded, and a command running
+/// several experiments (`--exp all`, its paths holding `{exp}`) split into one per experiment.
 fn commands(doc: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_sh = false;
@@ -51,6 +52,15 @@ fn block_commands(block: &str) -> Vec<String> {
             continue;
         }
         if !line.starts_with("claime ") {
+            continue;
+        }
+        // `--exp all` (or a list) is one command per experiment, its paths' {exp} filled in.
+        let exps = line.split_whitespace().skip_while(|w| *w != "--exp").nth(1).unwrap_or("");
+        if line.contains("{exp}") {
+            let list: Vec<&str> = if exps == "all" { vec!["n", "d", "noise"] } else { exps.split(',').collect() };
+            for e in list {
+                out.push(line.replace(&format!("--exp {exps}"), &format!("--exp {e}")).replace("{exp}", e));
+            }
             continue;
         }
         let mut expanded = vec![line.to_string()];
@@ -132,8 +142,9 @@ fn every_command_in_the_reproduction_page_matches_its_output_files() {
             other => panic!("{command}: unexpected subcommand {other}"),
         }
     }
-    // 6 SVD runs, 6 trainer runs, 2 at 200 epochs; 4 regime maps.
-    assert_eq!((experiments, regimes), (14, 4), "commands found: {commands:#?}");
+    // 6 SVD runs (and the same six as two `--exp all` runs), 6 trainer runs, 2 at 200 epochs;
+    // 4 regime maps.
+    assert_eq!((experiments, regimes), (20, 4), "commands found: {commands:#?}");
     for link in doc.split("](figures/").skip(1) {
         let file = &link[..link.find(')').unwrap()];
         assert!(root().join("docs/figures").join(file).is_file(), "the page shows figures/{file}, which is missing");
