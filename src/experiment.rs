@@ -238,17 +238,24 @@ impl Spec {
     /// point of the grid for experiment n (one task per replicate), one point otherwise.
     fn task_points(&self, t: usize) -> Vec<(usize, Params)> {
         let (_, grid) = self.grid();
-        let (points, rep) = match self.experiment {
-            Experiment::N => ((0..grid.len()).collect::<Vec<_>>(), t),
-            _ => (vec![t / self.reps], t % self.reps),
+        let points = match self.experiment {
+            Experiment::N => (0..grid.len()).collect::<Vec<_>>(),
+            _ => vec![t / self.reps],
         };
-        let seed = replicate_seed(self.base.seed, rep as u64);
+        let seed = replicate_seed(self.base.seed, self.task_rep(t) as u64);
         points.into_iter().map(|i| (i, Params { seed, ..grid[i].params.clone() })).collect()
+    }
+
+    /// The replicate task `t` draws.
+    fn task_rep(&self, t: usize) -> usize {
+        match self.experiment {
+            Experiment::N => t,
+            _ => t % self.reps,
+        }
     }
 
     /// Runs task `t` (0 <= t < tasks()) and returns its outcomes.
     pub fn run_task(&self, t: usize) -> Result<Vec<Outcome>> {
-        let (_, grid) = self.grid();
         let within = self.methods.iter().any(|m| m.needs_within());
         let train = if self.trainers.is_empty() { None } else { Some(self.train.clone().check()?) };
         let mut out = Vec::new();
@@ -277,26 +284,15 @@ impl Spec {
             }
             Ok(())
         };
-        match self.experiment {
-            Experiment::N => {
-                let rep = t;
-                let last = grid.last().expect("grid is never empty");
-                let params =
-                    Params { seed: replicate_seed(self.base.seed, rep as u64), ..last.params.clone() }.check()?;
-                let mut session = Session::new(params, within);
-                for (point, g) in grid.iter().enumerate() {
-                    session.advance(g.params.n - session.patients());
-                    fit_all(&session, point, rep)?;
-                }
-            }
-            _ => {
-                let (point, rep) = (t / self.reps, t % self.reps);
-                let params = Params { seed: replicate_seed(self.base.seed, rep as u64), ..grid[point].params.clone() }
-                    .check()?;
-                let mut session = Session::new(params, within);
-                session.advance(usize::MAX);
-                fit_all(&session, point, rep)?;
-            }
+        let rep = self.task_rep(t);
+        let points = self.task_points(t);
+        // One patient stream drawn up to the last point's n, fitted at each point's n on the way
+        // (experiment n's nested cohorts; the other experiments have one point per task).
+        let (_, last) = points.last().expect("a task has a point");
+        let mut session = Session::new(last.clone().check()?, within);
+        for (point, params) in &points {
+            session.advance(params.n - session.patients());
+            fit_all(&session, *point, rep)?;
         }
         Ok(out)
     }
@@ -336,9 +332,7 @@ impl Spec {
 
     /// Runs every task on `threads` threads, calling `progress(done, total)` after each task.
     pub fn run(&self, threads: usize, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Vec<Row>> {
-        self.check()?;
-        let per_task = run_tasks(self.tasks(), threads, progress, |t| self.run_task(t))?;
-        Ok(self.aggregate(&per_task.into_iter().flatten().collect::<Vec<_>>()))
+        Ok(run_experiments(self, &[self.experiment], threads, progress)?.remove(0))
     }
 }
 
