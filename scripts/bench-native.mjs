@@ -146,3 +146,17 @@ export function experimentMs(parts, reps, threads = 1) {
   rmSync(out, { force: true });
   return rows;
 }
+
+/**
+ * Times `claime experiment --exp all` (the three experiments of a noise case as one job, the
+ * shared default point computed once; how docs/reproduction.md runs the grid) with `reps`
+ * replicates on `threads` threads, per noise case of `noises`; returns [{noise, ms}].
+ */
+export function experimentAllMs(noises, reps, threads) {
+  const out = join(WORK, 'grid-{exp}.csv');
+  const rows = noises.map((noise) => ({
+    noise, ms: wallMs(BIN, ['experiment', '--exp', 'all', '--noise', noise, '--reps', String(reps), '--threads', String(threads), '--out', out]),
+  }));
+  for (const exp of ['n', 'd', 'noise']) rmSync(join(WORK, `grid-${exp}.csv`), { force: true });
+  return rows;
+}
