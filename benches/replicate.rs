@@ -42,6 +42,19 @@ fn replicate(c: &mut Criterion) {
             s.advance(usize::MAX)
         })
     });
+    // The AR(1) noise's normals alone: one row of d_M = 500 per patient and modality, the 10^8
+    // draws of a replicate, from the patient stream's generator (the floor under the AR(1)
+    // simulation that no reordering of the same draws removes).
+    g.bench_function("ar1_normals/d1000_n100000", |b| {
+        let (mut nrm, mut row) = (claime::rng::Normal::new(), vec![0.0; 500]);
+        b.iter(|| {
+            let mut rng = claime::rng::patient_rng(1, 0);
+            for _ in 0..2 * 100_000 {
+                nrm.fill(&mut rng, &mut row);
+            }
+            row[0]
+        })
+    });
     let mut s = Session::new(params.clone(), true);
     s.advance(usize::MAX);
     for m in [Method::Claime, Method::Concate, Method::Cl] {
