@@ -53,8 +53,7 @@ impl ExperimentRunner {
     /// Checks the spec.
     #[wasm_bindgen(constructor)]
     pub fn new(spec: JsValue) -> Result<ExperimentRunner, JsError> {
-        let spec: crate::experiment::Spec =
-            serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("experiment spec: {e}")))?;
+        let spec: crate::experiment::Spec = super::value_from(spec, "experiment spec")?;
         spec.check().map_err(js_err)?;
         Ok(ExperimentRunner { spec })
     }
@@ -75,8 +74,7 @@ impl ExperimentRunner {
 
     /// Summarises the outcomes gathered so far (any subset, any order): {rows, csv}.
     pub fn aggregate(&self, outcomes: JsValue) -> Result<JsValue, JsError> {
-        let outcomes: Vec<crate::experiment::Outcome> =
-            serde_wasm_bindgen::from_value(outcomes).map_err(|e| JsError::new(&format!("outcomes: {e}")))?;
+        let outcomes: Vec<crate::experiment::Outcome> = super::value_from(outcomes, "outcomes")?;
         let rows = self.spec.aggregate(&outcomes);
         let csv = crate::experiment::to_csv(&rows);
         to_js(&ExperimentTable { rows, csv })
@@ -84,8 +82,7 @@ impl ExperimentRunner {
 
     /// The figure of some rows (mean line and 10-90% band per method) as SVG.
     pub fn figure(&self, rows: JsValue, width: u32, height: u32) -> Result<String, JsError> {
-        let rows: Vec<crate::experiment::Row> =
-            serde_wasm_bindgen::from_value(rows).map_err(|e| JsError::new(&format!("rows: {e}")))?;
+        let rows: Vec<crate::experiment::Row> = super::value_from(rows, "rows")?;
         let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
         crate::experiment::figure(&self.spec, &rows, w, h).map_err(js_err)
     }
@@ -112,8 +109,7 @@ impl RegimeRunner {
     /// Checks the spec; `base` may be partial (missing keys take the defaults).
     #[wasm_bindgen(constructor)]
     pub fn new(spec: JsValue) -> Result<RegimeRunner, JsError> {
-        let spec: crate::regime::RegimeSpec =
-            serde_wasm_bindgen::from_value(spec).map_err(|e| JsError::new(&format!("regime spec: {e}")))?;
+        let spec: crate::regime::RegimeSpec = super::value_from(spec, "regime spec")?;
         spec.check().map_err(js_err)?;
         Ok(RegimeRunner { spec })
     }
@@ -134,8 +130,7 @@ impl RegimeRunner {
 
     /// The cells from every task's errors (an array indexed by task): {cells, csv}.
     pub fn assemble(&self, errors: JsValue) -> Result<JsValue, JsError> {
-        let errors: Vec<Vec<f64>> =
-            serde_wasm_bindgen::from_value(errors).map_err(|e| JsError::new(&format!("errors: {e}")))?;
+        let errors: Vec<Vec<f64>> = super::value_from(errors, "errors")?;
         let cells = self.spec.assemble(&errors).map_err(js_err)?;
         let csv = crate::regime::to_csv(&self.spec, &cells);
         let (wins, ahead) = crate::regime::tally(&cells);
@@ -144,8 +139,7 @@ impl RegimeRunner {
 
     /// The map as SVG, from `assemble`'s cells.
     pub fn figure(&self, cells: JsValue, width: u32, height: u32) -> Result<String, JsError> {
-        let cells: Vec<crate::regime::Cell> =
-            serde_wasm_bindgen::from_value(cells).map_err(|e| JsError::new(&format!("cells: {e}")))?;
+        let cells: Vec<crate::regime::Cell> = super::value_from(cells, "cells")?;
         let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
         crate::regime::figure(&self.spec, &cells, w, h).map_err(js_err)
     }

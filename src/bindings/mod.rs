@@ -44,8 +44,84 @@ pub(crate) fn params_from(value: JsValue) -> Result<Params, JsError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Params::default());
     }
-    check_keys_of(&value, &Params::KEYS, "parameters")?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("parameters: {e}")))
+    object_from(value, &Params::KEYS, "parameters")
+}
+
+/// A `#[serde(default)]` struct with fields `keys` from a JavaScript object: unknown keys are
+/// refused first ([`check_keys_of`]); a value of the wrong type is refused with the field it is
+/// in (found by reading each field alone) and its kind, never a dump of the value
+/// ([`readable_error`]).
+pub(crate) fn object_from<T: serde::de::DeserializeOwned>(
+    value: JsValue,
+    keys: &[&str],
+    what: &str,
+) -> Result<T, JsError> {
+    check_keys_of(&value, keys, what)?;
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        for key in keys {
+            let field = js_sys::Reflect::get(&value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+            if field.is_undefined() {
+                continue;
+            }
+            let alone = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&alone, &JsValue::from_str(key), &field);
+            if let Err(e) = serde_wasm_bindgen::from_value::<T>(alone.into()) {
+                return JsError::new(&format!("{what}: '{key}': {}", readable_error(&e.to_string(), &field)));
+            }
+        }
+        JsError::new(&format!("{what}: {}", readable_error(&e.to_string(), &value)))
+    })
+}
+
+/// Any deserialisable value from JavaScript, its error made readable ([`readable_error`]).
+#[cfg(feature = "full")]
+pub(crate) fn value_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| JsError::new(&format!("{what}: {}", readable_error(&e.to_string(), &value))))
+}
+
+/// serde-wasm-bindgen's message for a value serde cannot describe quotes all of it
+/// (`invalid type: JsValue([1e-320, [...], ...]), expected f64`), at any length: that quote
+/// becomes the value's kind (`an array`, `an object`, ...), and the message is cut at 300
+/// characters, without the "Error: " it starts with.
+pub(crate) fn readable_error(message: &str, value: &JsValue) -> String {
+    // (Its Display is the JavaScript Error's toString, which starts with "Error: ".)
+    let mut out = message.strip_prefix("Error: ").unwrap_or(message).to_string();
+    if let Some(start) = out.find("JsValue(") {
+        let end = out.rfind("), expected").or_else(|| out.rfind(')')).filter(|&e| e > start);
+        if let Some(end) = end {
+            out.replace_range(start..=end, js_kind(value));
+        }
+    }
+    if out.chars().count() > 300 {
+        out = out.chars().take(297).collect::<String>() + "...";
+    }
+    out
+}
+
+/// What kind of JavaScript value this is, as a phrase for an error message.
+fn js_kind(value: &JsValue) -> &'static str {
+    if js_sys::Array::is_array(value) {
+        "an array"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_object() {
+        "an object"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.is_bigint() {
+        "a BigInt"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else {
+        "a value"
+    }
 }
 
 /// Refuses a JavaScript object with a key outside `allowed` (`params::check_object_keys`):

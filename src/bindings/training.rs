@@ -23,8 +23,7 @@ impl TrainerSession {
         let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
             crate::train::TrainParams::default()
         } else {
-            super::check_keys_of(&settings, &crate::train::TrainParams::KEYS, "training settings")?;
-            serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("training settings: {e}")))?
+            super::object_from(settings, &crate::train::TrainParams::KEYS, "training settings")?
         };
         tp.temperature = temperature;
         let tp = tp.check().map_err(js_err)?;

@@ -240,3 +240,47 @@ test('the wasm refuses trainer settings with an unknown key, naming it', { timeo
     await server.close();
   }
 });
+
+// Runs in the page: the message checkParams throws for each input (null when accepted).
+async function checkParamsMessages(inputs) {
+  const m = await import('/www/pkg-explorer/claime.js');
+  await m.default();
+  return inputs.map((input) => {
+    try {
+      m.checkParams(input);
+      return null;
+    } catch (e) {
+      return String(e?.message ?? e);
+    }
+  });
+}
+
+// A value of the wrong type is refused with its field and its kind, not with a dump of the
+// value: serde-wasm-bindgen quotes arrays and objects whole, and a 20,000-case property run
+// found a message of over 400 characters that named no field.
+test('a parameter of the wrong type is refused by its name and kind, in a short message', { timeout: 60_000 }, async () => {
+  const server = await startServer({ port: 0 });
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}tests/e2e/blank.html`);
+    const long = Array.from({ length: 200 }, (_, i) => [i, 'x'.repeat(50)]);
+    const [array, object, text, whole] = await page.evaluate(checkParamsMessages, [
+      { d1: 40, n: long },
+      { mean_t: { a: 1 } },
+      { seed: 'seven' },
+      [1, 2],
+    ]);
+    assert.match(array, /^parameters: 'n': invalid type: an array, expected /);
+    assert.match(object, /^parameters: 'mean_t': invalid type: an object, expected /);
+    assert.match(text, /^parameters: 'seed': invalid type: string "seven", expected /);
+    assert.ok(whole.startsWith('parameters: '), whole);
+    for (const m of [array, object, text, whole]) assert.ok(m.length < 300, `short: ${m}`);
+    const [settings] = await page.evaluate(trainerSettingsOutcomes, [{ lr: [0.1, 0.2] }]);
+    assert.match(settings, /^training settings: 'lr': invalid type: an array, expected /);
+    await page.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
