@@ -141,18 +141,10 @@ impl Normal {
         }
     }
 
-    /// The ziggurat's fast path for one 64-bit draw: the candidate x of layer `bits & 0xff` and
-    /// whether it lies in the layer's rectangle (then it is the draw).
+    /// The ziggurat's fast path for one 64-bit draw ([`first_try`]).
     #[inline(always)]
     fn first_try(&self, bits: u64) -> (f64, bool) {
-        let t = &*self.tab;
-        let i = (bits & 0xff) as usize;
-        // Uniform in (-1, 1) from the top 53 bits (disjoint from the layer bits).
-        // Through i64: the same value (below 2^53), but a signed conversion, which WebAssembly
-        // engines do in one instruction on x86-64 (the unsigned one takes a branch).
-        let u = (((bits >> 11) as i64) as f64 + 0.5) * (2.0 / (1u64 << 53) as f64) - 1.0;
-        let x = u * t.x[i];
-        (x, x.abs() < t.x[i + 1])
+        first_try(&self.tab, bits)
     }
 
     /// The rest of a try whose candidate fell outside its layer's rectangle (about 1 % of
@@ -184,17 +176,21 @@ impl Normal {
     /// Every slot is a complete ziggurat run on draws of its own, so the values are exact and
     /// independent; they differ from `sample` called in a loop, which interleaves the draws.
     /// `out` must hold at most 2^32 values.
+    #[inline(always)]
     pub fn fill<R: Rng + ?Sized>(&mut self, rng: &mut R, out: &mut [f64]) {
         if self.redo.len() < out.len() {
             self.redo.resize(out.len(), (0, 0));
         }
         let mut pending = 0;
+        // (Slices taken before the loop, so that inlined into a larger function the loop still
+        // keeps their addresses in registers instead of reloading them from `self`.)
+        let (tab, redo) = (&*self.tab, &mut self.redo[..out.len()]);
         for (j, slot) in out.iter_mut().enumerate() {
             let bits = rng.next_u64();
-            let (x, inside) = self.first_try(bits);
+            let (x, inside) = first_try(tab, bits);
             *slot = x;
             // Written every time, kept only when the try needs finishing.
-            self.redo[pending] = (j as u32, bits);
+            redo[pending] = (j as u32, bits);
             pending += usize::from(!inside);
         }
         for k in 0..pending {
@@ -205,6 +201,19 @@ impl Normal {
             };
         }
     }
+}
+
+/// The ziggurat's fast path for one 64-bit draw: the candidate x of layer `bits & 0xff` and
+/// whether it lies in the layer's rectangle (then it is the draw).
+#[inline(always)]
+fn first_try(t: &ZigTables, bits: u64) -> (f64, bool) {
+    let i = (bits & 0xff) as usize;
+    // Uniform in (-1, 1) from the top 53 bits (disjoint from the layer bits).
+    // Through i64: the same value (below 2^53), but a signed conversion, which WebAssembly
+    // engines do in one instruction on x86-64 (the unsigned one takes a branch).
+    let u = (((bits >> 11) as i64) as f64 + 0.5) * (2.0 / (1u64 << 53) as f64) - 1.0;
+    let x = u * t.x[i];
+    (x, x.abs() < t.x[i + 1])
 }
 
 /// A Poisson(mean) sampler by inversion, searching outward from the mode: exact, O(sqrt(mean))
@@ -227,6 +236,7 @@ impl Poisson {
     }
 
     /// One draw.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
         loop {
             let mut u = rng.gen::<f64>();

@@ -232,6 +232,7 @@ impl ByteRows {
 
     /// Makes room in row `w` for an increase of at most `bound` per entry, and reserves it:
     /// false when `bound` itself cannot be held in a byte (the caller then adds to `out`).
+    #[inline(always)]
     fn reserve(&mut self, out: &mut [f64], w: usize, bound: u64) -> bool {
         if self.load[w] as u64 + bound > BYTE {
             // The bound adds up every patient's largest count; the row's largest entry is
@@ -250,6 +251,7 @@ impl ByteRows {
     }
 
     /// Row `w` of the staged counts.
+    #[inline(always)]
     fn row(&mut self, w: usize) -> &mut [u8] {
         &mut self.data[w * self.cols..(w + 1) * self.cols]
     }
@@ -287,7 +289,27 @@ impl PairStaging {
     }
 
     /// Adds one patient: counts and pair totals go straight to `stats`, pair counts to the staging.
+    /// On x86-64 CPUs with AVX2, the same code compiled for AVX2 (byte rows added 32 at a time
+    /// instead of 16): integer counts, so the same numbers.
     pub fn add_patient(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::simulate::has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            return unsafe { self.add_patient_avx2(stats, codes, cuis) };
+        }
+        self.add_patient_body(stats, codes, cuis)
+    }
+
+    /// [`PairStaging::add_patient`] compiled for AVX2; callers check that the CPU has it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline(never)]
+    unsafe fn add_patient_avx2(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
+        self.add_patient_body(stats, codes, cuis)
+    }
+
+    #[inline(always)]
+    fn add_patient_body(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         let bags = [codes, cuis];
         let tops = bags.map(|bag| bag.iter().map(|&(_, c)| c as u64).max().unwrap_or(0));
         if tops[0].max(tops[1]) > BYTE {
