@@ -131,7 +131,7 @@ impl Normal {
     pub fn sample<R: Rng + ?Sized>(&mut self, rng: &mut R) -> f64 {
         loop {
             let bits = rng.next_u64();
-            let (x, inside) = self.first_try(bits);
+            let (x, inside) = first_try(&self.tab, bits);
             if inside {
                 return x;
             }
@@ -141,12 +141,6 @@ impl Normal {
         }
     }
 
-    /// The ziggurat's fast path for one 64-bit draw ([`first_try`]).
-    #[inline(always)]
-    fn first_try(&self, bits: u64) -> (f64, bool) {
-        first_try(&self.tab, bits)
-    }
-
     /// The rest of a try whose candidate fell outside its layer's rectangle (about 1 % of
     /// tries): the tail beyond R for the base layer, else the wedge test with a fresh uniform.
     /// `None` when the try is rejected.
@@ -154,7 +148,7 @@ impl Normal {
     #[inline(never)]
     fn edge<R: Rng + ?Sized>(&self, bits: u64, rng: &mut R) -> Option<f64> {
         let t = &*self.tab;
-        let (x, _) = self.first_try(bits);
+        let (x, _) = first_try(&self.tab, bits);
         let i = (bits & 0xff) as usize;
         if i == 0 {
             // Tail beyond R (Marsaglia 1964).
