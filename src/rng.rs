@@ -171,7 +171,7 @@ impl Normal {
     /// independent; they differ from `sample` called in a loop, which interleaves the draws.
     /// `out` must hold at most 2^32 values.
     #[inline(always)]
-    pub fn fill<R: Rng + ?Sized>(&mut self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill<R: Rng + Clone>(&mut self, rng: &mut R, out: &mut [f64]) {
         if self.redo.len() < out.len() {
             self.redo.resize(out.len(), (0, 0));
         }
@@ -179,14 +179,19 @@ impl Normal {
         // (Slices taken before the loop, so that inlined into a larger function the loop still
         // keeps their addresses in registers instead of reloading them from `self`.)
         let (tab, redo) = (&*self.tab, &mut self.redo[..out.len()]);
+        // The generator's state as a local, put back after the loop: the same draws, but kept
+        // in registers. Through `rng` itself, the loop stored and reloaded the state at every
+        // draw (the compiler could not rule out the writes to `out` and `redo` reaching it).
+        let mut local = rng.clone();
         for (j, slot) in out.iter_mut().enumerate() {
-            let bits = rng.next_u64();
+            let bits = local.next_u64();
             let (x, inside) = first_try(tab, bits);
             *slot = x;
             // Written every time, kept only when the try needs finishing.
             redo[pending] = (j as u32, bits);
             pending += usize::from(!inside);
         }
+        *rng = local;
         for k in 0..pending {
             let (j, bits) = self.redo[k];
             out[j as usize] = match self.edge(bits, rng) {

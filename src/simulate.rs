@@ -308,6 +308,10 @@ impl PatientSampler {
     /// [`PatientSampler::modality`]'s work, with everything it calls inlined.
     #[inline(always)]
     fn modality_body(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
+        // The generator as a local, put back at the end: the same draws, with its state in
+        // registers. Through `self.rng`, the loops stored and reloaded it at every draw (the
+        // compiler could not rule out their writes to the scratch vectors reaching it).
+        let mut rng = self.rng.clone();
         let d = v.nrows();
         let logits = &mut self.logits[..d];
         // Signal: l = V c, accumulated column by column in that order, four columns per pass
@@ -345,7 +349,7 @@ impl PatientSampler {
             ModalityNoise::None => {}
             ModalityNoise::Spike { k, sd } => {
                 for l in logits.iter_mut().take(*k) {
-                    *l += sd * self.nrm.sample(&mut self.rng);
+                    *l += sd * self.nrm.sample(&mut rng);
                 }
             }
             ModalityNoise::Ar1 { scale, rho } => {
@@ -353,12 +357,12 @@ impl PatientSampler {
                 // Draw the d innovations in one tight loop, then run the recursion
                 // z_0 = eta_0, z_w = rho z_{w-1} + innov eta_w.
                 let eta = &mut self.eta[..d];
-                self.nrm.fill(&mut self.rng, eta);
+                self.nrm.fill(&mut rng, eta);
                 ar1_into(eta, *rho, innov, scale, logits);
             }
             ModalityNoise::Orthogonal { basis, sd } => {
                 for k in 0..self.p {
-                    self.z[k] = sd * self.nrm.sample(&mut self.rng);
+                    self.z[k] = sd * self.nrm.sample(&mut rng);
                 }
                 for k in 0..self.p {
                     let zk = self.z[k];
@@ -370,12 +374,13 @@ impl PatientSampler {
             }
         }
         let t = loop {
-            let t = self.lengths.sample(&mut self.rng);
+            let t = self.lengths.sample(&mut rng);
             if t >= 2 {
                 break t as usize;
             }
         };
-        self.tokens.draw(&mut self.rng, logits, t, bag);
+        self.tokens.draw(&mut rng, logits, t, bag);
+        self.rng = rng;
     }
 }
 
@@ -526,7 +531,7 @@ impl TokenSampler {
 
     /// Draws `t` tokens from softmax(`logits`) into `bag`, sorted by feature.
     #[inline(always)]
-    pub fn draw<R: Rng>(&mut self, rng: &mut R, logits: &[f64], t: usize, bag: &mut Bag) {
+    pub fn draw<R: Rng + Clone>(&mut self, rng: &mut R, logits: &[f64], t: usize, bag: &mut Bag) {
         let d = logits.len();
         let nb = d.div_ceil(BLOCK);
         // Block maxima (logits are finite: plain comparisons, no NaN handling).
@@ -549,10 +554,14 @@ impl TokenSampler {
         let mut accepted = 0;
         while accepted < t {
             let batch = &mut props[..(t - accepted).min(PROPOSAL_BATCH)];
+            // (The generator as a local while drawing, put back after: the same draws, with its
+            // state in registers rather than stored and reloaded at every draw.)
+            let mut local = rng.clone();
             for prop in batch.iter_mut() {
-                let b = find_block(cum, tops, nb, unit(rng.next_u64()) * total);
-                *prop = (b, rng.next_u64());
+                let b = find_block(cum, tops, nb, unit(local.next_u64()) * total);
+                *prop = (b, local.next_u64());
             }
+            *rng = local;
             for &(b, bits) in batch.iter() {
                 let w = b * BLOCK + (bits as usize & (BLOCK - 1));
                 let inside = w < d; // else padding of the last block: rejected
