@@ -93,6 +93,35 @@ fn bad_specs_name_the_field() {
 }
 
 #[test]
+fn a_plan_aggregates_the_tasks_run_so_far_and_a_copied_point_waits_for_its_task() {
+    // The browser's job: tasks run in any order, the figure redrawn from those done so far.
+    use claime::experiment::Plan;
+    let s = spec(Experiment::N, 1, 0.02, vec![Method::Claime]);
+    let all = [Experiment::N, Experiment::D, Experiment::Noise];
+    let plan = Plan::new(&s, &all).unwrap();
+    assert_eq!(plan.tasks(), 1 + 4 + 4, "the default point of d and noise comes from n's task");
+    let results: Vec<_> = (0..plan.tasks()).map(|u| Some(plan.run_task(u).unwrap())).collect();
+    let whole = plan.aggregate(&results);
+    let alone = claime::experiment::run_experiments(&s, &all, 1, &|_, _| {}).unwrap();
+    for (a, b) in whole.iter().zip(&alone) {
+        assert_eq!(to_csv(a), to_csv(b));
+    }
+    // Without n's task (task 0): n has no rows, and d and noise lack their default point.
+    let mut partial = results.clone();
+    partial[0] = None;
+    let rows = plan.aggregate(&partial);
+    assert_eq!(rows.iter().map(Vec::len).collect::<Vec<_>>(), vec![0, 4, 4]);
+    assert!(rows[1].iter().all(|r| r.x != 1000.0) && rows[2].iter().all(|r| r.x != 0.2));
+    // Results cut short (the last tasks not yet in) are read as not run.
+    assert_eq!(plan.aggregate(&results[..1]).iter().map(Vec::len).collect::<Vec<_>>(), vec![5, 1, 1]);
+    // One experiment: its spec's tasks, one for one.
+    let d = Plan::new(&s, &[Experiment::D]).unwrap();
+    assert_eq!(d.tasks(), Spec { experiment: Experiment::D, ..s.clone() }.tasks());
+    let e = Plan::new(&s, &[]).unwrap_err().to_string();
+    assert!(e.contains("exp"), "{e}");
+}
+
+#[test]
 fn noise_grid_sizes_match_the_paper() {
     let s = spec(Experiment::Noise, 1, 1.0, vec![Method::Claime]);
     assert_eq!(s.grid().1.len(), 5);

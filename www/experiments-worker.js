@@ -11,21 +11,23 @@
 //       Loads the wasm (once per worker), from `module` (a compiled WebAssembly.Module shared by
 //       the page, so a new worker only instantiates it) or else by fetching it; answers `ready`.
 //   {id, type: 'task', kind: 'experiment' | 'regime' | 'fault', spec, t}
-//       Runs task `t` of an ExperimentRunner (spec: `experimentSpec`'s object) or a RegimeRunner
-//       (spec: {noise, signal: [a, b], level: [a, b], grid, reps, base}); the runner is kept
-//       while the spec stays the same. 'fault' (tests only) calls `debugFault(spec)`: "panic"
-//       traps, as a bug would. Answers `result`.
+//       Runs task `t` of an ExperimentRunner (spec: {spec: `experimentSpec`'s object,
+//       experiments: "" for that spec's experiment alone or "all", run as one job}) or a
+//       RegimeRunner (spec: {noise, signal: [a, b], level: [a, b], grid, reps, base}); the runner
+//       is kept while the spec stays the same. 'fault' (tests only) calls `debugFault(spec)`:
+//       "panic" traps, as a bug would. Answers `result`.
 //   {id, type: 'spec', experiment, noise, reps, methods, n_scale, signal?, p?, seed?}
 //       Builds and checks an experiment spec (missing signal, p, seed: the paper's defaults);
-//       answers `spec`.
+//       experiment "all" runs n, d and noise as one job (the default point computed once, as
+//       `claime experiment --exp all`). Answers `spec` with the task's spec as above.
 //   {id, type: 'regime-spec', spec}
 //       Checks a regime spec; answers `spec`.
-//   {id, type: 'collect', run, spec, outcomes}
-//       Adds task outcomes to run `run` (kept here; the first message of a run names its spec).
-//       No answer.
+//   {id, type: 'collect', run, spec, t, outcomes}
+//       Adds task `t`'s outcomes to run `run` (kept here; the first message of a run names its
+//       task spec). No answer.
 //   {id, type: 'render', run, width, height}
-//       Aggregates the outcomes of run `run` gathered so far and draws the figure; answers
-//       `rendered`.
+//       Aggregates the outcomes of run `run` gathered so far and draws a figure per experiment;
+//       answers `rendered`.
 //   {id, type: 'forget', run}
 //       Drops run `run`'s outcomes. No answer.
 //   {id, type: 'assemble', spec, errors, width, height}
@@ -35,10 +37,12 @@
 //   {id, type: 'ready'}
 //   {id, type: 'result', kind, t, result, ms}     result: [{point, method, rep, error, literal}]
 //                                                 (experiment) or [claime, concate, cl] (regime)
-//   {id, type: 'spec', spec, tasks}               the checked spec and its number of tasks
-//   {id, type: 'rendered', run, count, rows, csv, svg, ms}
-//       count: outcomes aggregated; rows: [{experiment, noise, x_name, x, method, reps, mean,
-//       median, p10, p90, literal_mean, literal_median}]; csv: the command line's CSV text
+//   {id, type: 'spec', spec, tasks, experiments}  the checked task spec, its number of tasks
+//                                                 and the experiments it runs (["n", ...])
+//   {id, type: 'rendered', run, count, tables, ms}
+//       count: outcomes aggregated; tables: one {experiment, rows, csv, svg} per experiment, rows:
+//       [{experiment, noise, x_name, x, method, reps, mean, median, p10, p90, literal_mean,
+//       literal_median}], csv: the command line's CSV text of that experiment
 //   {id, type: 'assembled', cells, csv, svg, wins, ahead, ms}  cells: [{signal, level, claime, concate, cl,
 //       diff, ci95}]; wins: cells where CLAIME wins (ahead beyond the 95 % interval); ahead: ahead by less
 //   {id, type: 'error', message, fatal}           fatal: a wasm trap (e instanceof
@@ -80,9 +84,14 @@ function runnerFor(kind, spec) {
   if (kept?.key === key) return kept.runner;
   release(kept?.runner);
   runners[kind] = null;
-  const runner = kind === 'experiment' ? new ExperimentRunner(spec) : new RegimeRunner(spec);
+  const runner = kind === 'experiment' ? experimentRunner(spec) : new RegimeRunner(spec);
   runners[kind] = { key, runner };
   return runner;
+}
+
+// The ExperimentRunner of a task spec {spec, experiments}.
+function experimentRunner(task) {
+  return new ExperimentRunner(task.spec, task.experiments || undefined);
 }
 
 // Answers `init` once the wasm is loaded.
@@ -109,11 +118,14 @@ async function onSpec(msg) {
   await loadWasm();
   const d = defaultParams();
   const pick = (v, fallback) => (v === null || v === undefined || v === '' ? fallback : Number(v));
+  const all = String(msg.experiment) === 'all';
   const spec = experimentSpec(
-    String(msg.experiment), String(msg.noise), Number(msg.reps), String(msg.methods), Number(msg.n_scale),
+    all ? 'n' : String(msg.experiment), String(msg.noise), Number(msg.reps), String(msg.methods), Number(msg.n_scale),
     pick(msg.signal, d.signal), pick(msg.p, d.p), BigInt(pick(msg.seed, d.seed)),
   );
-  post(msg.id, 'spec', { spec, tasks: runnerFor('experiment', spec).tasks() });
+  const task = { spec, experiments: all ? 'all' : '' };
+  const runner = runnerFor('experiment', task);
+  post(msg.id, 'spec', { spec: task, tasks: runner.tasks(), experiments: runner.experiments() });
 }
 
 // Checks a regime spec and counts its tasks.
@@ -127,21 +139,25 @@ async function onCollect(msg) {
   await loadWasm();
   let run = runs.get(msg.run);
   if (!run) {
-    run = { runner: new ExperimentRunner(msg.spec), outcomes: [] };
+    run = { runner: experimentRunner(msg.spec), results: [], count: 0 };
     runs.set(msg.run, run);
   }
-  for (const o of msg.outcomes) run.outcomes.push(o);
+  run.results[msg.t] = msg.outcomes;
+  run.count += msg.outcomes.length;
 }
 
-// Aggregates a run's outcomes so far and draws its figure.
+// Aggregates a run's outcomes so far and draws its figures.
 async function onRender(msg) {
   await loadWasm();
   const run = runs.get(msg.run);
   if (!run) throw new Error(`experiments worker: no outcomes for run ${msg.run}`);
   const t0 = performance.now();
-  const { rows, csv } = run.runner.aggregate(run.outcomes);
-  const svg = rows.length ? run.runner.figure(rows, msg.width, msg.height) : '';
-  post(msg.id, 'rendered', { run: msg.run, count: run.outcomes.length, rows, csv, svg, ms: performance.now() - t0 });
+  // (Holes for the tasks still running: Array.from makes them undefined, read as "not yet".)
+  const tables = run.runner.aggregate(Array.from(run.results));
+  for (const [i, table] of tables.entries()) {
+    table.svg = table.rows.length ? run.runner.figure(i, table.rows, msg.width, msg.height) : '';
+  }
+  post(msg.id, 'rendered', { run: msg.run, count: run.count, tables, ms: performance.now() - t0 });
 }
 
 // Drops a run's outcomes.

@@ -1,11 +1,12 @@
-// The "Experiments" section: the paper's Figure 1 (model.md §7) rerun in the browser. A run's
+// The "Experiments" section: the paper's Figure 1 (model.md §7) rerun in the browser, one panel
+// or all three of a noise case as one job (the command line's `--exp all`). A run's
 // independent tasks are shared by a pool of workers, one per core (pool.js); the helper worker
 // (experiments-helper.js) gathers their outcomes, aggregates them and draws the figure, at most
 // a few times a second, so the main thread only sets the SVG, the table and the progress line.
 // The regime map, on the same pool, is in regime.js.
 
 import { startWorkers } from './experiments-helper.js';
-import { METHOD_LABELS, showCsv, showProgress, showRows, showSvg } from './experiments-view.js';
+import { METHOD_LABELS, joinCsv, showCsv, showFigures, showProgress, showRows } from './experiments-view.js';
 import { poolSize } from './pool.js';
 import { createRegime } from './regime.js';
 
@@ -35,7 +36,7 @@ function readForm() {
 
 // Clears the figure, table, progress and CSV link of the previous run.
 function clearResults() {
-  showSvg($('exp-figure'), '');
+  showFigures($('exp-figure'), []);
   showRows($('exp-table'), []);
   showCsv($('exp-csv'), null);
   $('exp-progress').value = 0;
@@ -61,15 +62,19 @@ async function runExperiment() {
     return;
   }
   if (st.run !== run) return; // cancelled or superseded meanwhile
-  Object.assign(run, { spec: checked.spec, total: checked.tasks, t0: performance.now() });
+  // task: what the workers run ({spec, experiments}); spec: its settings, shown.
+  Object.assign(run, {
+    task: checked.spec, spec: checked.spec.spec, experiments: checked.experiments, total: checked.tasks, t0: performance.now(),
+  });
   if (!$('exp-signal').value.trim()) $('exp-signal').value = String(run.spec.base.signal);
   if (!$('exp-seed').value.trim()) $('exp-seed').value = String(run.spec.base.seed);
   const names = run.spec.methods.concat(run.spec.trainers).map((m) => METHOD_LABELS[m] ?? m).join(', ');
-  setStatus(`Running experiment ${run.spec.experiment} (${run.spec.noise} noise, ${names}) on ${run.pool.size} worker(s)…`, 'running');
+  const what = run.experiments.length > 1 ? `experiments ${run.experiments.join(', ')}` : `experiment ${run.experiments[0]}`;
+  setStatus(`Running ${what} (${run.spec.noise} noise, ${names}) on ${run.pool.size} worker(s)…`, 'running');
   tick(run);
   run.job = run.pool.run({
-    kind: 'experiment', spec: run.spec, tasks: run.total,
-    onResult: (t, outcomes) => onOutcomes(run, outcomes),
+    kind: 'experiment', spec: run.task, tasks: run.total,
+    onResult: (t, outcomes) => onOutcomes(run, t, outcomes),
     onEnd: (end) => onEnd(run, end),
   });
 }
@@ -79,9 +84,9 @@ function tick(run) {
   showProgress($('exp-progress'), $('exp-progress-text'), run.done, run.total, performance.now() - run.t0);
 }
 
-// A task's outcomes: handed to the helper (the first batch names the spec), then a redraw.
-function onOutcomes(run, outcomes) {
-  run.helper.post('collect', { run: run.id, spec: run.done === 0 ? run.spec : undefined, outcomes });
+// Task t's outcomes: handed to the helper (the first batch names the task spec), then a redraw.
+function onOutcomes(run, t, outcomes) {
+  run.helper.post('collect', { run: run.id, spec: run.done === 0 ? run.task : undefined, t, outcomes });
   run.done += 1;
   tick(run);
   scheduleRender(run);
@@ -106,8 +111,8 @@ async function render(run) {
   try {
     const drawn = await run.helper.ask('render', { run: run.id, ...FIGURE });
     if (st.run !== run) return;
-    showSvg($('exp-figure'), drawn.svg);
-    showRows($('exp-table'), drawn.rows);
+    showFigures($('exp-figure'), drawn.tables);
+    showRows($('exp-table'), drawn.tables.flatMap((table) => table.rows));
     if (upto === run.total && run.ended === 'done') finish(run, drawn);
   } catch (e) {
     if (st.run === run) fail(run, `drawing the results failed: ${e.message}`);
@@ -139,10 +144,12 @@ function onEnd(run, { state, message }) {
 // A finished run: the status with its timings and the CSV link.
 function finish(run, drawn) {
   const s = ((performance.now() - run.t0) / 1000).toFixed(1);
-  const { experiment, noise, reps } = run.spec;
-  showCsv($('exp-csv'), drawn.csv, `claime-experiment-${experiment}-${noise}-reps${reps}.csv`);
+  const { noise, reps } = run.spec;
+  const experiment = run.experiments.length > 1 ? 'all' : run.experiments[0];
+  showCsv($('exp-csv'), joinCsv(drawn.tables.map((t) => t.csv)), `claime-experiment-${experiment}-${noise}-reps${reps}.csv`);
+  const rows = drawn.tables.reduce((sum, t) => sum + t.rows.length, 0);
   setStatus(`Done: ${run.total} tasks on ${run.pool.size} worker(s) in ${s} s; `
-    + `${drawn.rows.length} rows (aggregated and drawn in a worker in ${drawn.ms.toFixed(0)} ms).`, 'done');
+    + `${rows} rows (aggregated and drawn in a worker in ${drawn.ms.toFixed(0)} ms).`, 'done');
 }
 
 // Stops a run on an error; the pool has replaced a broken worker.
@@ -167,7 +174,7 @@ function stopRun(why) {
   }
 }
 
-// A preset button: one panel of Figure 1 (experiment x noise), run at once.
+// A preset button: one panel of Figure 1 (experiment x noise), or all three of a noise case, run at once.
 function runPreset(button) {
   $('exp-experiment').value = button.dataset.exp;
   $('exp-noise').value = button.dataset.noise;

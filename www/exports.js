@@ -60,8 +60,9 @@ function stem(chart, seed) {
   return `claime-${chart.id.replace(/^chart-/, '')}${seed === undefined ? '' : `-seed${seed}`}`;
 }
 
-// A small "SVG · PNG" button pair for one chart, named after it for screen readers.
-function chartButtons(chart) {
+// A small "SVG · PNG" button pair for one chart, named after it for screen readers (a click is
+// handled by addChartExports' listener on an ancestor).
+export function chartButtons(chart) {
   const name = chart.getAttribute('aria-label') ?? chart.id;
   const make = (format) => Object.assign(document.createElement('button'), {
     type: 'button', textContent: format, className: 'export-button',

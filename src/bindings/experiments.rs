@@ -35,56 +35,78 @@ pub fn experiment_spec(
     to_js(&spec)
 }
 
-/// Runs the tasks of one experiment spec (`experimentSpec`'s object, checked here).
+/// Runs the tasks of one experiment spec (`experimentSpec`'s object, checked here), or of
+/// several experiments with that spec's other settings as one job (`experiments`: "all" or a
+/// list such as "n,d"; absent: the spec's own experiment), their shared grid points computed
+/// once, as `claime experiment --exp all` does (`experiment::Plan`).
 #[wasm_bindgen]
 pub struct ExperimentRunner {
-    spec: crate::experiment::Spec,
+    plan: crate::experiment::Plan,
 }
 
-/// Aggregated rows of an experiment, and the same as CSV.
+/// Aggregated rows of one experiment, and the same as CSV.
 #[derive(serde::Serialize)]
 struct ExperimentTable {
+    experiment: &'static str,
     rows: Vec<crate::experiment::Row>,
     csv: String,
 }
 
 #[wasm_bindgen]
 impl ExperimentRunner {
-    /// Checks the spec.
+    /// Checks the spec and the list of experiments.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec: JsValue) -> Result<ExperimentRunner, JsError> {
+    pub fn new(spec: JsValue, experiments: Option<String>) -> Result<ExperimentRunner, JsError> {
+        use crate::experiment::{Experiment, Plan};
         let spec: crate::experiment::Spec = super::value_from(spec, "experiment spec")?;
-        spec.check().map_err(js_err)?;
-        Ok(ExperimentRunner { spec })
+        let list = match experiments.as_deref() {
+            None | Some("") => vec![spec.experiment],
+            Some(list) => Experiment::parse_list(list).map_err(js_err)?,
+        };
+        Ok(ExperimentRunner { plan: Plan::new(&spec, &list).map_err(js_err)? })
     }
 
     /// Number of independent tasks.
     pub fn tasks(&self) -> u32 {
-        self.spec.tasks() as u32
+        self.plan.tasks() as u32
+    }
+
+    /// The experiments run, in order ("n", "d", "noise").
+    pub fn experiments(&self) -> Vec<String> {
+        self.plan.specs().iter().map(|s| s.experiment.name().to_string()).collect()
     }
 
     /// Runs task `t`: [{point, method, rep, error, literal}].
     #[wasm_bindgen(js_name = runTask)]
     pub fn run_task(&self, t: u32) -> Result<JsValue, JsError> {
-        if t as usize >= self.spec.tasks() {
-            return Err(js_err(Error::param("task", t, format!("an index below {}", self.spec.tasks()))));
+        if t as usize >= self.plan.tasks() {
+            return Err(js_err(Error::param("task", t, format!("an index below {}", self.plan.tasks()))));
         }
-        to_js(&self.spec.run_task(t as usize).map_err(js_err)?)
+        to_js(&self.plan.run_task(t as usize).map_err(js_err)?)
     }
 
-    /// Summarises the outcomes gathered so far (any subset, any order): {rows, csv}.
-    pub fn aggregate(&self, outcomes: JsValue) -> Result<JsValue, JsError> {
-        let outcomes: Vec<crate::experiment::Outcome> = super::value_from(outcomes, "outcomes")?;
-        let rows = self.spec.aggregate(&outcomes);
-        let csv = crate::experiment::to_csv(&rows);
-        to_js(&ExperimentTable { rows, csv })
+    /// Summarises the results gathered so far: `results[t]` is task t's outcomes (`runTask`'s
+    /// answer), null or missing while it has not run. One {experiment, rows, csv} per experiment.
+    pub fn aggregate(&self, results: JsValue) -> Result<JsValue, JsError> {
+        let results: Vec<Option<Vec<crate::experiment::Outcome>>> = super::value_from(results, "results")?;
+        let tables: Vec<ExperimentTable> = (self.plan.specs().iter())
+            .zip(self.plan.aggregate(&results))
+            .map(|(s, rows)| {
+                let csv = crate::experiment::to_csv(&rows);
+                ExperimentTable { experiment: s.experiment.name(), rows, csv }
+            })
+            .collect();
+        to_js(&tables)
     }
 
-    /// The figure of some rows (mean line and 10-90% band per method) as SVG.
-    pub fn figure(&self, rows: JsValue, width: u32, height: u32) -> Result<String, JsError> {
+    /// The figure of experiment `index`'s rows (mean line and 10-90% band per method) as SVG.
+    pub fn figure(&self, index: u32, rows: JsValue, width: u32, height: u32) -> Result<String, JsError> {
+        let spec = (self.plan.specs().get(index as usize)).ok_or_else(|| {
+            js_err(Error::param("index", index, format!("an index below {}", self.plan.specs().len())))
+        })?;
         let rows: Vec<crate::experiment::Row> = super::value_from(rows, "rows")?;
         let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
-        crate::experiment::figure(&self.spec, &rows, w, h).map_err(js_err)
+        crate::experiment::figure(spec, &rows, w, h).map_err(js_err)
     }
 }
 

@@ -209,6 +209,42 @@ test('(b) the page\'s CSV is the command line\'s', { timeout: 150_000 }, async (
   assert.ok(presetCsv.endsWith('\n') && cli.endsWith('\n'), 'both end with a newline');
 });
 
+test('(b2) "all three" runs n, d and noise as one job, shared points once, with the command line\'s numbers', { timeout: 150_000 }, async (t) => {
+  const { page, seen } = await openSection();
+  const run = { reps: 1, nScale: 0.02, methods: ['claime'] };
+  await fillForm(page, run);
+  await page.click('#exp-presets button[data-exp="all"][data-noise="spike"]');
+  await waitForState(page, 'done');
+  assert.equal(await page.inputValue('#exp-experiment'), 'all');
+  // One replicate: experiment n is one task (its five n on one stream), d and noise five
+  // points each, of which d = 1000 and c = 0.2 are n's default point, taken from n's task.
+  const { value, max } = await progress(page);
+  assert.deepEqual([value, max], [9, 9], '1 + 4 + 4 tasks: the default point computed once');
+  const panels = await page.$$eval('#exp-figure figure.exp-panel', (fs) => fs.map((f) => ({
+    exp: f.dataset.experiment, caption: f.querySelector('figcaption').textContent, svg: !!f.querySelector('svg'),
+  })));
+  assert.deepEqual(panels.map((f) => f.exp), ['n', 'd', 'noise'], 'a figure per experiment, in order');
+  assert.ok(panels.every((f) => f.svg && f.caption.startsWith(`Experiment ${f.exp}`)), 'each drawn, with its caption');
+  // Each panel exports its own figure; the figure's own buttons (one SVG only) are hidden.
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.click('button[data-chart="exp-figure-d"][data-export="svg"]')]);
+  assert.equal(svg.suggestedFilename(), 'claime-exp-figure-d.svg');
+  assert.match(readFileSync(await svg.path(), 'utf8'), /Experiment d \(spike noise, 1 replicates?\)/);
+  assert.ok(await page.$eval('#exp-figure', (h) => h.closest('figure').querySelector(':scope > figcaption .chart-exports').hidden));
+  const rows = await tableRows(page);
+  assert.equal(rows.length, 15, 'five points per experiment, one method');
+  assert.equal(await page.textContent('#exp-table thead th[data-col="x"]'), 'setting');
+
+  const csv = await download(page, '#exp-csv');
+  execFileSync(BIN, ['experiment', '--exp', 'all', '--noise', 'spike', '--reps', '1', '--n-scale', '0.02',
+    '--methods', 'claime', '--out', join(tmp, 'all-{exp}.csv'), '--threads', '1'], { stdio: 'pipe' });
+  const parts = ['n', 'd', 'noise'].map((e) => readFileSync(join(tmp, `all-${e}.csv`), 'utf8'));
+  const cli = parts.map((text, i) => (i === 0 ? text : text.slice(text.indexOf('\n') + 1))).join('');
+  const { identical, lines, worst } = compareCsv(csv, cli);
+  t.diagnostic(`${identical} of ${lines} lines identical byte for byte; largest relative difference ${worst.toExponential(1)}`);
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
 test('(c) Cancel stops a longer run; a new run afterwards completes with the same numbers', { timeout: 180_000 }, async () => {
   const { page, seen } = await openSection();
   // Experiment noise (5 levels) x 20 replicates at n scale 0.05: 100 tasks, tens of seconds.
