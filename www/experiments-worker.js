@@ -139,11 +139,10 @@ async function onCollect(msg) {
   await loadWasm();
   let run = runs.get(msg.run);
   if (!run) {
-    run = { runner: experimentRunner(msg.spec), results: [], count: 0 };
+    run = { runner: experimentRunner(msg.spec), results: [] };
     runs.set(msg.run, run);
   }
   run.results[msg.t] = msg.outcomes;
-  run.count += msg.outcomes.length;
 }
 
 // Aggregates a run's outcomes so far and draws its figures.
@@ -157,7 +156,8 @@ async function onRender(msg) {
   for (const [i, table] of tables.entries()) {
     table.svg = table.rows.length ? run.runner.figure(i, table.rows, msg.width, msg.height) : '';
   }
-  post(msg.id, 'rendered', { run: msg.run, count: run.count, tables, ms: performance.now() - t0 });
+  const count = run.results.reduce((sum, outcomes) => sum + outcomes.length, 0); // (reduce skips the holes)
+  post(msg.id, 'rendered', { run: msg.run, count, tables, ms: performance.now() - t0 });
 }
 
 // Drops a run's outcomes.
