@@ -101,6 +101,23 @@ pub struct Spec {
     pub n_scale: f64,
 }
 
+impl Default for Spec {
+    /// The paper's study as `claime experiment` runs it without flags: the n-experiment, spike
+    /// noise, 500 replicates of CLAIME, Concate and CL on the paper's base model at its scale.
+    fn default() -> Self {
+        Spec {
+            experiment: Experiment::N,
+            noise: NoiseKind::Spike,
+            reps: 500,
+            methods: vec![Method::Claime, Method::Concate, Method::Cl],
+            trainers: Vec::new(),
+            train: TrainParams::default(),
+            base: Params::default(),
+            n_scale: 1.0,
+        }
+    }
+}
+
 /// One grid point.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridPoint {

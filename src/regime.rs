@@ -32,6 +32,22 @@ pub struct RegimeSpec {
     pub base: Params,
 }
 
+impl Default for RegimeSpec {
+    /// The map `claime regime` and the page draw without settings: spike noise, signal 0.5 to 4,
+    /// c 0.05 to 1, a 6 x 6 grid with 2 replicates a cell (so each cell has a confidence
+    /// interval), d1 = d2 = 200 and the paper's n, p, mean T and seed.
+    fn default() -> Self {
+        RegimeSpec {
+            noise: NoiseKind::Spike,
+            signal: (0.5, 4.0),
+            level: (0.05, 1.0),
+            grid: 6,
+            reps: 2,
+            base: Params { d1: 200, d2: 200, ..Params::default() },
+        }
+    }
+}
+
 /// One cell of the map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {

@@ -35,6 +35,19 @@ pub fn experiment_spec(
     to_js(&spec)
 }
 
+/// The default experiment spec (`experiment::Spec::default()`: what `claime experiment` runs
+/// without flags), so the page never hard-codes the study's settings.
+#[wasm_bindgen(js_name = defaultExperimentSpec)]
+pub fn default_experiment_spec() -> Result<JsValue, JsError> {
+    to_js(&crate::experiment::Spec::default())
+}
+
+/// The default regime map (`regime::RegimeSpec::default()`, the command line's too).
+#[wasm_bindgen(js_name = defaultRegimeSpec)]
+pub fn default_regime_spec() -> Result<JsValue, JsError> {
+    to_js(&crate::regime::RegimeSpec::default())
+}
+
 /// Runs the tasks of one experiment spec (`experimentSpec`'s object, checked here), or of
 /// several experiments with that spec's other settings as one job (`experiments`: "all" or a
 /// list such as "n,d"; absent: the spec's own experiment), their shared grid points computed
