@@ -1,7 +1,7 @@
 //! One replicate at the paper's scale (d = 1000, n = 100000, p = 4): simulation with summary
 //! statistics, and each estimator's fit, timed separately. Benchmark ids carry their sizes.
 //! `replicate/all_methods/*` fits CLAIME, Concate and CL (so the within-modality counts are
-//! collected); `replicate/claime_only/*` is the work of bench/numpy_baseline.py (simulation,
+//! collected); `replicate/claime_only/*` is the work of scripts/numpy_baseline.py (simulation,
 //! cross-modal statistics, the CLAIME fit and its metrics).
 //! Run: `cargo bench --bench replicate` (figures go to docs/benchmarks.md via `npm run bench`).
 

@@ -1,7 +1,7 @@
 //! The CLAIME fit at the paper's real-data size (d1 = 3500 codes, d2 = 1000 CUIs, p = 4): the
 //! PMI from summary statistics, its rank-p truncated SVD, and both together (the fit). The
 //! statistics are those of `claime simulate --d1 3500 --d2 1000 --n 3000 --mean-t 20` (seed 1),
-//! which bench/numpy_baseline.py reads for the same task. Benchmark ids carry their sizes.
+//! which scripts/numpy_baseline.py reads for the same task. Benchmark ids carry their sizes.
 //! Run: `cargo bench --bench svd` (figures go to docs/benchmarks.md via `npm run bench`).
 
 use claime::estimators::claime::{fit, pmi};

@@ -1,12 +1,12 @@
 // The numpy baseline for `npm run bench`: installs numpy and scipy when they are missing (and
-// says so), then runs bench/numpy_baseline.py tasks with the BLAS held to `threads` threads.
+// says so), then runs scripts/numpy_baseline.py tasks with the BLAS held to `threads` threads.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SCRIPT = join(ROOT, 'bench', 'numpy_baseline.py');
+const SCRIPT = join(ROOT, 'scripts', 'numpy_baseline.py');
 const PYTHON = process.env.PYTHON ?? 'python3';
 
 // numpy and scipy versions as "numpy X, scipy Y", or null when either is missing.
@@ -38,7 +38,7 @@ export function ensureNumpy(log) {
   throw new Error(`numpy/scipy missing and could not be installed (tried ${tries.map(([c, a]) => `${c} ${a.join(' ')}`).join('; ')})`);
 }
 
-/** Runs one task of bench/numpy_baseline.py with `flags`; returns its JSON. */
+/** Runs one task of scripts/numpy_baseline.py with `flags`; returns its JSON. */
 export function runNumpy(task, flags, threads = 1) {
   const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
   const args = [SCRIPT, task, ...Object.entries(flags).flatMap(([k, v]) => [`--${k.replace('_', '-')}`, String(v)])];

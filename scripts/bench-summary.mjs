@@ -118,7 +118,7 @@ How each figure is taken (all single-threaded unless said):
   \`TrainerSession.step\` (Training section below); summarising streams the file from the local server through
   \`RecordsReader\` into \`OwnData\` and writes the summary JSON, as the "Your data" section does; the grid runs the
   same tasks through \`ExperimentRunner.runTask\` one after another, extrapolated the same way.
-- **numpy**: \`bench/numpy_baseline.py\` (median of ${r.numpy.reps} processes per replicate): the model of model.md §2
+- **numpy**: \`scripts/numpy_baseline.py\` (median of ${r.numpy.reps} processes per replicate): the model of model.md §2
   in chunks of 2000 patients (logits by one matrix product, inverse-CDF token sampling with one \`searchsorted\` per
   chunk, \`scipy.signal.lfilter\` for AR(1), counts by \`bincount\`, D12 by one matrix product per chunk), the PMI of
   §4 and \`scipy.sparse.linalg.svds\`; the real-size task reads the same summary file as the Rust benchmark

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: one run that measures every task natively (criterion and the release
 // `claime`), in headless Chromium through the wasm, and with the numpy baseline
-// (bench/numpy_baseline.py), then writes docs/benchmarks.md: the summary table at the top
+// (scripts/numpy_baseline.py), then writes docs/benchmarks.md: the summary table at the top
 // (scripts/bench-summary.mjs) and the Browser section (scripts/bench-browser.mjs); the other
 // sections are kept. numpy and scipy are installed when missing (scripts/bench-numpy.mjs says how).
 //

@@ -61,3 +61,11 @@ impl std::error::Error for Error {}
 
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Rejects NaN and infinite values, naming the input and the first bad position.
+pub(crate) fn check_finite(name: &str, values: impl IntoIterator<Item = f64>) -> Result<()> {
+    match values.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        Some((i, v)) => Err(Error::param(&format!("{name}[{i}]"), v, "a finite number")),
+        None => Ok(()),
+    }
+}

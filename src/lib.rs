@@ -18,6 +18,7 @@
 //! assert!(m.projection_distance < 2.0_f64.sqrt() * 2.0); // below the no-recovery level sqrt(2p)
 //! ```
 
+pub mod cpu;
 pub mod error;
 pub mod estimators;
 pub mod evaluate;
@@ -37,6 +38,7 @@ pub mod rng;
 pub mod session;
 pub mod simulate;
 pub mod stats;
+pub mod tasks;
 pub mod train;
 pub mod views;
 

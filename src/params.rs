@@ -5,7 +5,6 @@
 //! n = 20000, mean T = 50, spike noise with c = 0.2, signal scale 1, seed 1.
 
 use crate::error::{Error, Result};
-use crate::estimators::Method;
 use serde::{Deserialize, Serialize};
 
 /// Patient-noise structure of model.md §2.
@@ -133,19 +132,20 @@ fn check_finite_range(name: &str, x: f64, lo: f64, hi: f64, lo_open: bool, hi_op
 
 impl Params {
     /// Checks every rule and returns [`ValidParams`], or an error naming the first bad field. The
-    /// memory estimate counts every method (and the within-modality counts).
+    /// memory estimate counts every method, so the within-modality counts too.
     pub fn check(self) -> Result<ValidParams> {
-        self.check_for(&Method::ALL.map(|(m, _)| m))
+        self.check_for(true)
     }
 
-    /// As [`Params::check`], for a session that fits only `methods`: the memory estimate leaves
-    /// out what they do not need ([`Params::estimated_bytes`]).
-    pub fn check_for(self, methods: &[Method]) -> Result<ValidParams> {
-        self.check_with_budget(DEFAULT_MEMORY_BUDGET, methods)
+    /// As [`Params::check`], for a session whose methods need the within-modality counts
+    /// (`with_within`: Concate, CL) or not (CLAIME alone): the memory estimate leaves out what
+    /// they do not need ([`Params::estimated_bytes`]; `Method::any_needs_within` tells).
+    pub fn check_for(self, with_within: bool) -> Result<ValidParams> {
+        self.check_with_budget(DEFAULT_MEMORY_BUDGET, with_within)
     }
 
     /// As [`Params::check_for`], with an explicit memory budget in bytes.
-    pub fn check_with_budget(self, budget: u64, methods: &[Method]) -> Result<ValidParams> {
+    pub fn check_with_budget(self, budget: u64, with_within: bool) -> Result<ValidParams> {
         for (name, d) in [("d1", self.d1), ("d2", self.d2)] {
             if !(2..=MAX_FEATURES).contains(&d) {
                 return Err(Error::param(name, d, format!("an integer in [2, {MAX_FEATURES}]")));
@@ -165,7 +165,7 @@ impl Params {
         check_finite_range("rho", self.rho, 0.0, 1.0, false, true)?;
         check_finite_range("tau2", self.tau2, 0.0, 10_000.0, false, false)?;
         check_finite_range("signal", self.signal, 0.0, 1000.0, false, false)?;
-        let needed = self.estimated_bytes(methods);
+        let needed = self.estimated_bytes(with_within);
         if needed > budget {
             return Err(Error::Memory {
                 needed_bytes: needed,
@@ -176,15 +176,16 @@ impl Params {
         Ok(ValidParams(self))
     }
 
-    /// Estimated peak memory of a session fitting `methods`, in bytes: the summary statistics
-    /// (D12, and C11, C22 only when a method needs them: Concate, CL), the d1 x d2 PMI of CLAIME,
-    /// and, for Concate or CL, their dense d x d co-occurrence and PMI. Without Concate and CL a
-    /// session keeps no d x d or d_M x d_M matrix, so CLAIME alone fits d1 = 20000, d2 = 100.
-    /// (CLAIME's d1 x d2 PMI is counted whatever the methods: it is small next to the rest.)
-    pub fn estimated_bytes(&self, methods: &[Method]) -> u64 {
+    /// Estimated peak memory of a session, in bytes: the summary statistics (D12, and C11, C22
+    /// only `with_within`, when a method needs them: Concate, CL), the d1 x d2 PMI of CLAIME,
+    /// and, with the within-modality counts, Concate's or CL's dense d x d co-occurrence and
+    /// PMI. Without them a session keeps no d x d or d_M x d_M matrix, so CLAIME alone fits
+    /// d1 = 20000, d2 = 100. (CLAIME's d1 x d2 PMI is counted whatever the methods: it is small
+    /// next to the rest.)
+    pub fn estimated_bytes(&self, with_within: bool) -> u64 {
         let (d1, d2) = (self.d1 as u64, self.d2 as u64);
         let d = d1 + d2;
-        let within = methods.iter().any(|m| m.needs_within());
+        let within = with_within;
         let stats = d1 * d2 + if within { d1 * d1 + d2 * d2 } else { 0 };
         let fits = d1 * d2 + if within { 2 * d * d } else { 0 };
         8 * (stats + fits) + 64 * d * self.p as u64

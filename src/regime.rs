@@ -6,11 +6,11 @@
 
 use crate::error::{Error, Result};
 use crate::estimators::Method;
-use crate::experiment::{mean, run_tasks};
 use crate::metrics::projection_distance;
 use crate::params::{NoiseKind, Params};
 use crate::rng::replicate_seed;
 use crate::session::Session;
+use crate::tasks::{mean, run_tasks};
 use serde::{Deserialize, Serialize};
 
 const METHODS: [Method; 3] = [Method::Claime, Method::Concate, Method::Cl];

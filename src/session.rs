@@ -191,7 +191,7 @@ pub fn run_threads(
     threads: usize,
     clock: &mut dyn FnMut() -> f64,
 ) -> Result<Report> {
-    let valid = params.check_for(methods)?;
+    let valid = params.check_for(Method::any_needs_within(methods))?;
     let within = methods.iter().any(|m| m.needs_within());
     Ok(replicate(valid, within, methods, threads, clock)?.1)
 }

@@ -293,7 +293,7 @@ impl PairStaging {
     /// instead of 16): integer counts, so the same numbers.
     pub fn add_patient(&mut self, stats: &mut SummaryStats, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         #[cfg(target_arch = "x86_64")]
-        if crate::simulate::has_avx2() {
+        if crate::cpu::has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
             return unsafe { self.add_patient_avx2(stats, codes, cuis) };
         }

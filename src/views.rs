@@ -112,7 +112,7 @@ fn check_fit(truth: &Truth, fit: &Fit) -> Result<()> {
         return Err(Error::param("truth", format!("(d1, d2, p) = {t:?}"), "at least one feature and p >= 1"));
     }
     for (name, m) in [("fit.v1", &fit.v1), ("fit.v2", &fit.v2), ("truth.v1", &truth.v1), ("truth.v2", &truth.v2)] {
-        crate::plot::check_finite(name, (0..m.ncols()).flat_map(|j| (0..m.nrows()).map(move |i| m[(i, j)])))?;
+        crate::error::check_finite(name, (0..m.ncols()).flat_map(|j| (0..m.nrows()).map(move |i| m[(i, j)])))?;
     }
     Ok(())
 }

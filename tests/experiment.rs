@@ -1,7 +1,8 @@
 //! The paper's simulation study on reduced grids: the claims that hold at the paper's settings,
 //! and thread-count invariance of the CSV.
 
-use claime::experiment::{figure, quantile, to_csv, Experiment, Spec};
+use claime::experiment::{figure, to_csv, Experiment, Spec};
+use claime::tasks::quantile;
 use claime::train::{TrainParams, TrainerKind};
 use claime::{Method, NoiseKind, Params};
 

@@ -19,7 +19,8 @@ impl Explorer {
     #[wasm_bindgen(constructor)]
     pub fn new(params: JsValue, methods: &str, width: u32, height: u32) -> Result<Explorer, JsError> {
         let methods = Method::parse_list(methods).map_err(js_err)?;
-        let valid = params_from(params)?.check_for(&methods).map_err(js_err)?;
+        let valid =
+            params_from(params)?.check_for(crate::estimators::Method::any_needs_within(&methods)).map_err(js_err)?;
         let size = if width == 0 || height == 0 { ChartSize::default() } else { ChartSize { width, height } };
         Ok(Explorer { run: LiveRun::new(valid, methods, size) })
     }

@@ -19,7 +19,7 @@ impl TrainerSession {
         let params = params_from(params)?;
         let kind = crate::train::TrainerKind::parse(trainer)
             .ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
-        let valid = params.check_for(&[kind.reference()]).map_err(js_err)?;
+        let valid = params.check_for(kind.reference().needs_within()).map_err(js_err)?;
         let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
             crate::train::TrainParams::default()
         } else {

@@ -70,6 +70,12 @@ impl Method {
         !matches!(self, Method::Claime)
     }
 
+    /// Whether any of `methods` needs the within-modality counts: what the memory estimates
+    /// ([`crate::params::Params::check_for`]) take.
+    pub fn any_needs_within(methods: &[Method]) -> bool {
+        methods.iter().any(|m| m.needs_within())
+    }
+
     /// Fits the method to summary statistics.
     pub fn fit(self, stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
         match self {

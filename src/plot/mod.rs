@@ -120,13 +120,7 @@ pub(crate) fn draw_err<E: std::error::Error + Send + Sync>(
     move |e| Error::Unsupported { what: format!("drawing the {chart} failed: {e}") }
 }
 
-/// Rejects NaN and infinite values, naming the input and the first bad position.
-pub(crate) fn check_finite(name: &str, values: impl IntoIterator<Item = f64>) -> Result<()> {
-    match values.into_iter().enumerate().find(|(_, v)| !v.is_finite()) {
-        Some((i, v)) => Err(Error::param(&format!("{name}[{i}]"), v, "a finite number")),
-        None => Ok(()),
-    }
-}
+pub(crate) use crate::error::check_finite;
 
 /// Title font (plotters' size; the SVG font-size is this / 1.24).
 pub(crate) const TITLE_FONT: (&str, u32) = ("sans-serif", 20);

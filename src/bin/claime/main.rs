@@ -10,7 +10,9 @@ mod io;
 mod replicate;
 mod study;
 
+use claime::experiment::Spec;
 use claime::params::{NoiseKind, Params};
+use claime::regime::RegimeSpec;
 use claime::train::TrainParams;
 use claime::Error;
 use clap::{Args, Parser, Subcommand};
@@ -18,6 +20,30 @@ use io::message;
 use replicate::{fit, run, simulate};
 use std::process::ExitCode;
 use study::{experiment, regime};
+
+// The flags' defaults come from the core's `Default`s (one source of defaults, shared with the
+// page through the wasm): the model's from `Params`, the study's from `experiment::Spec`, the
+// map's from `regime::RegimeSpec`, the trainers' from `TrainParams`.
+
+/// The paper's model (`Params::default()`).
+fn model() -> Params {
+    Params::default()
+}
+
+/// The study `claime experiment` runs without flags.
+fn study() -> Spec {
+    Spec::default()
+}
+
+/// The map `claime regime` draws without flags.
+fn map() -> RegimeSpec {
+    RegimeSpec::default()
+}
+
+/// A range as its flag writes it, `A:B`.
+fn range_flag((a, b): (f64, f64)) -> String {
+    format!("{a}:{b}")
+}
 
 #[derive(Parser)]
 #[command(
@@ -37,34 +63,34 @@ enum Command {
     /// the boundary where CLAIME starts to win.
     Regime {
         /// Signal scale range A:B.
-        #[arg(long, default_value = "0.5:4")]
+        #[arg(long, default_value_t = range_flag(map().signal))]
         signal: String,
         /// Noise level range A:B (c for spike, rho for ar1, tau2 for orthogonal).
-        #[arg(long, default_value = "0.05:1")]
+        #[arg(long, default_value_t = range_flag(map().level))]
         level: String,
         /// Points per axis.
-        #[arg(long, default_value_t = 6)]
+        #[arg(long, default_value_t = map().grid)]
         grid: usize,
         /// Noise structure.
-        #[arg(long, value_parser = ["spike", "ar1", "orthogonal"], default_value = "spike")]
+        #[arg(long, value_parser = ["spike", "ar1", "orthogonal"], default_value = map().noise.name())]
         noise: String,
         /// Replicates per cell.
-        #[arg(long, default_value_t = 2)]
+        #[arg(long, default_value_t = map().reps)]
         reps: usize,
         /// Codes.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = map().base.d1)]
         d1: usize,
         /// CUIs.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = map().base.d2)]
         d2: usize,
         /// Patients.
-        #[arg(long, default_value_t = 20_000)]
+        #[arg(long, default_value_t = map().base.n)]
         n: usize,
         /// Embedding dimension.
-        #[arg(long, default_value_t = 4)]
+        #[arg(long, default_value_t = map().base.p)]
         p: usize,
         /// Seed.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = map().base.seed)]
         seed: u64,
         /// Worker threads (default: all cores).
         #[arg(long)]
@@ -88,29 +114,29 @@ enum Command {
         #[arg(long)]
         exp: String,
         /// Noise case.
-        #[arg(long, value_parser = ["spike", "ar1"], default_value = "spike")]
+        #[arg(long, value_parser = ["spike", "ar1"], default_value = study().noise.name())]
         noise: String,
         /// Replicates per grid point.
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = study().reps)]
         reps: usize,
         /// Worker threads (default: all cores). Results do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
         /// Comma-separated methods: SVD methods (claime, concate, cl) and trainers (claime-gd,
         /// cl-gd, claime-sgd, claime-temp; trained for --epochs on the same replicates).
-        #[arg(long, default_value = "claime,concate,cl")]
+        #[arg(long, default_value_t = study().method_names().join(","))]
         methods: String,
         /// Signal scale (1 = the paper).
-        #[arg(long, default_value_t = 1.0)]
+        #[arg(long, default_value_t = study().base.signal)]
         signal: f64,
         /// Embedding dimension.
-        #[arg(long, default_value_t = 4)]
+        #[arg(long, default_value_t = study().base.p)]
         p: usize,
         /// Multiplies every n of the grid (1 = the paper; e.g. 0.1 for a quick look).
-        #[arg(long = "n-scale", default_value_t = 1.0)]
+        #[arg(long = "n-scale", default_value_t = study().n_scale)]
         n_scale: f64,
         /// Seed; replicate r uses a seed derived from it.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = study().base.seed)]
         seed: u64,
         /// Output CSV file; {exp} in it is replaced by the experiment's name (required when
         /// --exp names several: one file each).
@@ -161,13 +187,13 @@ enum Command {
         #[arg(long)]
         method: Option<String>,
         /// Embedding dimension.
-        #[arg(long, default_value_t = 4)]
+        #[arg(long, default_value_t = model().p)]
         p: usize,
         /// Random negative pairs per known pair.
         #[arg(long, default_value_t = 10)]
         negatives: usize,
         /// Seed of the negatives and of the factorizations' start vectors.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = model().seed)]
         seed: u64,
         /// Also write the table as CSV.
         #[arg(long)]
@@ -198,7 +224,7 @@ enum Command {
         #[arg(long, value_parser = ["claime", "concate", "cl"], default_value = "claime")]
         method: String,
         /// Seed of the factorization's start vector.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = model().seed)]
         seed: u64,
         /// Output prefix.
         #[arg(long)]
@@ -210,7 +236,7 @@ enum Command {
         model: ModelArgs,
         /// Comma-separated methods: claime, concate, cl, and the trainers claime-gd, claime-sgd,
         /// cl-gd, claime-temp.
-        #[arg(long, default_value = "claime,concate,cl")]
+        #[arg(long, default_value_t = study().method_names().join(","))]
         methods: String,
         /// Print one JSON object instead of a table.
         #[arg(long)]
@@ -227,23 +253,25 @@ enum Command {
 #[derive(Args)]
 struct TrainArgs {
     /// Temperature of claime-temp: a number, or inf for the linear loss.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = TrainParams::default().temperature, allow_negative_numbers = true)]
     temperature: f64,
     /// Epochs of each trainer (a full-batch trainer takes one step per epoch); with --tol, the most.
+    // [decision] 50, not TrainParams::default().epochs (100, the page's Play budget): the command
+    // line's figures and docs/reproduction.md name "trainers 50 epochs".
     #[arg(long, default_value_t = 50)]
     epochs: usize,
     /// Stop a trainer early once an epoch changes its loss by less than this (the paper stopped
     /// at 1e-6); 0 trains every epoch.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = TrainParams::default().tol)]
     tol: f64,
     /// Relative learning rate (default 0.5 for claime-gd and cl-gd, 0.05 for the Adam trainers).
     #[arg(long, allow_negative_numbers = true)]
     lr: Option<f64>,
     /// Patients per minibatch (claime-sgd, claime-temp).
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = TrainParams::default().batch)]
     batch: usize,
     /// Regulariser lambda.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = TrainParams::default().lambda, allow_negative_numbers = true)]
     lambda: f64,
 }
 
@@ -266,37 +294,37 @@ impl TrainArgs {
 #[derive(Args)]
 struct ModelArgs {
     /// Number of codes (modality 1).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = model().d1)]
     d1: usize,
     /// Number of CUIs (modality 2).
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = model().d2)]
     d2: usize,
     /// Embedding dimension.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = model().p)]
     p: usize,
     /// Number of patients.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = model().n)]
     n: usize,
     /// Mean tokens per patient and modality (Poisson, redrawn below 2).
-    #[arg(long = "mean-t", default_value_t = 50.0)]
+    #[arg(long = "mean-t", default_value_t = model().mean_t)]
     mean_t: f64,
     /// Noise structure.
-    #[arg(long, value_parser = ["spike", "ar1", "orthogonal", "none"], default_value = "spike")]
+    #[arg(long, value_parser = ["spike", "ar1", "orthogonal", "none"], default_value = model().noise.name())]
     noise: String,
     /// Spike level: noisy features get variance 1/c.
-    #[arg(long, default_value_t = 0.2)]
+    #[arg(long, default_value_t = model().c)]
     c: f64,
     /// AR(1) correlation.
-    #[arg(long, default_value_t = 0.8)]
+    #[arg(long, default_value_t = model().rho)]
     rho: f64,
     /// Orthogonal-noise variance.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = model().tau2)]
     tau2: f64,
     /// Signal scale of the true embeddings.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = model().signal)]
     signal: f64,
     /// Seed of every random stream.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = model().seed)]
     seed: u64,
 }
 

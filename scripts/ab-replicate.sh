@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A/B timing of `claime` binaries on one paper-scale replicate, alternating them run by run so
 # that both see the same machine state; prints each binary's min and median of the simulation
-# time `claime run` reports. Used for docs/benchmarks.md's Session 13 (AVX2 build).
-# Usage: bench/ab-replicate.sh spike|ar1 RUNS BINARY...
+# time `claime run` reports. Used for docs/benchmarks.md's AVX2 A/B of 2026-11-29.
+# Usage: scripts/ab-replicate.sh spike|ar1 RUNS BINARY...
 set -euo pipefail
 noise=$1; runs=$2; shift 2
 dir=$(mktemp -d)
