@@ -373,7 +373,7 @@ fn main() -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(" ");
             let first = first.trim_start_matches("error: ");
-            eprintln!("error: {first} (see claime --help)");
+            eprintln!("error: {} (see claime --help)", io::printable(first));
             return ExitCode::from(2);
         }
     };

@@ -1,6 +1,6 @@
 //! `simulate`, `fit` and `run`: one replicate of the paper's model, or a fit of a summary file.
 
-use crate::io::{read, worker_threads, write};
+use crate::io::{read, refuse_overwrite, worker_threads, Output};
 use crate::{ModelArgs, TrainArgs};
 use claime::estimators::Method;
 use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
@@ -11,17 +11,22 @@ use std::time::Instant;
 
 pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>) -> Result<(), Error> {
     let params = model.params()?.check()?;
+    let (summary_path, truth_path) = (format!("{out}.summary.json"), format!("{out}.truth.tsv"));
+    let (summary_file, truth_file) = (Output::open("out", &summary_path)?, Output::open("out", &truth_path)?);
     let mut session = Session::new(params, true);
     session.set_threads(worker_threads(threads)?);
     session.advance(usize::MAX);
     let summary = Summary::with_default_names(session.stats().clone());
-    write(&format!("{out}.summary.json"), &summary.to_json())?;
-    write(&format!("{out}.truth.tsv"), &truth_tsv(session.truth().v1.as_ref(), session.truth().v2.as_ref()))?;
+    summary_file.write(&summary.to_json())?;
+    truth_file.write(&truth_tsv(session.truth().v1.as_ref(), session.truth().v2.as_ref()))?;
     eprintln!("wrote {out}.summary.json and {out}.truth.tsv");
     Ok(())
 }
 
 pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<(), Error> {
+    let (vectors_path, metadata_path) = (format!("{out}.vectors.tsv"), format!("{out}.metadata.tsv"));
+    refuse_overwrite(&[("out", &vectors_path), ("out", &metadata_path)], &[("summary", summary)])?;
+    let (vectors_file, metadata_file) = (Output::open("out", &vectors_path)?, Output::open("out", &metadata_path)?);
     let s = Summary::from_json(&read(summary)?).map_err(|e| match e {
         Error::Format { field, message } => Error::Format { field: format!("{summary}: {field}"), message },
         other => other,
@@ -32,8 +37,8 @@ pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -
     }
     let m = Method::parse(method)?;
     let f = m.fit(&s.stats, p, seed)?;
-    write(&format!("{out}.vectors.tsv"), &projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))?;
-    write(&format!("{out}.metadata.tsv"), &projector_metadata_tsv(&s.codes, &s.cuis))?;
+    vectors_file.write(&projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))?;
+    metadata_file.write(&projector_metadata_tsv(&s.codes, &s.cuis))?;
     if f.zero_rows.0 + f.zero_rows.1 > 0 {
         eprintln!("note: {} codes and {} CUIs have no usable counts and got zero rows", f.zero_rows.0, f.zero_rows.1);
     }

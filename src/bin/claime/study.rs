@@ -1,7 +1,7 @@
 //! `experiment` and `regime`: the paper's simulation study and the map of where CLAIME wins,
 //! on all cores with a progress bar.
 
-use crate::io::{worker_threads, Output};
+use crate::io::{refuse_overwrite, worker_threads, Output};
 use crate::TrainArgs;
 use claime::params::{NoiseKind, Params};
 use claime::Error;
@@ -67,6 +67,14 @@ pub(crate) fn experiment(
         }
         Ok(template.replace("{exp}", e.name()))
     };
+    let mut paths = Vec::new();
+    for &e in &experiments {
+        paths.push(("out", path("out", out, e)?));
+        if let Some(t) = svg {
+            paths.push(("svg", path("svg", t, e)?));
+        }
+    }
+    refuse_overwrite(&paths.iter().map(|(f, p)| (*f, p.as_str())).collect::<Vec<_>>(), &[])?;
     let mut outputs = Vec::new();
     for &e in &experiments {
         let spec = Spec { experiment: e, ..spec.clone() };
@@ -124,6 +132,9 @@ pub(crate) fn regime(
     };
     spec.check()?;
     let threads = worker_threads(threads)?;
+    let outputs: Vec<(&str, &str)> =
+        [("out", Some(out)), ("svg", svg)].into_iter().filter_map(|(f, p)| Some((f, p?))).collect();
+    refuse_overwrite(&outputs, &[])?;
     let (csv, svg) = (Output::open("out", out)?, svg.map(|p| Output::open("svg", p)).transpose()?);
     let start = Instant::now();
     let cells = spec.run(threads, &progress_bar(start))?;
