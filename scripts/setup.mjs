@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs what the build and the tests need, only what is missing, and says what it does.
-// Usage: node scripts/setup.mjs [--no-browser] [--no-node-modules] [--check]
+// Usage: node scripts/setup.mjs [--no-browser] [--no-node-modules] [--no-python] [--check]
 //   --no-browser       skip the Chromium step (npm start does not need a browser)
 //   --no-node-modules  skip npm ci
+//   --no-python        skip the Python packages of the tests (numpy)
 //   --check            only report what is missing; install nothing (exit 1 if anything is)
 // Node built-ins only: this runs before node_modules exists.
 
@@ -88,6 +89,19 @@ function ensureNodeModules() {
   install('node modules', 'npm', hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
 }
 
+// Installs the Python packages the tests use (numpy loads the command line's .npy files) with
+// pip --user, then --break-system-packages where the system Python refuses --user installs.
+function ensurePythonModules(modules) {
+  const imports = modules.map(([mod]) => mod).join(', ');
+  if (run('python3', ['-c', `import ${imports}`]).ok) return say(`ok: python3 ${imports}`);
+  const packages = modules.map(([, pkg]) => pkg);
+  const pip = ['-m', 'pip', 'install', '--user', '--quiet', ...packages];
+  if (install(`python packages ${packages.join(' ')}`, 'python3', pip, { soft: true })) return;
+  if (CHECK_ONLY) return;
+  say('retrying with --break-system-packages');
+  install(`python packages ${packages.join(' ')}`, 'python3', [...pip, '--break-system-packages']);
+}
+
 // Installs Chromium with apt when it is absent and we are root; otherwise explains.
 function ensureChromium() {
   const found = which('chromium');
@@ -109,6 +123,7 @@ function main() {
   ensureWasmTarget();
   ensureWasmBindgen();
   if (!args.has('--no-node-modules')) ensureNodeModules();
+  if (!args.has('--no-python')) ensurePythonModules([['numpy', 'numpy']]);
   if (!args.has('--no-browser')) ensureChromium();
   if (CHECK_ONLY && missing) process.exit(1);
   say(missing ? 'done' : 'nothing to install');

@@ -99,12 +99,17 @@ impl Output {
 
     /// Writes the whole text: to a temporary file, then renamed over the path.
     pub(crate) fn write(self, text: &str) -> Result<(), Error> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Writes the whole content as [`Output::write`] does.
+    pub(crate) fn write_bytes(self, bytes: &[u8]) -> Result<(), Error> {
         let p = Path::new(&self.path);
         if special(p) {
-            return std::fs::write(p, text).map_err(|e| io_error(&self.path, e));
+            return std::fs::write(p, bytes).map_err(|e| io_error(&self.path, e));
         }
         let tmp = temporary(p);
-        let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, p));
+        let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, p));
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }

@@ -210,6 +210,10 @@ enum Command {
         /// Simulation threads (default: all cores). The patients do not depend on it.
         #[arg(long)]
         threads: Option<usize>,
+        /// Format of the true embeddings: tsv (PREFIX.truth.tsv) or npy (PREFIX.truth.npy, a
+        /// (d1 + d2, p) float64 array, codes first).
+        #[arg(long, value_parser = ["tsv", "npy"], default_value = "tsv")]
+        format: String,
     },
     /// Fit a method to a claime-summary file; write PREFIX.vectors.tsv and PREFIX.metadata.tsv
     /// (the TensorFlow Embedding Projector's format, codes first, in file order).
@@ -229,6 +233,10 @@ enum Command {
         /// Output prefix.
         #[arg(long)]
         out: String,
+        /// Format of the vectors: tsv (PREFIX.vectors.tsv) or npy (PREFIX.vectors.npy, a
+        /// (d1 + d2, p) float64 array, codes first); the names go to PREFIX.metadata.tsv either way.
+        #[arg(long, value_parser = ["tsv", "npy"], default_value = "tsv")]
+        format: String,
     },
     /// Simulate, fit each method and print its recovery metrics and timings.
     Run {
@@ -378,7 +386,9 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Command::Simulate { model, out, threads } => simulate(model, out, *threads),
+        Command::Simulate { model, out, threads, format } => {
+            replicate::Format::parse(format).and_then(|f| simulate(model, out, *threads, f))
+        }
         Command::Summarize { records, out, ungrouped, no_within } => {
             data::summarize(records, out, *ungrouped, *no_within)
         }
@@ -386,7 +396,9 @@ fn main() -> ExitCode {
         Command::Evaluate { summary, pairs, method, p, negatives, seed, out } => {
             data::evaluate(summary, pairs, method.as_deref(), *p, *negatives, *seed, out.as_deref())
         }
-        Command::Fit { summary, p, method, seed, out } => fit(summary, *p, method, *seed, out),
+        Command::Fit { summary, p, method, seed, out, format } => {
+            replicate::Format::parse(format).and_then(|f| fit(summary, *p, method, *seed, out, f))
+        }
         Command::Run { model, methods, json, threads, train } => run(model, methods, *json, *threads, train),
         Command::Regime { signal, level, grid, noise, reps, d1, d2, n, p, seed, threads, out, svg } => {
             let base = Params { d1: *d1, d2: *d2, n: *n, p: *p, seed: *seed, ..Params::default() };

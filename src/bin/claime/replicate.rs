@@ -3,28 +3,78 @@
 use crate::io::{read, refuse_overwrite, worker_threads, Output};
 use crate::{ModelArgs, TrainArgs};
 use claime::estimators::Method;
-use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::export::{projector_metadata_tsv, truth_tsv};
 use claime::format::Summary;
 use claime::train::TrainerKind;
 use claime::{Error, Session};
+use faer::MatRef;
 use std::time::Instant;
 
-pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>) -> Result<(), Error> {
+/// How embeddings are written: TSV (the Embedding Projector's) or NumPy's .npy.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Format {
+    Tsv,
+    Npy,
+}
+
+impl Format {
+    pub(crate) fn parse(s: &str) -> Result<Self, Error> {
+        match s {
+            "tsv" => Ok(Format::Tsv),
+            "npy" => Ok(Format::Npy),
+            _ => Err(Error::param("format", format!("'{s}'"), "tsv or npy")),
+        }
+    }
+
+    fn ending(self) -> &'static str {
+        match self {
+            Format::Tsv => "tsv",
+            Format::Npy => "npy",
+        }
+    }
+
+    /// The embeddings V1 (d1, p) over V2 (d2, p), codes first, as this format's file: TSV rows,
+    /// or a (d1 + d2, p) float64 array in NumPy's .npy format (`numpy.load` reads it).
+    fn embeddings(self, v1: MatRef<'_, f64>, v2: MatRef<'_, f64>) -> Result<Vec<u8>, Error> {
+        match self {
+            Format::Tsv => Ok(truth_tsv(v1, v2).into_bytes()),
+            Format::Npy => {
+                use ndarray_npy::WriteNpyExt;
+                let mut bytes = Vec::new();
+                stacked(v1, v2)
+                    .write_npy(&mut bytes)
+                    .map_err(|e| Error::Unsupported { what: format!("writing .npy failed: {e}") })?;
+                Ok(bytes)
+            }
+        }
+    }
+}
+
+/// V1 (d1, p) over V2 (d2, p) as one (d1 + d2, p) array, codes first.
+fn stacked(v1: MatRef<'_, f64>, v2: MatRef<'_, f64>) -> ndarray::Array2<f64> {
+    let d1 = v1.nrows();
+    ndarray::Array2::from_shape_fn(
+        (d1 + v2.nrows(), v1.ncols()),
+        |(i, j)| if i < d1 { v1[(i, j)] } else { v2[(i - d1, j)] },
+    )
+}
+
+pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>, format: Format) -> Result<(), Error> {
     let params = model.params()?.check()?;
-    let (summary_path, truth_path) = (format!("{out}.summary.json"), format!("{out}.truth.tsv"));
+    let (summary_path, truth_path) = (format!("{out}.summary.json"), format!("{out}.truth.{}", format.ending()));
     let (summary_file, truth_file) = (Output::open("out", &summary_path)?, Output::open("out", &truth_path)?);
     let mut session = Session::new(params, true);
     session.set_threads(worker_threads(threads)?);
     session.advance(usize::MAX);
     let summary = Summary::with_default_names(session.stats().clone());
     summary_file.write(&summary.to_json())?;
-    truth_file.write(&truth_tsv(session.truth().v1.as_ref(), session.truth().v2.as_ref()))?;
-    eprintln!("wrote {out}.summary.json and {out}.truth.tsv");
+    truth_file.write_bytes(&format.embeddings(session.truth().v1.as_ref(), session.truth().v2.as_ref())?)?;
+    eprintln!("wrote {summary_path} and {truth_path}");
     Ok(())
 }
 
-pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -> Result<(), Error> {
-    let (vectors_path, metadata_path) = (format!("{out}.vectors.tsv"), format!("{out}.metadata.tsv"));
+pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str, format: Format) -> Result<(), Error> {
+    let (vectors_path, metadata_path) = (format!("{out}.vectors.{}", format.ending()), format!("{out}.metadata.tsv"));
     refuse_overwrite(&[("out", &vectors_path), ("out", &metadata_path)], &[("summary", summary)])?;
     let (vectors_file, metadata_file) = (Output::open("out", &vectors_path)?, Output::open("out", &metadata_path)?);
     let s = Summary::from_json(&read(summary)?).map_err(|e| match e {
@@ -37,12 +87,12 @@ pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str) -
     }
     let m = Method::parse(method)?;
     let f = m.fit(&s.stats, p, seed)?;
-    vectors_file.write(&projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))?;
+    vectors_file.write_bytes(&format.embeddings(f.v1.as_ref(), f.v2.as_ref())?)?;
     metadata_file.write(&projector_metadata_tsv(&s.codes, &s.cuis))?;
     if f.zero_rows.0 + f.zero_rows.1 > 0 {
         eprintln!("note: {} codes and {} CUIs have no usable counts and got zero rows", f.zero_rows.0, f.zero_rows.1);
     }
-    eprintln!("wrote {out}.vectors.tsv and {out}.metadata.tsv");
+    eprintln!("wrote {vectors_path} and {metadata_path}");
     Ok(())
 }
 
