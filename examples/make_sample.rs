@@ -18,7 +18,7 @@
 //! - `sample.records.csv`: the records of the first 40 patients of the same cohort (one row per
 //!   patient and feature, with its count), to try `claime summarize` or the upload.
 
-use claime::format::Summary;
+use claime::data::format::Summary;
 use claime::metrics::unit_rows;
 use claime::params::Params;
 use claime::simulate::{simulate, Bag, PatientSampler, Truth};

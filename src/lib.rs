@@ -18,20 +18,16 @@
 //! assert!(m.projection_distance < 2.0_f64.sqrt() * 2.0); // below the no-recovery level sqrt(2p)
 //! ```
 
+pub mod data;
 pub mod error;
 pub mod estimators;
-pub mod evaluate;
 pub mod experiment;
 pub mod explorer;
-pub mod export;
-pub mod format;
 pub mod linalg;
-pub mod merge;
 pub mod metrics;
 pub mod neighbours;
 pub mod params;
 pub mod plot;
-pub mod records;
 pub mod regime;
 pub mod rng;
 pub mod session;

@@ -1,10 +1,12 @@
-//! Evaluation against known pairs (`src/evaluate.rs`): the AUC against a brute-force reference,
-//! negatives of the right kinds, unknown features counted and skipped, header and kind
-//! handling, located errors, and the command line.
+//! Evaluation against known pairs (`src/data/pairs.rs`, `src/data/evaluate.rs`, the fit budget of
+//! `src/data/fit.rs`): the AUC against a brute-force reference, negatives of the right kinds,
+//! unknown features counted and skipped, header and kind handling, located errors, and the
+//! command line.
 
 use claime::estimators::{Fit, Method};
-use claime::evaluate::{build_sets, evaluate, parse_pairs, EvalOptions, FeatureIndex, Kind, PairsFile, Unit};
-use claime::format::Summary;
+use claime::data::evaluate::{build_sets, evaluate, EvalOptions, Unit};
+use claime::data::format::Summary;
+use claime::data::pairs::{parse_pairs, FeatureIndex, Kind, PairsFile};
 use claime::metrics::unit_rows;
 use claime::simulate::simulate;
 use claime::Params;
@@ -233,9 +235,9 @@ fn mismatched_fits_and_oversized_fits_are_refused() {
     assert!(e.to_string().contains("30 code and 20 CUI rows"), "{e}");
     let budget = claime::params::DEFAULT_MEMORY_BUDGET;
     assert!(
-        claime::evaluate::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok()
+        claime::data::fit::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok()
     );
-    match claime::evaluate::check_fit_budget(15_000, 10_000, &[Method::Claime], budget) {
+    match claime::data::fit::check_fit_budget(15_000, 10_000, &[Method::Claime], budget) {
         Err(claime::Error::Memory { needed_bytes, .. }) => assert_eq!(needed_bytes, 8 * 2 * 15_000 * 10_000),
         other => panic!("expected a memory error, got {other:?}"),
     }

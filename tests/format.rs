@@ -1,7 +1,7 @@
 //! The `claime-summary` v1 file (one test per validation rule, round trips) and the TSV exports.
 
-use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
-use claime::format::{default_names, Summary};
+use claime::data::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::data::format::{default_names, Summary};
 use claime::{Error, Method, NoiseKind, Params, SummaryStats};
 use serde_json::{json, Value};
 

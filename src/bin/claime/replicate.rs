@@ -3,8 +3,8 @@
 use crate::io::{read, worker_threads, write};
 use crate::{ModelArgs, TrainArgs};
 use claime::estimators::Method;
-use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
-use claime::format::Summary;
+use claime::data::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::data::format::Summary;
 use claime::train::TrainerKind;
 use claime::{Error, Session};
 use std::time::Instant;
