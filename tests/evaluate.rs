@@ -3,10 +3,10 @@
 //! unknown features counted and skipped, header and kind handling, located errors, and the
 //! command line.
 
-use claime::estimators::{Fit, Method};
 use claime::data::evaluate::{build_sets, evaluate, EvalOptions, Unit};
 use claime::data::format::Summary;
 use claime::data::pairs::{parse_pairs, FeatureIndex, Kind, PairsFile};
+use claime::estimators::{Fit, Method};
 use claime::metrics::unit_rows;
 use claime::simulate::simulate;
 use claime::Params;
@@ -241,4 +241,34 @@ fn mismatched_fits_and_oversized_fits_are_refused() {
         Err(claime::Error::Memory { needed_bytes, .. }) => assert_eq!(needed_bytes, 8 * 2 * 15_000 * 10_000),
         other => panic!("expected a memory error, got {other:?}"),
     }
+}
+
+#[test]
+fn the_own_fit_picks_the_methods_the_summary_supports_and_checks_p() {
+    use claime::data::fit::OwnFit;
+    let (s, _, _) = cohort();
+    let budget = claime::params::DEFAULT_MEMORY_BUDGET;
+    let all = OwnFit::new(&s, 2, None);
+    assert_eq!(all.methods, vec![Method::Claime, Method::Concate, Method::Cl]);
+    assert!(!all.claime_only);
+    let mut bare = s.clone();
+    bare.stats.within = None;
+    let alone = OwnFit::new(&bare, 2, None);
+    assert_eq!(alone.methods, vec![Method::Claime]);
+    assert!(alone.claime_only);
+    assert!(!OwnFit::new(&bare, 2, Some(vec![Method::Claime])).claime_only);
+    for p in [0, 41] {
+        let e = OwnFit::new(&s, p, None).check(&s, budget).unwrap_err();
+        assert!(e.to_string().contains("an integer in [1, 40] (the smaller modality)"), "{e}");
+    }
+    all.check(&s, budget).unwrap();
+    // The fits are those of each method alone; with the spectrum, CLAIME's singular values come too.
+    let fitted = all.fit(&s, 1, false).unwrap();
+    assert!(fitted.singular_values.is_empty());
+    for (m, f) in &fitted.fits {
+        assert_eq!(f.v1, m.fit(&s.stats, 2, 1).unwrap().v1, "{}", m.name());
+    }
+    let with_spectrum = all.fit(&s, 1, true).unwrap();
+    assert_eq!(with_spectrum.fits.len(), 3);
+    assert!(with_spectrum.singular_values.len() >= 2);
 }

@@ -2,9 +2,9 @@
 
 use crate::io::{read, worker_threads, write};
 use crate::{ModelArgs, TrainArgs};
-use claime::estimators::Method;
 use claime::data::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
 use claime::data::format::Summary;
+use claime::estimators::Method;
 use claime::train::TrainerKind;
 use claime::{Error, Session};
 use std::time::Instant;
