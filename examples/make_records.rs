@@ -12,7 +12,7 @@
 //! `--interleave K` (1: rows grouped by patient; K > 1: the rows of K patients at a time are
 //! written round-robin, so the file is not grouped), `--tsv`, `--no-header`.
 
-use claime::format::default_names;
+use claime::data::format::default_names;
 use claime::params::Params;
 use claime::simulate::{Bag, PatientSampler, Truth};
 use std::io::{BufWriter, Write};

@@ -18,7 +18,7 @@
 //! - `sample.records.csv`: the records of the first 40 patients of the same cohort (one row per
 //!   patient and feature, with its count), to try `claime summarize` or the upload.
 
-use claime::format::Summary;
+use claime::data::format::Summary;
 use claime::metrics::unit_rows;
 use claime::params::Params;
 use claime::simulate::{simulate, Bag, PatientSampler, Truth};
@@ -193,27 +193,26 @@ fn csv(s: &str) -> String {
     }
 }
 
+/// The names of features in areas `areas`: the k-th feature of area a gets `name(a, k)`.
+fn area_names(areas: &[usize], name: impl Fn(usize, usize) -> &'static str) -> Vec<String> {
+    let mut used = [0usize; 6];
+    areas
+        .iter()
+        .map(|&a| {
+            used[a] += 1;
+            name(a, used[a] - 1).to_string()
+        })
+        .collect()
+}
+
 fn main() {
     let params = Params { d1: 60, d2: 40, p: 2, n: 3000, signal: 3.0, seed: 7, ..Params::default() }.check().unwrap();
     let (truth, stats) = simulate(&params, true);
     let (u1, u2) = (unit_rows(truth.v1.as_ref()), unit_rows(truth.v2.as_ref()));
     let (a1, a2) = (areas_by_angle(&u1), areas_by_angle(&u2));
     // Names: the k-th code of area a gets AREAS[a].1[k], in feature order.
-    let (mut used1, mut used2) = ([0usize; 6], [0usize; 6]);
-    let codes: Vec<String> = a1
-        .iter()
-        .map(|&a| {
-            used1[a] += 1;
-            AREAS[a].1[used1[a] - 1].to_string()
-        })
-        .collect();
-    let cuis: Vec<String> = a2
-        .iter()
-        .map(|&a| {
-            used2[a] += 1;
-            AREAS[a].2[used2[a] - 1].to_string()
-        })
-        .collect();
+    let codes = area_names(&a1, |a, k| AREAS[a].1[k]);
+    let cuis = area_names(&a2, |a, k| AREAS[a].2[k]);
     let summary = Summary::new(codes.clone(), cuis.clone(), stats).unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/www/sample");
     std::fs::create_dir_all(dir).unwrap();

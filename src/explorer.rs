@@ -3,10 +3,10 @@
 //! SVG (error against n, embedding alignment, spectrum of PMI_CLAIME, similarity heatmaps).
 //! No wasm types here: the bindings wrap it, and native tests drive it directly.
 
+use crate::data::export;
+use crate::data::format::default_names;
 use crate::error::{Error, Result};
 use crate::estimators::{Fit, Method};
-use crate::export;
-use crate::format::default_names;
 use crate::neighbours::{self, Names, NeighbourList};
 use crate::params::ValidParams;
 use crate::plot::{alignment, error_chart, heatmap, spectrum, Series};
@@ -196,7 +196,7 @@ impl LiveRun {
     }
 
     /// The Embedding Projector's vectors.tsv of a method's last fit (or of the truth, for
-    /// "truth"); see [`crate::export`].
+    /// "truth"); see [`crate::data::export`].
     pub fn vectors_tsv(&self, space: &str) -> Result<String> {
         if space == "truth" {
             let t = self.session.truth();

@@ -19,20 +19,16 @@
 //! ```
 
 pub mod cpu;
+pub mod data;
 pub mod error;
 pub mod estimators;
-pub mod evaluate;
 pub mod experiment;
 pub mod explorer;
-pub mod export;
-pub mod format;
 pub mod linalg;
-pub mod merge;
 pub mod metrics;
 pub mod neighbours;
 pub mod params;
 pub mod plot;
-pub mod records;
 pub mod regime;
 pub mod rng;
 pub mod session;

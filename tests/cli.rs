@@ -21,14 +21,24 @@ fn tmp(name: &str) -> String {
 
 const SMALL: [&str; 10] = ["--d1", "40", "--d2", "30", "--p", "2", "--n", "2000", "--signal", "3"];
 
-#[test]
-fn simulate_then_fit_writes_projector_files() {
-    let prefix = tmp("sim");
-    let mut args = vec!["simulate"];
-    args.extend(SMALL);
+/// The arguments `head`, then the small model (SMALL).
+fn small<'a>(head: &[&'a str]) -> Vec<&'a str> {
+    [head, &SMALL[..]].concat()
+}
+
+/// Simulates the small model into `tmp(name)` and returns that prefix.
+fn simulate_small(name: &str) -> String {
+    let prefix = tmp(name);
+    let mut args = small(&["simulate"]);
     args.extend(["--out", &prefix]);
     let (code, _, err) = claime(&args);
     assert_eq!(code, 0, "{err}");
+    prefix
+}
+
+#[test]
+fn simulate_then_fit_writes_projector_files() {
+    let prefix = simulate_small("sim");
     let truth = std::fs::read_to_string(format!("{prefix}.truth.tsv")).unwrap();
     assert_eq!(truth.lines().count(), 70);
     assert!(truth.lines().all(|l| l.split('\t').count() == 2));
@@ -52,26 +62,20 @@ fn simulate_then_fit_writes_projector_files() {
 #[test]
 fn fit_from_file_equals_fit_in_memory() {
     // The embeddings written by `fit` are those of the library on the simulated statistics.
-    let prefix = tmp("same");
-    let mut args = vec!["simulate"];
-    args.extend(SMALL);
-    args.extend(["--out", &prefix]);
-    assert_eq!(claime(&args).0, 0);
+    let prefix = simulate_small("same");
     let out = tmp("same-fit");
     assert_eq!(claime(&["fit", "--summary", &format!("{prefix}.summary.json"), "--p", "2", "--out", &out]).0, 0);
     let params = claime::Params { d1: 40, d2: 30, p: 2, n: 2000, signal: 3.0, ..Default::default() }.check().unwrap();
     let mut s = claime::Session::new(params, true);
     s.advance(usize::MAX);
     let f = s.fit(claime::Method::Claime).unwrap();
-    let expect = claime::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref());
+    let expect = claime::data::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref());
     assert_eq!(std::fs::read_to_string(format!("{out}.vectors.tsv")).unwrap(), expect);
 }
 
 #[test]
 fn run_json_has_every_metric_and_timing() {
-    let mut args = vec!["run", "--json"];
-    args.extend(SMALL);
-    let (code, out, err) = claime(&args);
+    let (code, out, err) = claime(&small(&["run", "--json"]));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     for m in ["claime", "concate", "cl"] {
@@ -95,9 +99,7 @@ fn run_json_has_every_metric_and_timing() {
 
 #[test]
 fn run_table_lists_the_chosen_methods() {
-    let mut args = vec!["run", "--methods", "claime"];
-    args.extend(SMALL);
-    let (code, out, _) = claime(&args);
+    let (code, out, _) = claime(&small(&["run", "--methods", "claime"]));
     assert_eq!(code, 0);
     assert!(out.contains("claime") && !out.contains("concate"));
     assert!(out.contains("proj.dist"));
@@ -211,11 +213,7 @@ fn a_bad_output_path_fails_before_the_work() {
     // with nothing computed (no table on stdout) and no file left behind.
     let missing = tmp("no-such-dir/out.csv");
     let limit = Duration::from_secs(10);
-    let prefix = tmp("eval");
-    let mut args = vec!["simulate"];
-    args.extend(SMALL);
-    args.extend(["--out", &prefix]);
-    assert_eq!(claime(&args).0, 0);
+    let prefix = simulate_small("eval");
     let pairs = tmp("eval-pairs.csv");
     std::fs::write(&pairs, "code_01,cui_01,related\ncode_02,cui_02,related\n").unwrap();
     let summary = format!("{prefix}.summary.json");

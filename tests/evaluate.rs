@@ -1,10 +1,12 @@
-//! Evaluation against known pairs (`src/evaluate.rs`): the AUC against a brute-force reference,
-//! negatives of the right kinds, unknown features counted and skipped, header and kind
-//! handling, located errors, and the command line.
+//! Evaluation against known pairs (`src/data/pairs.rs`, `src/data/evaluate.rs`, the fit budget of
+//! `src/data/fit.rs`): the AUC against a brute-force reference, negatives of the right kinds,
+//! unknown features counted and skipped, header and kind handling, located errors, and the
+//! command line.
 
+use claime::data::evaluate::{build_sets, evaluate, EvalOptions, Unit};
+use claime::data::format::Summary;
+use claime::data::pairs::{parse_pairs, FeatureIndex, Kind, PairsFile};
 use claime::estimators::{Fit, Method};
-use claime::evaluate::{build_sets, evaluate, parse_pairs, EvalOptions, FeatureIndex, Kind, PairsFile, Unit};
-use claime::format::Summary;
 use claime::metrics::unit_rows;
 use claime::simulate::simulate;
 use claime::Params;
@@ -233,10 +235,40 @@ fn mismatched_fits_and_oversized_fits_are_refused() {
     assert!(e.to_string().contains("30 code and 20 CUI rows"), "{e}");
     let budget = claime::params::DEFAULT_MEMORY_BUDGET;
     assert!(
-        claime::evaluate::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok()
+        claime::data::fit::check_fit_budget(3500, 1000, &[Method::Claime, Method::Concate, Method::Cl], budget).is_ok()
     );
-    match claime::evaluate::check_fit_budget(15_000, 10_000, &[Method::Claime], budget) {
+    match claime::data::fit::check_fit_budget(15_000, 10_000, &[Method::Claime], budget) {
         Err(claime::Error::Memory { needed_bytes, .. }) => assert_eq!(needed_bytes, 8 * 2 * 15_000 * 10_000),
         other => panic!("expected a memory error, got {other:?}"),
     }
+}
+
+#[test]
+fn the_own_fit_picks_the_methods_the_summary_supports_and_checks_p() {
+    use claime::data::fit::OwnFit;
+    let (s, _, _) = cohort();
+    let budget = claime::params::DEFAULT_MEMORY_BUDGET;
+    let all = OwnFit::new(&s, 2, None);
+    assert_eq!(all.methods, vec![Method::Claime, Method::Concate, Method::Cl]);
+    assert!(!all.claime_only);
+    let mut bare = s.clone();
+    bare.stats.within = None;
+    let alone = OwnFit::new(&bare, 2, None);
+    assert_eq!(alone.methods, vec![Method::Claime]);
+    assert!(alone.claime_only);
+    assert!(!OwnFit::new(&bare, 2, Some(vec![Method::Claime])).claime_only);
+    for p in [0, 41] {
+        let e = OwnFit::new(&s, p, None).check(&s, budget).unwrap_err();
+        assert!(e.to_string().contains("an integer in [1, 40] (the smaller modality)"), "{e}");
+    }
+    all.check(&s, budget).unwrap();
+    // The fits are those of each method alone; with the spectrum, CLAIME's singular values come too.
+    let fitted = all.fit(&s, 1, false).unwrap();
+    assert!(fitted.singular_values.is_empty());
+    for (m, f) in &fitted.fits {
+        assert_eq!(f.v1, m.fit(&s.stats, 2, 1).unwrap().v1, "{}", m.name());
+    }
+    let with_spectrum = all.fit(&s, 1, true).unwrap();
+    assert_eq!(with_spectrum.fits.len(), 3);
+    assert!(with_spectrum.singular_values.len() >= 2);
 }

@@ -1,7 +1,7 @@
 //! The `claime-summary` v1 file (one test per validation rule, round trips) and the TSV exports.
 
-use claime::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
-use claime::format::{default_names, Summary};
+use claime::data::export::{projector_metadata_tsv, projector_vectors_tsv, truth_tsv};
+use claime::data::format::{default_names, Summary};
 use claime::{Error, Method, NoiseKind, Params, SummaryStats};
 use serde_json::{json, Value};
 
@@ -54,6 +54,19 @@ fn assert_err(v: &Value, field: &str, needle: &str) {
     assert!(m.contains(needle), "message {m:?} lacks {needle:?}");
 }
 
+/// One test per edit of `doc()` that must be refused, naming the field and the words the
+/// message must contain: `test_name: pointer, new value (None removes the key) => field, words;`
+macro_rules! refused {
+    ($($name:ident: $pointer:expr, $new:expr => $field:expr, $needle:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_err(&edit($pointer, $new), $field, $needle);
+            }
+        )*
+    };
+}
+
 #[test]
 fn the_small_document_is_valid() {
     let s = Summary::from_json(&doc().to_string()).unwrap();
@@ -78,80 +91,29 @@ fn top_level_must_be_an_object() {
     assert_err(&json!([1, 2]), "$", "expected a JSON object");
 }
 
-#[test]
-fn format_missing() {
-    assert_err(&edit("/format", None), "format", "missing");
-}
-
-#[test]
-fn format_wrong() {
-    assert_err(&edit("/format", Some(json!("claime-summarry"))), "format", "expected \"claime-summary\"");
-}
-
-#[test]
-fn version_missing() {
-    assert_err(&edit("/version", None), "version", "missing");
+refused! {
+    format_missing: "/format", None => "format", "missing";
+    format_wrong: "/format", Some(json!("claime-summarry")) => "format", "expected \"claime-summary\"";
+    version_missing: "/version", None => "version", "missing";
+    codes_missing: "/codes", None => "codes", "missing";
+    cuis_empty: "/cuis", Some(json!([])) => "cuis", "empty";
+    names_must_be_strings: "/codes/1", Some(json!(7)) => "codes[1]", "expected a string";
+    duplicate_names_name_both_indices: "/codes/2", Some(json!("a")) => "codes[2]", "also at codes[0]";
+    patients_missing: "/patients", None => "patients", "missing";
+    patients_not_a_number: "/patients", Some(json!("10")) => "patients", "non-negative number";
+    patients_negative: "/patients", Some(json!(-1)) => "patients", "non-negative";
+    counts_missing: "/cui_pair_totals", None => "cui_pair_totals", "missing";
+    counts_wrong_length_says_expected_length: "/code_counts", Some(json!([1, 2])) => "code_counts", "expected 3 numbers";
+    counts_not_numbers: "/cui_counts/1", Some(json!(null)) => "cui_counts[1]", "non-negative number";
+    counts_negative: "/code_pair_totals/0", Some(json!(-0.5)) => "code_pair_totals[0]", "non-negative";
+    sparse_lengths_differ: "/cross/values", Some(json!([1, 2])) => "cross", "same length, got 3, 3 and 2";
+    sparse_value_negative: "/cross/values/0", Some(json!(-2)) => "cross.values[0]", "non-negative";
 }
 
 #[test]
 fn version_wrong() {
     assert_err(&edit("/version", Some(json!(2))), "version", "expected 1");
     assert_err(&edit("/version", Some(json!("1"))), "version", "expected 1");
-}
-
-#[test]
-fn codes_missing() {
-    assert_err(&edit("/codes", None), "codes", "missing");
-}
-
-#[test]
-fn cuis_empty() {
-    assert_err(&edit("/cuis", Some(json!([]))), "cuis", "empty");
-}
-
-#[test]
-fn names_must_be_strings() {
-    assert_err(&edit("/codes/1", Some(json!(7))), "codes[1]", "expected a string");
-}
-
-#[test]
-fn duplicate_names_name_both_indices() {
-    assert_err(&edit("/codes/2", Some(json!("a"))), "codes[2]", "also at codes[0]");
-}
-
-#[test]
-fn patients_missing() {
-    assert_err(&edit("/patients", None), "patients", "missing");
-}
-
-#[test]
-fn patients_not_a_number() {
-    assert_err(&edit("/patients", Some(json!("10"))), "patients", "non-negative number");
-}
-
-#[test]
-fn patients_negative() {
-    assert_err(&edit("/patients", Some(json!(-1))), "patients", "non-negative");
-}
-
-#[test]
-fn counts_missing() {
-    assert_err(&edit("/cui_pair_totals", None), "cui_pair_totals", "missing");
-}
-
-#[test]
-fn counts_wrong_length_says_expected_length() {
-    assert_err(&edit("/code_counts", Some(json!([1, 2]))), "code_counts", "expected 3 numbers");
-}
-
-#[test]
-fn counts_not_numbers() {
-    assert_err(&edit("/cui_counts/1", Some(json!(null))), "cui_counts[1]", "non-negative number");
-}
-
-#[test]
-fn counts_negative() {
-    assert_err(&edit("/code_pair_totals/0", Some(json!(-0.5))), "code_pair_totals[0]", "non-negative");
 }
 
 #[test]
@@ -180,11 +142,6 @@ fn sparse_missing_part() {
 }
 
 #[test]
-fn sparse_lengths_differ() {
-    assert_err(&edit("/cross/values", Some(json!([1, 2]))), "cross", "same length, got 3, 3 and 2");
-}
-
-#[test]
 fn sparse_index_not_a_non_negative_integer() {
     assert_err(&edit("/cross/rows/1", Some(json!(-1))), "cross.rows[1]", "non-negative integer");
     assert_err(&edit("/cross/cols/0", Some(json!(0.5))), "cross.cols[0]", "non-negative integer");
@@ -195,11 +152,6 @@ fn sparse_index_not_a_non_negative_integer() {
 fn sparse_index_out_of_range_says_range() {
     assert_err(&edit("/cross/cols/2", Some(json!(2))), "cross.cols[2]", "expected 0..1");
     assert_err(&edit("/code_code/cols/1", Some(json!(3))), "code_code.cols[1]", "expected 0..2");
-}
-
-#[test]
-fn sparse_value_negative() {
-    assert_err(&edit("/cross/values/0", Some(json!(-2))), "cross.values[0]", "non-negative");
 }
 
 #[test]

@@ -8,10 +8,11 @@
 //! PROPTEST_CASES=125000 cargo test --release --test fuzz
 //! ```
 
-use claime::evaluate::{build_sets, parse_pairs, FeatureIndex};
-use claime::format::Summary;
-use claime::merge::merge;
-use claime::records::{summarize_str, Grouping, RecordsOptions, Summarizer};
+use claime::data::evaluate::build_sets;
+use claime::data::format::Summary;
+use claime::data::merge::merge;
+use claime::data::pairs::{parse_pairs, FeatureIndex};
+use claime::data::records::{summarize_str, Grouping, RecordsOptions, Summarizer};
 use proptest::prelude::*;
 
 /// A small valid summary document to mutate.

@@ -1,10 +1,10 @@
-//! Merging sites' summaries (`src/merge.rs`): merging equals summarising the pooled records,
+//! Merging sites' summaries (`src/data/merge.rs`): merging equals summarising the pooled records,
 //! features are united by name in the documented order, within-modality counts are dropped
 //! unless every site has them, and the memory budget is checked.
 
-use claime::format::Summary;
-use claime::merge::{merge, Merger};
-use claime::records::{summarize_str, RecordsOptions};
+use claime::data::format::Summary;
+use claime::data::merge::{merge, Merger};
+use claime::data::records::{summarize_str, RecordsOptions};
 use claime::simulate::{PatientSampler, Truth};
 use claime::{Error, Params};
 

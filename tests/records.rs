@@ -1,9 +1,9 @@
-//! Records to summary statistics (`src/records.rs`): the documented example, agreement with the
+//! Records to summary statistics (`src/data/records/`): the documented example, agreement with the
 //! simulator's own statistics, chunk invariance, layout detection, ungrouped files, and one
 //! located error per rule.
 
-use claime::format::{default_names, Summary};
-use claime::records::{summarize_str, Grouping, RecordsOptions, Summarized, Summarizer};
+use claime::data::format::{default_names, Summary};
+use claime::data::records::{summarize_str, Grouping, RecordsOptions, Summarized, Summarizer};
 use claime::simulate::{PatientSampler, Truth};
 use claime::{Error, Params, SummaryStats};
 use std::collections::HashMap;

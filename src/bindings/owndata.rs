@@ -1,6 +1,7 @@
 //! Your own data (issue 7): records -> summary, merge across sites, fit, evaluate.
 
 use super::{js_err, to_js, FeatureNames};
+use crate::data::fit::{OwnFit, OwnFits};
 use crate::error::Error;
 use crate::estimators::Method;
 use serde::Serialize;
@@ -25,7 +26,7 @@ fn in_file(name: &str, e: Error) -> JsError {
 #[wasm_bindgen]
 pub struct RecordsReader {
     name: String,
-    inner: Option<crate::records::Summarizer>,
+    inner: Option<crate::data::records::Summarizer>,
 }
 
 #[wasm_bindgen]
@@ -33,7 +34,7 @@ impl RecordsReader {
     /// `grouped`: rows of a patient are consecutive (constant memory); otherwise all are held.
     #[wasm_bindgen(constructor)]
     pub fn new(name: &str, grouped: bool) -> RecordsReader {
-        use crate::records::{Grouping, RecordsOptions, Summarizer};
+        use crate::data::records::{Grouping, RecordsOptions, Summarizer};
         let grouping = if grouped { Grouping::Grouped } else { Grouping::Ungrouped };
         let opts = RecordsOptions { grouping, ..RecordsOptions::default() };
         RecordsReader { name: name.to_string(), inner: Some(Summarizer::new(name, opts)) }
@@ -60,9 +61,9 @@ impl RecordsReader {
 /// Several sites' summaries (or records) merged, then fitted and evaluated.
 #[wasm_bindgen]
 pub struct OwnData {
-    merger: Option<crate::merge::Merger>,
+    merger: Option<crate::data::merge::Merger>,
     names: Vec<String>,
-    summary: Option<crate::format::Summary>,
+    summary: Option<crate::data::format::Summary>,
     fits: Vec<(Method, crate::estimators::Fit)>,
 }
 
@@ -85,7 +86,7 @@ struct FitReport {
 
 #[derive(Serialize)]
 struct EvalReport {
-    evaluation: crate::evaluate::Evaluation,
+    evaluation: crate::data::evaluate::Evaluation,
     csv: String,
 }
 
@@ -103,17 +104,22 @@ struct DataInfo {
 impl OwnData {
     #[wasm_bindgen(constructor)]
     pub fn new() -> OwnData {
-        OwnData { merger: Some(crate::merge::Merger::default()), names: Vec::new(), summary: None, fits: Vec::new() }
+        OwnData {
+            merger: Some(crate::data::merge::Merger::default()),
+            names: Vec::new(),
+            summary: None,
+            fits: Vec::new(),
+        }
     }
 
-    fn merger(&mut self) -> Result<&mut crate::merge::Merger, JsError> {
+    fn merger(&mut self) -> Result<&mut crate::data::merge::Merger, JsError> {
         self.merger.as_mut().ok_or_else(|| JsError::new("data: already merged; start again"))
     }
 
     /// Adds a claime-summary JSON file.
     #[wasm_bindgen(js_name = addSummary)]
     pub fn add_summary(&mut self, name: &str, text: &str) -> Result<(), JsError> {
-        let s = crate::format::Summary::from_json(text).map_err(|e| in_file(name, e))?;
+        let s = crate::data::format::Summary::from_json(text).map_err(|e| in_file(name, e))?;
         self.merger()?.add(name, &s).map_err(|e| in_file(name, e))?;
         self.names.push(name.to_string());
         Ok(())
@@ -153,32 +159,17 @@ impl OwnData {
         Ok(self.merged()?.to_json())
     }
 
-    fn merged(&self) -> Result<&crate::format::Summary, JsError> {
+    fn merged(&self) -> Result<&crate::data::format::Summary, JsError> {
         self.summary.as_ref().ok_or_else(|| JsError::new("data: nothing merged yet"))
     }
 
     /// Fits CLAIME (and Concate and CL when within counts are present) at rank p.
     pub fn fit(&mut self, p: usize, seed: u64, width: u32, height: u32) -> Result<JsValue, JsError> {
         let s = self.summary.as_ref().ok_or_else(|| JsError::new("data: nothing merged yet"))?;
-        let dmin = s.stats.d1.min(s.stats.d2);
-        if p == 0 || p > dmin {
-            return Err(js_err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)"))));
-        }
-        let methods = if s.stats.within.is_some() {
-            vec![Method::Claime, Method::Concate, Method::Cl]
-        } else {
-            vec![Method::Claime]
-        };
-        crate::evaluate::check_fit_budget(s.stats.d1, s.stats.d2, &methods, crate::params::DEFAULT_MEMORY_BUDGET)
-            .map_err(js_err)?;
         // CLAIME and the spectrum from one rank-k SVD; Concate and CL as usual.
-        let k = (3 * p).max(12).min(dmin);
-        let (claime, singular_values) =
-            crate::estimators::claime::fit_with_spectrum(&s.stats, p, k, seed).map_err(js_err)?;
-        let mut fits = vec![(Method::Claime, claime)];
-        for &m in &methods[1..] {
-            fits.push((m, m.fit(&s.stats, p, seed).map_err(js_err)?));
-        }
+        let own = OwnFit::new(s, p, None);
+        own.check(s, crate::params::DEFAULT_MEMORY_BUDGET).map_err(js_err)?;
+        let OwnFits { fits, singular_values } = own.fit(s, seed, true).map_err(js_err)?;
         let spectrum_svg =
             crate::plot::spectrum::svg(&singular_values, p, width.max(200), height.max(150)).map_err(js_err)?;
         let f = &fits[0].1;
@@ -191,7 +182,7 @@ impl OwnData {
             points.push(Point { name: name.clone(), cui: true, x: coord(&f.v2, i, 0), y: coord(&f.v2, i, 1) });
         }
         let report = FitReport {
-            methods: methods.iter().map(|m| m.name().to_string()).collect(),
+            methods: own.methods.iter().map(|m| m.name().to_string()).collect(),
             singular_values,
             spectrum_svg,
             points,
@@ -203,7 +194,8 @@ impl OwnData {
 
     /// Evaluates the fits against a pairs file: {evaluation: {methods, rows}, csv}.
     pub fn evaluate(&self, name: &str, text: &str, negatives: usize, seed: u64) -> Result<JsValue, JsError> {
-        use crate::evaluate::{evaluate, parse_pairs, EvalOptions, FeatureIndex};
+        use crate::data::evaluate::{evaluate, EvalOptions};
+        use crate::data::pairs::{parse_pairs, FeatureIndex};
         let s = self.merged()?;
         if self.fits.is_empty() {
             return Err(JsError::new("data: fit before evaluating"));
@@ -249,14 +241,14 @@ impl OwnData {
             .iter()
             .find(|(x, _)| *x == m)
             .ok_or_else(|| JsError::new(&format!("data: {method} was not fitted")))?;
-        Ok(crate::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
+        Ok(crate::data::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
     }
 
     /// The projector export's metadata.tsv (names and modality).
     #[wasm_bindgen(js_name = metadataTsv)]
     pub fn metadata_tsv(&self) -> Result<String, JsError> {
         let s = self.merged()?;
-        Ok(crate::export::projector_metadata_tsv(&s.codes, &s.cuis))
+        Ok(crate::data::export::projector_metadata_tsv(&s.codes, &s.cuis))
     }
 }
 

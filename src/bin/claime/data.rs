@@ -1,12 +1,15 @@
 //! `summarize`, `merge` and `evaluate`: the user's own data (records, sites' summaries, pairs).
 
 use crate::io::{read, write, Output};
+use claime::data::csv::located;
+use claime::data::evaluate::{evaluate as eval, EvalOptions};
+use claime::data::fit::OwnFit;
+use claime::data::format::Summary;
+use claime::data::merge::Merger;
+use claime::data::pairs::{parse_pairs, FeatureIndex};
+use claime::data::records::{Grouping, RecordsOptions, Summarized, Summarizer};
 use claime::estimators::Method;
-use claime::evaluate::{check_fit_budget, evaluate as eval, parse_pairs, EvalOptions, FeatureIndex};
-use claime::format::Summary;
-use claime::merge::Merger;
 use claime::params::DEFAULT_MEMORY_BUDGET;
-use claime::records::{located, Grouping, RecordsOptions, Summarized, Summarizer};
 use claime::Error;
 use std::io::Read;
 use std::time::Instant;
@@ -134,19 +137,11 @@ pub fn evaluate(
 ) -> Result<(), Error> {
     let csv = out.map(|o| Output::open("out", o)).transpose()?;
     let s = read_summary(summary)?;
-    let methods = match method {
-        Some(m) => Method::parse_list(m)?,
-        None if s.stats.within.is_some() => vec![Method::Claime, Method::Concate, Method::Cl],
-        None => {
-            eprintln!("note: {summary} has no within-modality counts: evaluating CLAIME only");
-            vec![Method::Claime]
-        }
-    };
-    let dmin = s.stats.d1.min(s.stats.d2);
-    if p == 0 || p > dmin {
-        return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));
+    let own = OwnFit::new(&s, p, method.map(Method::parse_list).transpose()?);
+    if own.claime_only {
+        eprintln!("note: {summary} has no within-modality counts: evaluating CLAIME only");
     }
-    check_fit_budget(s.stats.d1, s.stats.d2, &methods, DEFAULT_MEMORY_BUDGET)?;
+    own.check(&s, DEFAULT_MEMORY_BUDGET)?;
     let bytes = std::fs::read(pairs).map_err(|e| io(pairs, e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
@@ -155,10 +150,7 @@ pub fn evaluate(
     })?;
     let index = FeatureIndex::new(&s);
     let pf = parse_pairs(pairs, &text, &|n| index.contains(n))?;
-    let mut fits = Vec::new();
-    for &m in &methods {
-        fits.push((m, m.fit(&s.stats, p, seed)?));
-    }
+    let fits = own.fit(&s, seed, false)?.fits;
     let refs: Vec<_> = fits.iter().map(|(m, f)| (*m, f)).collect();
     let ev = eval(&s, &pf, &refs, &EvalOptions { negatives, seed })?;
     print!("{}", ev.to_table());

@@ -1,10 +1,10 @@
 //! `simulate`, `fit` and `run`: one replicate of the paper's model, or a fit of a summary file.
 
-use crate::io::{read, refuse_overwrite, worker_threads, Output};
+use crate::io::{refuse_overwrite, worker_threads, Output};
 use crate::{ModelArgs, TrainArgs};
+use claime::data::export::{projector_metadata_tsv, truth_tsv};
+use claime::data::format::Summary;
 use claime::estimators::Method;
-use claime::export::{projector_metadata_tsv, truth_tsv};
-use claime::format::Summary;
 use claime::train::TrainerKind;
 use claime::{Error, Session};
 use faer::MatRef;
@@ -77,10 +77,7 @@ pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str, f
     let (vectors_path, metadata_path) = (format!("{out}.vectors.{}", format.ending()), format!("{out}.metadata.tsv"));
     refuse_overwrite(&[("out", &vectors_path), ("out", &metadata_path)], &[("summary", summary)])?;
     let (vectors_file, metadata_file) = (Output::open("out", &vectors_path)?, Output::open("out", &metadata_path)?);
-    let s = Summary::from_json(&read(summary)?).map_err(|e| match e {
-        Error::Format { field, message } => Error::Format { field: format!("{summary}: {field}"), message },
-        other => other,
-    })?;
+    let s = crate::data::read_summary(summary)?;
     let dmin = s.stats.d1.min(s.stats.d2);
     if p == 0 || p > dmin {
         return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));

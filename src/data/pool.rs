@@ -1,11 +1,6 @@
-//! Pooling statistics over feature lists that are discovered as they come: several sites'
-//! summaries merged into one (the federated use of model.md §3), and the accumulator behind the
-//! records summariser ([`crate::records`]).
-//!
-//! Summary statistics add entry by entry once features are matched by name (per modality): the
-//! union of features is the first input's features, then new ones in order of appearance; N_M,
-//! gamma_M, D12, C11, C22 and the patient count add. Within-modality counts (C11, C22) survive
-//! only if every input has them.
+//! Pooling statistics over feature lists that are discovered as they come: the accumulator
+//! behind the records summariser ([`super::records`]) and the merging of sites' summaries
+//! ([`super::merge`]).
 //!
 //! [`Pool`] holds the growing statistics. D12 (d1 x d2) is row-major with a row stride `cap2`
 //! that doubles when the CUIs outgrow it (a new code appends a row); C11 and C22 are packed
@@ -13,9 +8,8 @@
 //! feature appends a column and nothing moves. Every growth is checked against the memory budget
 //! first, so an input too large is refused with an estimate before the large buffers exist.
 
+use super::format::Summary;
 use crate::error::{Error, Result};
-use crate::format::Summary;
-use crate::params::DEFAULT_MEMORY_BUDGET;
 use crate::stats::{SummaryStats, Within};
 use std::collections::HashMap;
 
@@ -342,71 +336,4 @@ fn clamp_negative(s: &mut SummaryStats) -> usize {
         fix(&mut w.c22);
     }
     count
-}
-
-/// The result of merging: the pooled summary and notes for the user (dropped within counts).
-#[derive(Debug, Clone)]
-pub struct Merged {
-    /// The union of features with counts added.
-    pub summary: Summary,
-    /// Human-readable remarks, one per line.
-    pub notes: Vec<String>,
-}
-
-/// Merges summaries one at a time, so only the pooled statistics and one input are in memory.
-#[derive(Debug, Clone)]
-pub struct Merger {
-    pool: Option<Pool>,
-    inputs: usize,
-    budget: u64,
-    notes: Vec<String>,
-}
-
-impl Default for Merger {
-    fn default() -> Self {
-        Merger::new(DEFAULT_MEMORY_BUDGET)
-    }
-}
-
-impl Merger {
-    /// An empty merger with a memory budget in bytes.
-    pub fn new(budget: u64) -> Self {
-        Merger { pool: None, inputs: 0, budget, notes: Vec::new() }
-    }
-
-    /// Adds one site's summary; `name` (a file name) appears in notes.
-    pub fn add(&mut self, name: &str, s: &Summary) -> Result<()> {
-        let budget = self.budget;
-        let pool = self.pool.get_or_insert_with(|| Pool::new(s.stats.within.is_some(), budget));
-        let had_within = pool.has_within();
-        pool.add_summary(s)?;
-        if self.inputs > 0 && had_within && !pool.has_within() {
-            self.notes.push(format!(
-                "{name} has no within-modality counts (code_code, cui_cui): the merged summary has none either, so only CLAIME can fit it"
-            ));
-        }
-        if self.inputs == 0 && !pool.has_within() {
-            self.notes.push(format!(
-                "{name} has no within-modality counts (code_code, cui_cui): the merged summary has none either, so only CLAIME can fit it"
-            ));
-        }
-        self.inputs += 1;
-        Ok(())
-    }
-
-    /// The merged summary.
-    pub fn finish(self) -> Result<Merged> {
-        let pool = self.pool.ok_or_else(|| Error::Unsupported { what: "merge needs at least one summary".into() })?;
-        let (summary, _) = pool.into_summary()?;
-        Ok(Merged { summary, notes: self.notes })
-    }
-}
-
-/// Merges named summaries (see the module doc for the rules).
-pub fn merge<'a>(inputs: impl IntoIterator<Item = (&'a str, &'a Summary)>) -> Result<Merged> {
-    let mut m = Merger::default();
-    for (name, s) in inputs {
-        m.add(name, s)?;
-    }
-    m.finish()
 }
