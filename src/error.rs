@@ -15,7 +15,8 @@ pub enum Error {
     /// A summary file is malformed. `field` is a JSON path such as `cross.rows[3]`.
     Format { field: String, message: String },
     /// The work would need more memory than the budget allows; refused before allocating.
-    Memory { needed_bytes: u64, budget_bytes: u64, what: String },
+    /// `advice` (empty, or "; ..." ) says what to reduce, where something can be.
+    Memory { needed_bytes: u64, budget_bytes: u64, what: String, advice: String },
     /// A method cannot run on the given data (for example Concate without within-modality counts).
     Unsupported { what: String },
     /// A records file (patient-level rows) is malformed or empty. `at` is `source:line[:column]`,
@@ -44,9 +45,9 @@ impl fmt::Display for Error {
                 write!(f, "{name}: got {got}, expected {expected}")
             }
             Error::Format { field, message } => write!(f, "field `{field}`: {message}"),
-            Error::Memory { needed_bytes, budget_bytes, what } => write!(
+            Error::Memory { needed_bytes, budget_bytes, what, advice } => write!(
                 f,
-                "{what} would need about {} MiB, over the memory budget of {} MiB; reduce d1, d2 or n",
+                "{what} would need about {} MiB, over the memory budget of {} MiB{advice}",
                 needed_bytes / (1 << 20),
                 budget_bytes / (1 << 20)
             ),

@@ -171,6 +171,7 @@ impl Params {
                 needed_bytes: needed,
                 budget_bytes: budget,
                 what: format!("a model with d1 = {}, d2 = {}", self.d1, self.d2),
+                advice: "; reduce d1, d2 or n".into(),
             });
         }
         Ok(ValidParams(self))

@@ -138,3 +138,161 @@ fn control_characters_from_the_input_are_quoted() {
     assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "no raw control character: {err:?}");
     assert!(err.contains("\\u{1b}[31mRED"), "{err}");
 }
+
+/// A records file of `patients` patients whose rows are interleaved (not grouped by patient):
+/// row r belongs to patient r % patients.
+fn ungrouped_records(path: &Path, rows: usize, patients: usize) {
+    let mut text = String::from("patient_id,modality,feature\n");
+    for r in 0..rows {
+        let (modality, feature) =
+            if r % 3 == 0 { ("cui", format!("C{}", r % 17)) } else { ("code", format!("D{}", r % 23)) };
+        text.push_str(&format!("p{},{modality},{feature}\n", r % patients));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs claime with `input` on its standard input.
+fn claime_stdin(args: &[&str], input: &Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_claime"))
+        .args(args)
+        .stdin(std::fs::File::open(input).unwrap())
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn piped_ungrouped_records_count_every_row() {
+    let dir = folder("pipe");
+    let records = dir.join("records.csv");
+    ungrouped_records(&records, 40_000, 1_000);
+    let reference = s(&dir.join("file.json"));
+    let (code, _, err) = claime(&["summarize", &s(&records), "--ungrouped", "--out", &reference]);
+    assert_eq!(code, 0, "{err}");
+    let expected = std::fs::read_to_string(&reference).unwrap();
+    assert!(expected.contains("\"patients\": 1000") || expected.contains("\"patients\":1000"), "{}", &expected[..200]);
+    // A pipe read as "-" and as /dev/stdin (a file standard input is redirected from is
+    // seekable: through `cat` it is a pipe).
+    for name in ["-", "/dev/stdin"] {
+        let out = s(&dir.join("piped.json"));
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                &format!("cat '{}' | '{}' summarize {name} --out '{out}'", s(&records), env!("CARGO_BIN_EXE_claime")),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&child.stderr);
+        assert!(child.status.success(), "{name}: {err}");
+        assert!(err.contains("going on ungrouped"), "{name}: {err}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), expected, "{name}: the same summary as the file's");
+    }
+    // Redirected from the file: seekable, read again from its start.
+    let out = s(&dir.join("redirected.json"));
+    let (code, err) = claime_stdin(&["summarize", "-", "--out", &out], &records);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+}
+
+#[test]
+fn own_data_outputs_never_overwrite_their_inputs() {
+    let dir = folder("own");
+    let records = dir.join("same.csv");
+    ungrouped_records(&records, 300, 20);
+    let before = std::fs::read(&records).unwrap();
+    let (code, _, err) = claime(&["summarize", &s(&records), "--out", &s(&dir.join(".").join("same.csv"))]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--out") && err.contains("records file"), "{err}");
+    assert_eq!(std::fs::read(&records).unwrap(), before);
+
+    let (m1, m2) = (s(&dir.join("m1.json")), s(&dir.join("m2.json")));
+    assert_eq!(claime(&["summarize", &s(&records), "--out", &m1]).0, 0);
+    assert_eq!(claime(&["summarize", &s(&records), "--out", &m2]).0, 0);
+    let m1_before = std::fs::read(&m1).unwrap();
+    let (code, _, err) = claime(&["merge", &m1, &m2, "--out", &m1]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--out") && err.contains("summary"), "{err}");
+    assert_eq!(std::fs::read(&m1).unwrap(), m1_before);
+
+    let pairs = dir.join("pairs.csv");
+    std::fs::write(&pairs, "D1,D2,rel\nD3,C4,rel\n").unwrap();
+    let pairs_before = std::fs::read(&pairs).unwrap();
+    for target in [m1.clone(), s(&pairs)] {
+        let (code, _, err) =
+            claime(&["evaluate", "--summary", &m1, "--pairs", &s(&pairs), "--p", "2", "--out", &target]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("--out"), "{err}");
+    }
+    assert_eq!(std::fs::read(&m1).unwrap(), m1_before);
+    assert_eq!(std::fs::read(&pairs).unwrap(), pairs_before);
+
+    // A file merged with itself, or a copy of it, is merged but said.
+    let (code, _, err) = claime(&["merge", &m1, &m1, &m2, "--out", &s(&dir.join("twice.json"))]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains(&format!("{m1} is the same file as {m1}")), "{err}");
+    assert!(err.contains(&format!("{m2} has the same content as {m1}")), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn endless_inputs_stop_at_the_memory_budget() {
+    let dir = folder("zero");
+    let records = dir.join("r.csv");
+    ungrouped_records(&records, 300, 20);
+    let summary = s(&dir.join("s.json"));
+    assert_eq!(claime(&["summarize", &s(&records), "--out", &summary]).0, 0);
+    let pairs = s(&dir.join("pairs.csv"));
+    std::fs::write(&pairs, "D1,D2,rel\n").unwrap();
+    let out = s(&dir.join("o"));
+    for args in [
+        vec!["fit", "--summary", "/dev/zero", "--p", "2", "--out", &out],
+        vec!["merge", "/dev/zero", &summary, "--out", &out],
+        vec!["evaluate", "--summary", "/dev/zero", "--pairs", &pairs],
+        vec!["evaluate", "--summary", &summary, "--pairs", "/dev/zero", "--p", "2"],
+    ] {
+        let (code, _, err) = claime(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("/dev/zero") && err.contains("memory budget of 2048 MiB"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn negatives_are_checked_before_the_work() {
+    let dir = folder("neg");
+    let records = dir.join("r.csv");
+    ungrouped_records(&records, 300, 20);
+    let summary = s(&dir.join("s.json"));
+    assert_eq!(claime(&["summarize", &s(&records), "--out", &summary]).0, 0);
+    let pairs = s(&dir.join("pairs.csv"));
+    std::fs::write(&pairs, "D1,D2,rel\n").unwrap();
+    for n in ["0", "10000000", "1000000000"] {
+        let (code, out, err) =
+            claime(&["evaluate", "--summary", &summary, "--pairs", &pairs, "--p", "2", "--negatives", n]);
+        assert_eq!(code, 2, "--negatives {n}: {err}");
+        assert!(err.starts_with("error: --negatives: got") && out.is_empty(), "--negatives {n}: {err}");
+    }
+    std::fs::write(&pairs, "feature_a,feature_b,relation\n").unwrap();
+    let (code, _, err) = claime(&["evaluate", "--summary", &summary, "--pairs", &pairs, "--p", "2"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no pairs"), "{err}");
+}
+
+#[test]
+fn fit_checks_its_memory_before_fitting() {
+    // A 5000 x 5000 summary with within-modality counts is small on disk (few counts) but
+    // Concate's dense d x d matrices would take about 2.2 GB: refused up front, as evaluate does.
+    let dir = folder("fitmem");
+    let mut text = String::from("patient_id,modality,feature\n");
+    for i in 0..5000 {
+        text.push_str(&format!("p{i},code,D{i}\np{i},code,D{}\np{i},cui,C{i}\np{i},cui,C{}\n", (i + 1) % 5000, (i + 1) % 5000));
+    }
+    let records = dir.join("wide.csv");
+    std::fs::write(&records, text).unwrap();
+    let summary = s(&dir.join("wide.json"));
+    let (code, _, err) = claime(&["summarize", &s(&records), "--out", &summary]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = claime(&["fit", "--summary", &summary, "--p", "2", "--method", "concate", "--out", &s(&dir.join("f"))]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("fitting concate to 5000 codes and 5000 CUIs") && err.contains("memory budget"), "{err}");
+    assert!(!dir.join("f.vectors.tsv").exists());
+}

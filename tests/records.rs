@@ -294,7 +294,7 @@ fn memory_budget_refuses_before_allocating() {
     }
     let tight = RecordsOptions { budget: 1_000_000, ..RecordsOptions::default() };
     match summarize_str("big.csv", &text, tight.clone()) {
-        Err(Error::Memory { needed_bytes, budget_bytes, what }) => {
+        Err(Error::Memory { needed_bytes, budget_bytes, what, .. }) => {
             assert!(needed_bytes > budget_bytes && budget_bytes == 1_000_000);
             assert!(what.starts_with("big.csv:") && what.contains("within-modality"), "{what}");
         }

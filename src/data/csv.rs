@@ -99,12 +99,36 @@ pub(crate) fn line_text<'a>(source: &str, line_no: usize, raw: &'a [u8]) -> Resu
     })
 }
 
-/// A field for a CSV file: quoted (with `""` for a quote) when it holds a comma, a quote or a
-/// line break.
+/// A text field for a CSV file that spreadsheets open: a text starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'` (OWASP's advice against formula injection: a
+/// spreadsheet would otherwise evaluate it), then the field is quoted (with `""` for a quote)
+/// when it holds a comma, a quote or a line break. Only for names and labels, never numbers.
 pub(crate) fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn formula_like_fields_are_defused_and_quoting_kept() {
+        for (input, expected) in [
+            ("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("a,b", "\"a,b\""),
+            ("plain name", "plain name"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(csv_field(input), expected, "{input:?}");
+        }
     }
 }

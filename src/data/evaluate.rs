@@ -33,6 +33,32 @@ pub struct EvalOptions {
     pub seed: u64,
 }
 
+/// Most negatives per known pair.
+pub const MAX_NEGATIVES: usize = 100_000;
+
+impl EvalOptions {
+    /// Checks the request before anything is drawn: at least one negative per known pair, at
+    /// most [`MAX_NEGATIVES`], and the negatives of `positives` known pairs (each held twice, in
+    /// its relation's set and in the pooled one, with a score per method for each) within
+    /// `budget` bytes.
+    pub fn check(&self, positives: usize, methods: usize, budget: u64) -> Result<()> {
+        if !(1..=MAX_NEGATIVES).contains(&self.negatives) {
+            return Err(Error::param("negatives", self.negatives, format!("an integer in [1, {MAX_NEGATIVES}]")));
+        }
+        let per_pair = 2 * std::mem::size_of::<(Feature, Feature, Kind)>() as u64 + 16 * methods as u64;
+        let needed = (positives as u64).saturating_mul(self.negatives as u64).saturating_mul(per_pair);
+        if needed > budget {
+            return Err(Error::Memory {
+                needed_bytes: needed,
+                budget_bytes: budget,
+                what: format!("{} negatives for each of {positives} known pairs", self.negatives),
+                advice: "; ask for fewer negatives".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions { negatives: DEFAULT_NEGATIVES, seed: 1 }

@@ -104,6 +104,7 @@ pub fn check_fit_budget(d1: usize, d2: usize, methods: &[Method], budget: u64) -
             needed_bytes: needed,
             budget_bytes: budget,
             what: format!("fitting {} to {d1} codes and {d2} CUIs", names.join(", ")),
+            advice: "; fit fewer methods (CLAIME alone needs no d x d matrix) or fewer features".into(),
         });
     }
     Ok(())

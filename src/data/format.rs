@@ -295,6 +295,7 @@ fn check_budget(d1: usize, d2: usize, with_within: bool) -> Result<()> {
             needed_bytes: needed,
             budget_bytes: DEFAULT_MEMORY_BUDGET,
             what: format!("reading a summary of {d1} codes and {d2} CUIs"),
+            advice: String::new(),
         });
     }
     Ok(())

@@ -138,6 +138,13 @@ pub fn parse_pairs(source: &str, text: &str, known: &dyn Fn(&str) -> bool) -> Re
         let (a, b) = if swap { (b, a) } else { (a, b) };
         rows.push(PairRow { line: n, a: a.into(), b: b.into(), relation: fields[2].trim().into(), kind });
     }
+    if rows.is_empty() {
+        let what = if header == Some(true) { "a header and no pairs" } else { "no pairs" };
+        return Err(crate::error::Error::Records {
+            at: source.into(),
+            message: format!("{what}: expected rows feature_a, feature_b, relation[, kind]"),
+        });
+    }
     Ok(PairsFile { header: header.unwrap_or(false), rows })
 }
 

@@ -126,6 +126,11 @@ impl Pool {
                 needed_bytes: needed,
                 budget_bytes: self.budget,
                 what: format!("summary statistics of {d1} codes and {d2} CUIs{within}"),
+                advice: if self.within.is_some() {
+                    "; leave out the within-modality counts".into()
+                } else {
+                    String::new()
+                },
             });
         }
         Ok(())

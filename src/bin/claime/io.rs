@@ -50,6 +50,11 @@ fn identity(path: &str) -> Option<(u64, u64, PathBuf)> {
     Some((0, 0, std::fs::canonicalize(folder).ok()?.join(name)))
 }
 
+/// Whether two paths name the same file, under any spelling.
+pub(crate) fn same_file(a: &str, b: &str) -> bool {
+    matches!((identity(a), identity(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// Refuses, before anything is read or written, an output that is one of the inputs or another
 /// output (the same file under any spelling): writing it would destroy the input. `outputs` and
 /// `inputs` are (flag or role, path).
@@ -127,17 +132,6 @@ fn special(p: &Path) -> bool {
 fn temporary(p: &Path) -> PathBuf {
     let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     p.with_file_name(format!(".{name}.claime-{}.tmp", std::process::id()))
-}
-
-/// Writes a whole file as [`Output::write`] does (checked now, not before the work).
-pub(crate) fn write(path: &str, text: &str) -> Result<(), Error> {
-    Output { flag: String::new(), path: path.into() }.write(text)
-}
-
-/// A whole input file as text, refused at the memory budget ([`read_bytes`]).
-pub(crate) fn read(path: &str) -> Result<String, Error> {
-    String::from_utf8(read_bytes(path)?)
-        .map_err(|e| io_error(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// A whole input file, read in 1 MiB pieces and refused as soon as it passes the memory budget

@@ -83,6 +83,7 @@ pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str, f
         return Err(Error::param("p", p, format!("an integer in [1, {dmin}] (the smaller modality)")));
     }
     let m = Method::parse(method)?;
+    claime::data::fit::check_fit_budget(s.stats.d1, s.stats.d2, &[m], claime::params::DEFAULT_MEMORY_BUDGET)?;
     let f = m.fit(&s.stats, p, seed)?;
     vectors_file.write_bytes(&format.embeddings(f.v1.as_ref(), f.v2.as_ref())?)?;
     metadata_file.write(&projector_metadata_tsv(&s.codes, &s.cuis))?;

@@ -104,6 +104,7 @@ impl Summarizer {
                         "{}:{n}: holding the rows of an ungrouped records file (grouped by patient, it would be summarised in constant memory)",
                         self.source
                     ),
+                    advice: String::new(),
                 });
             }
         }

@@ -75,8 +75,8 @@ impl Summarizer {
             },
         };
         let w = if is_cui { self.pool.cui(feature) } else { self.pool.code(feature) }.map_err(|e| match e {
-            Error::Memory { needed_bytes, budget_bytes, what } => {
-                Error::Memory { needed_bytes, budget_bytes, what: format!("{}:{n}: {what}", self.source) }
+            Error::Memory { needed_bytes, budget_bytes, what, advice } => {
+                Error::Memory { needed_bytes, budget_bytes, what: format!("{}:{n}: {what}", self.source), advice }
             }
             other => located(&self.source, n, 3, other.to_string()),
         })?;
