@@ -54,15 +54,25 @@ fn cohort_bags_give_the_sessions_statistics() {
     assert_eq!(c.stats(true), *s.stats());
 }
 
+/// Trains `kind` on the strong setting (p = 4, default settings, seed 7) for `epochs` epochs and
+/// returns the distance of its embeddings to those of the SVD method it should reach
+/// (`kind.reference()`); `within` as for [`session`].
+fn distance_to_reference(kind: TrainerKind, within: bool, epochs: usize) -> f64 {
+    let s = session(strong(), within);
+    let cohort = cohort_of(&s);
+    let svd = s.fit(kind.reference()).unwrap();
+    let mut t = kind.build(cohort, 4, &TrainParams::default().check().unwrap(), 7).unwrap();
+    for _ in 0..epochs {
+        t.epoch();
+    }
+    let (v1, v2) = t.embeddings();
+    distance_between((&v1, &v2), (&svd.v1, &svd.v2))
+}
+
 #[test]
 fn claime_gd_converges_to_claime_svd() {
-    let s = session(strong(), false);
-    let cohort = cohort_of(&s);
-    let svd = s.fit(Method::Claime).unwrap();
     // Converges to rounding in under 100 passes here (measured: distance 2e-14 at pass 100).
-    let t = train(TrainerKind::ClaimeGd, &cohort, 4, TrainParams::default(), 7, 150);
-    let (v1, v2) = t.embeddings();
-    let dist = distance_between((&v1, &v2), (&svd.v1, &svd.v2));
+    let dist = distance_to_reference(TrainerKind::ClaimeGd, false, 150);
     assert!(dist < 0.05, "CLAIME-GD to CLAIME-SVD: {dist}");
     assert!(dist < 1e-6, "expected convergence to rounding, got {dist}");
 }
@@ -118,26 +128,14 @@ fn claime_gd_product_is_the_truncated_pmi_over_lambda() {
 
 #[test]
 fn cl_gd_converges_to_cl() {
-    let s = session(strong(), true);
-    let cohort = cohort_of(&s);
-    let svd = s.fit(Method::Cl).unwrap();
-    let t = train(TrainerKind::ClGd, &cohort, 4, TrainParams::default(), 7, 200);
-    let (v1, v2) = t.embeddings();
-    let dist = distance_between((&v1, &v2), (&svd.v1, &svd.v2));
+    // One step per epoch: 200 steps.
+    let dist = distance_to_reference(TrainerKind::ClGd, true, 200);
     assert!(dist < 0.05, "CL-GD to CL: {dist}");
 }
 
 #[test]
 fn claime_sgd_with_sampled_negatives_approaches_claime_svd() {
-    let s = session(strong(), false);
-    let cohort = cohort_of(&s);
-    let svd = s.fit(Method::Claime).unwrap();
-    let mut t = TrainerKind::ClaimeSgd.build(cohort, 4, &TrainParams::default().check().unwrap(), 7).unwrap();
-    for _ in 0..40 {
-        t.epoch();
-    }
-    let (v1, v2) = t.embeddings();
-    let dist = distance_between((&v1, &v2), (&svd.v1, &svd.v2));
+    let dist = distance_to_reference(TrainerKind::ClaimeSgd, false, 40);
     // Stochastic: measured 0.04 after 40 epochs at the default settings; 0.1 leaves room.
     assert!(dist < 0.1, "CLAIME-SGD to CLAIME-SVD: {dist}");
 }

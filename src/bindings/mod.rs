@@ -101,27 +101,20 @@ pub(crate) fn readable_error(message: &str, value: &JsValue) -> String {
 
 /// What kind of JavaScript value this is, as a phrase for an error message.
 fn js_kind(value: &JsValue) -> &'static str {
-    if js_sys::Array::is_array(value) {
-        "an array"
-    } else if value.is_function() {
-        "a function"
-    } else if value.is_null() {
-        "null"
-    } else if value.is_object() {
-        "an object"
-    } else if value.is_string() {
-        "a string"
-    } else if value.as_bool().is_some() {
-        "a boolean"
-    } else if value.is_bigint() {
-        "a BigInt"
-    } else if value.is_symbol() {
-        "a symbol"
-    } else if value.as_f64().is_some() {
-        "a number"
-    } else {
-        "a value"
-    }
+    // The first test that holds names the kind, in this order (arrays and functions are objects
+    // too).
+    let kinds: [(fn(&JsValue) -> bool, &'static str); 9] = [
+        (js_sys::Array::is_array, "an array"),
+        (JsValue::is_function, "a function"),
+        (JsValue::is_null, "null"),
+        (JsValue::is_object, "an object"),
+        (JsValue::is_string, "a string"),
+        (|v| v.as_bool().is_some(), "a boolean"),
+        (JsValue::is_bigint, "a BigInt"),
+        (JsValue::is_symbol, "a symbol"),
+        (|v| v.as_f64().is_some(), "a number"),
+    ];
+    kinds.iter().find(|(is, _)| is(value)).map_or("a value", |(_, kind)| *kind)
 }
 
 /// Refuses a JavaScript object with a key outside `allowed` (`params::check_object_keys`):

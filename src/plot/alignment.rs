@@ -5,9 +5,7 @@
 //! SVG's runs of like markers and segments are merged into single paths (`compact`): a tenth of
 //! the elements, for a page that redraws the view at every frame of the training animation.
 
-use super::{
-    check_finite, draw_err, legend, legend_width, title, Glyph, Marker, GREY, LABEL_FONT, OKABE_ITO, TICK_FONT,
-};
+use super::{check_finite, draw_err, legend_beside, number_axes, tick2, title, Glyph, Marker, GREY, OKABE_ITO};
 use crate::error::{Error, Result};
 use crate::views::{AlignmentView, Modality};
 use plotters::coord::Shift;
@@ -63,8 +61,6 @@ pub fn draw_located<DB: DrawingBackend>(
     check(view)?;
     let err = draw_err("alignment chart");
     let body = title(area, TITLE)?;
-    let (w, _) = body.dim_in_pixel();
-    let (plot, side) = body.split_horizontally(w - legend_width(&LEGEND).min(w / 3));
     let ((cc, cm), (uc, um)) = (CODE_STYLE, CUI_STYLE);
     let glyphs = [
         Glyph::Mark(cm, cc, false),
@@ -74,7 +70,7 @@ pub fn draw_located<DB: DrawingBackend>(
         Glyph::Line(GREY),
     ];
     let entries: Vec<(Glyph, String)> = glyphs.into_iter().zip(LEGEND.map(String::from)).collect();
-    legend(&side, 40, &entries)?;
+    let plot = legend_beside(&body, &entries)?;
     let (pw, ph) = plot.dim_in_pixel();
     let iw = pw.saturating_sub(RIGHT + LEFT_LABELS).max(1) as f64;
     let ih = ph.saturating_sub(TOP + BOTTOM_LABELS).max(1) as f64;
@@ -91,18 +87,9 @@ pub fn draw_located<DB: DrawingBackend>(
         format!("truth's principal axis 1 ({} of variance)", pct(view.explained.0)),
         format!("principal axis 2 ({})", pct(view.explained.1)),
     );
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .x_desc(xd)
-        .y_desc(yd)
-        .axis_desc_style(LABEL_FONT)
-        .label_style(TICK_FONT)
-        .x_label_formatter(&|v| super::tick(*v, 2))
-        .y_label_formatter(&|v| super::tick(*v, 2))
-        .draw()
-        .map_err(&err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(0.08)).x_desc(xd).y_desc(yd);
+    number_axes(&mut mesh, &tick2, &tick2).draw().map_err(&err)?;
     let r = if view.points.len() > 200 { 3 } else { 4 };
     let segment = GREY.mix(0.7).stroke_width(1);
     chart

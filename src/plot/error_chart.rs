@@ -3,7 +3,7 @@
 //! (model.md §6). The x axis is logarithmic when every n > 0 and they span a factor of 10.
 
 use super::{
-    check_finite, draw_err, legend, legend_width, series_style, title, Glyph, Series, GREY, LABEL_FONT, TICK_FONT,
+    check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Series, GREY, LABEL_FONT,
 };
 use crate::error::{Error, Result};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -55,19 +55,7 @@ fn check(series: &[Series], no_recovery: f64) -> Result<((f64, f64), f64)> {
 pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[Series], no_recovery: f64) -> Result<()> {
     let ((x0, x1), ymax) = check(series, no_recovery)?;
     let body = title(area, TITLE)?;
-    let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    let (w, _) = body.dim_in_pixel();
-    let lw = legend_width(&names).min(w / 3);
-    let (plot, side) = body.split_horizontally(w - lw);
-    let entries: Vec<(Glyph, String)> = series
-        .iter()
-        .enumerate()
-        .map(|(k, s)| {
-            let (c, m) = series_style(k);
-            (Glyph::LineMark(m, c), s.name.clone())
-        })
-        .collect();
-    legend(&side, 40, &entries)?;
+    let plot = legend_beside(&body, &series_entries(series.iter().map(|s| s.name.as_str())))?;
     if x0 > 0.0 && x1 / x0 >= 10.0 {
         let (lo, hi) = (x0 / 1.25, x1 * 1.25);
         let x = (lo..hi).log_scale().with_key_points(log_ticks(lo, hi));
@@ -121,19 +109,10 @@ where
         .y_label_area_size(64)
         .build_cartesian_2d(x, 0.0..ymax)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .x_labels(6)
-        .x_desc("patients n")
-        .y_desc("projection distance")
-        .axis_desc_style(LABEL_FONT)
-        .label_style(TICK_FONT)
-        .x_label_formatter(&|v| super::compact_count(*v))
-        .y_label_formatter(&|v| super::tick(*v, 1))
-        .draw()
-        .map_err(&err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(0.08)).x_labels(6);
+    mesh.x_desc("patients n").y_desc("projection distance");
+    number_axes(&mut mesh, &|v| super::compact_count(*v), &|v| super::tick(*v, 1)).draw().map_err(&err)?;
     chart
         .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
         .map_err(&err)?;

@@ -28,6 +28,7 @@ pub mod spectrum;
 pub mod sweep;
 
 use crate::error::{Error, Result};
+use plotters::chart::MeshStyle;
 use plotters::coord::CoordTranslate;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -186,6 +187,50 @@ pub(crate) fn legend<DB: DrawingBackend>(
         area.draw_text(label, &style, (x1 + 8, y)).map_err(&err)?;
     }
     Ok(())
+}
+
+/// Splits `body` into the plot and, to its right, a legend column as wide as its labels need (at
+/// most a third of the width); draws the legend `entries` there and returns the plot area.
+pub(crate) fn legend_beside<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    entries: &[(Glyph, String)],
+) -> Result<DrawingArea<DB, Shift>> {
+    let labels: Vec<&str> = entries.iter().map(|(_, label)| label.as_str()).collect();
+    let (w, _) = body.dim_in_pixel();
+    let (plot, side) = body.split_horizontally(w - legend_width(&labels).min(w / 3));
+    legend(&side, 40, entries)?;
+    Ok(plot)
+}
+
+/// Legend entries of named series, each a line with its marker in the series' style.
+pub(crate) fn series_entries<'a>(names: impl Iterator<Item = &'a str>) -> Vec<(Glyph, String)> {
+    names
+        .enumerate()
+        .map(|(k, name)| {
+            let (c, m) = series_style(k);
+            (Glyph::LineMark(m, c), name.to_string())
+        })
+        .collect()
+}
+
+/// Tick label with two decimals (see [`tick`]), as an axis formatter.
+pub(crate) fn tick2(v: &f64) -> String {
+    tick(*v, 2)
+}
+
+/// The axis styles of a chart on numbers: descriptions in `LABEL_FONT`, tick labels in
+/// `TICK_FONT` written by `x_ticks` and `y_ticks` (such as [`tick2`]).
+pub(crate) fn number_axes<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    x_ticks: &'b dyn Fn(&f64) -> String,
+    y_ticks: &'b dyn Fn(&f64) -> String,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style(LABEL_FONT).label_style(TICK_FONT).x_label_formatter(x_ticks).y_label_formatter(y_ticks)
 }
 
 /// Smallest accepted chart side in pixels.

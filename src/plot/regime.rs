@@ -4,7 +4,7 @@
 //! black line between cells.
 
 use super::heatmap::diverging;
-use super::{check_finite, draw_err, title, LABEL_FONT, TICK_FONT};
+use super::{check_finite, draw_err, number_axes, tick2, title};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -53,17 +53,9 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, m: &RegimeMap) ->
         .y_label_area_size(64)
         .build_cartesian_2d(xr, yr)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .x_desc("signal scale s")
-        .y_desc(format!("noise level {}", m.level_name))
-        .axis_desc_style(LABEL_FONT)
-        .label_style(TICK_FONT)
-        .x_label_formatter(&|v| super::tick(*v, 2))
-        .y_label_formatter(&|v| super::tick(*v, 2))
-        .draw()
-        .map_err(&err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_mesh().x_desc("signal scale s").y_desc(format!("noise level {}", m.level_name));
+    number_axes(&mut mesh, &tick2, &tick2).draw().map_err(&err)?;
     let limit = m.values.iter().fold(0.0f64, |a, v| a.max(v.abs())).max(1e-12);
     let at = |i: usize, j: usize| m.values[j * ns + i];
     chart

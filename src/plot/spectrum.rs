@@ -2,7 +2,7 @@
 //! bars 1..p (the signal CLAIME keeps, paper Proposition 2.1) in colour, the noise bulk in
 //! grey, and the p-th gap s_p / s_{p+1} annotated between bars p and p + 1.
 
-use super::{check_finite, draw_err, legend, legend_width, title, Glyph, GREY, LABEL_FONT, SERIES_COLOURS, TICK_FONT};
+use super::{check_finite, draw_err, legend_beside, title, Glyph, GREY, LABEL_FONT, SERIES_COLOURS, TICK_FONT};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -45,11 +45,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, values: &[f64], p
     check(values, p)?;
     let err = draw_err("spectrum");
     let body = title(area, TITLE)?;
-    let (w, _) = body.dim_in_pixel();
-    let lw = legend_width(&[SIGNAL_LABEL, NOISE_LABEL]).min(w / 3);
-    let (plot, side) = body.split_horizontally(w - lw);
     let signal = SERIES_COLOURS[0];
-    legend(&side, 40, &[(Glyph::Swatch(signal), SIGNAL_LABEL.into()), (Glyph::Swatch(GREY), NOISE_LABEL.into())])?;
+    let plot = legend_beside(
+        &body,
+        &[(Glyph::Swatch(signal), SIGNAL_LABEL.into()), (Glyph::Swatch(GREY), NOISE_LABEL.into())],
+    )?;
     let k = values.len();
     let top = values.iter().cloned().fold(0.0, f64::max);
     let ymax = if top > 0.0 { top * 1.12 } else { 1.0 };

@@ -2,7 +2,7 @@
 //! against the varied quantity as a line with markers, and the band between the 10th and 90th
 //! percentiles over replicates, with the no-recovery level sqrt(2p) dashed.
 
-use super::{check_finite, draw_err, legend, legend_width, series_style, title, Glyph, GREY, LABEL_FONT, TICK_FONT};
+use super::{check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, GREY};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -49,18 +49,7 @@ pub fn draw<DB: DrawingBackend>(
     let err = draw_err("sweep figure");
     let whole = bands.iter().all(|b| b.points.iter().all(|p| p.0.fract() == 0.0));
     let body = title(area, heading)?;
-    let names: Vec<&str> = bands.iter().map(|b| b.name.as_str()).collect();
-    let (w, _) = body.dim_in_pixel();
-    let (plot, side) = body.split_horizontally(w - legend_width(&names).min(w / 3));
-    let entries: Vec<(Glyph, String)> = bands
-        .iter()
-        .enumerate()
-        .map(|(k, b)| {
-            let (c, m) = series_style(k);
-            (Glyph::LineMark(m, c), b.name.clone())
-        })
-        .collect();
-    legend(&side, 40, &entries)?;
+    let plot = legend_beside(&body, &series_entries(bands.iter().map(|b| b.name.as_str())))?;
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(8)
         .margin_right(12)
@@ -68,20 +57,13 @@ pub fn draw<DB: DrawingBackend>(
         .y_label_area_size(64)
         .build_cartesian_2d(lo..hi, 0.0..ymax)
         .map_err(&err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(BLACK.mix(0.08))
-        .x_desc(x_name)
-        .y_desc("projection distance (mean, 10-90% band)")
-        .axis_desc_style(LABEL_FONT)
-        .label_style(TICK_FONT)
-        // A grid of whole numbers (n, d) as counts (200, 1k, 20k), of levels (c, rho) with two
-        // decimals.
-        .x_label_formatter(&|v| if whole { super::compact_count(*v) } else { super::tick(*v, 2) })
-        .y_label_formatter(&|v| super::tick(*v, 1))
-        .draw()
-        .map_err(&err)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(0.08));
+    mesh.x_desc(x_name).y_desc("projection distance (mean, 10-90% band)");
+    // A grid of whole numbers (n, d) as counts (200, 1k, 20k), of levels (c, rho) with two
+    // decimals.
+    let x_ticks = |v: &f64| if whole { super::compact_count(*v) } else { super::tick(*v, 2) };
+    number_axes(&mut mesh, &x_ticks, &|v| super::tick(*v, 1)).draw().map_err(&err)?;
     chart
         .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
         .map_err(&err)?;

@@ -14,9 +14,9 @@
 //! GD step lr / (2 sigma_1(PMI_CL)) (the gradient carries a factor 2).
 
 use super::cohort::Cohort;
-use super::linear::normalise;
-use super::params::{ValidTrainParams, DEFAULT_GD_LR};
-use super::{add_reg_grad, dot, gram, init_rng, small_random, to_mat, Trainer};
+use super::linear::{gd_start, normalise};
+use super::params::ValidTrainParams;
+use super::{add_reg_grad, dot, gram, to_mat, Trainer};
 use crate::error::{Error, Result};
 use crate::rng::{stream, Normal, Stream};
 use faer::Mat;
@@ -171,20 +171,8 @@ impl ClGd {
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
         let loss = ConcatLoss::new(&cohort, params.lambda)?;
         let sigma1 = loss.top_eigenvalue(&cohort, seed);
-        if !(sigma1 > 0.0) {
-            return Err(Error::Unsupported { what: "PMI_CL is zero: nothing to train".into() });
-        }
-        let (mut rng, mut nrm) = init_rng(seed);
-        let mut v =
-            small_random(cohort.d1, p, 0.01 * (sigma1 / (params.lambda * cohort.d1 as f64)).sqrt(), &mut rng, &mut nrm);
-        v.extend(small_random(
-            cohort.d2,
-            p,
-            0.01 * (sigma1 / (params.lambda * cohort.d2 as f64)).sqrt(),
-            &mut rng,
-            &mut nrm,
-        ));
-        let lr = params.lr.unwrap_or(DEFAULT_GD_LR);
+        let (mut v, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "PMI_CL")?;
+        v.extend(v2);
         let len = v.len();
         Ok(ClGd { cohort, loss, p, v, step_size: lr / (2.0 * sigma1), iterations: 0, g: vec![0.0; len], a: Vec::new() })
     }

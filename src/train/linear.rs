@@ -268,11 +268,7 @@ impl ClaimeGd {
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
         let loss = LinearLoss::new(&cohort, params.lambda)?;
         let sigma1 = loss.top_singular_value(&cohort, seed);
-        if !(sigma1 > 0.0) {
-            return Err(Error::Unsupported { what: "the cross-modal PMI is zero: nothing to train".into() });
-        }
-        let (v1, v2) = init_pair(cohort.d1, cohort.d2, p, sigma1, params.lambda, seed);
-        let lr = params.lr.unwrap_or(DEFAULT_GD_LR);
+        let (v1, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "the cross-modal PMI")?;
         let (d1, d2) = (cohort.d1, cohort.d2);
         Ok(ClaimeGd {
             cohort,
@@ -306,6 +302,24 @@ pub(crate) fn init_pair(d1: usize, d2: usize, p: usize, sigma: f64, lambda: f64,
     let v1 = small_random(d1, p, 0.01 * (sigma / (lambda * d1 as f64)).sqrt(), &mut rng, &mut nrm);
     let v2 = small_random(d2, p, 0.01 * (sigma / (lambda * d2 as f64)).sqrt(), &mut rng, &mut nrm);
     (v1, v2)
+}
+
+/// The start of a full-batch GD trainer whose PMI has top singular value `sigma1`: refuses a zero
+/// PMI (named by `pmi` in the message), else returns the initial (V1, V2) of [`init_pair`] and
+/// the relative step (default [`DEFAULT_GD_LR`]).
+pub(crate) fn gd_start(
+    cohort: &Cohort,
+    p: usize,
+    params: &ValidTrainParams,
+    sigma1: f64,
+    seed: u64,
+    pmi: &str,
+) -> Result<(Vec<f64>, Vec<f64>, f64)> {
+    if !(sigma1 > 0.0) {
+        return Err(Error::Unsupported { what: format!("{pmi} is zero: nothing to train") });
+    }
+    let (v1, v2) = init_pair(cohort.d1, cohort.d2, p, sigma1, params.lambda, seed);
+    Ok((v1, v2, params.lr.unwrap_or(DEFAULT_GD_LR)))
 }
 
 impl Trainer for ClaimeGd {

@@ -11,14 +11,12 @@
 //! lr 10^(-epoch / decay_epochs) times the linear solution's typical entry sqrt(sigma_1 / (lambda d_M)).
 
 use super::cohort::Cohort;
-use super::linear::{init_pair, LinearLoss};
-use super::optim::{decay, Adam};
-use super::params::{ValidTrainParams, DEFAULT_ADAM_LR};
-use super::{add_reg_grad, dot, gram, to_mat, Trainer};
+use super::linear::LinearLoss;
+use super::optim::AdamState;
+use super::params::ValidTrainParams;
+use super::{add_reg_grad, dot, gram, Trainer};
 use crate::error::Result;
-use crate::rng::{stream, Stream};
 use faer::Mat;
-use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
 /// A_i = sum_w x_iw r(w) v_w of one patient.
@@ -88,78 +86,33 @@ pub fn batch_loss_grad(
     (value + 0.5 * loss.lambda * dot(&gr1, &gr2), g1, g2)
 }
 
-/// A shuffled order of 0..n (Fisher-Yates).
-pub(crate) fn permutation(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = crate::rng::index(rng, i + 1);
-        order.swap(i, j);
-    }
-    order
-}
-
 /// Minibatch Adam on the linear loss with sampled negatives.
 #[derive(Debug, Clone)]
 pub struct ClaimeSgd {
     cohort: Arc<Cohort>,
     loss: LinearLoss,
-    p: usize,
-    v1: Vec<f64>,
-    v2: Vec<f64>,
-    adam: [Adam; 2],
-    lr: [f64; 2],
-    batch: usize,
+    state: AdamState,
     negatives: usize,
-    decay_epochs: f64,
-    rng: ChaCha8Rng,
-    order: Vec<usize>,
-    cursor: usize,
-    iterations: usize,
 }
 
 impl ClaimeSgd {
     /// Same initial values as CLAIME-GD; batches and negatives from the Batches stream.
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
-        let loss = LinearLoss::new(&cohort, params.lambda)?;
-        let sigma1 = loss.top_singular_value(&cohort, seed);
-        let (v1, v2) = init_pair(cohort.d1, cohort.d2, p, sigma1, params.lambda, seed);
-        let lr = params.lr.unwrap_or(DEFAULT_ADAM_LR);
-        let scale = |d: usize| lr * (sigma1 / (params.lambda * d as f64)).sqrt();
-        let (d1, d2, n) = (cohort.d1, cohort.d2, cohort.len());
-        Ok(ClaimeSgd {
-            loss,
-            p,
-            adam: [Adam::new(d1 * p), Adam::new(d2 * p)],
-            lr: [scale(d1), scale(d2)],
-            v1,
-            v2,
-            batch: params.batch.min(n),
-            negatives: params.negatives,
-            decay_epochs: params.decay_epochs,
-            rng: stream(seed, Stream::Batches),
-            order: Vec::new(),
-            cursor: n,
-            iterations: 0,
-            cohort,
-        })
+        let (loss, state) = AdamState::start(&cohort, p, params, seed)?;
+        Ok(ClaimeSgd { cohort, loss, state, negatives: params.negatives })
     }
 }
 
 impl Trainer for ClaimeSgd {
     fn step(&mut self) {
         let n = self.cohort.len();
-        if self.cursor >= n {
-            self.order = permutation(n, &mut self.rng);
-            self.cursor = 0;
-        }
-        let end = (self.cursor + self.batch).min(n);
-        let batch: Vec<usize> = self.order[self.cursor..end].to_vec();
-        self.cursor = end;
+        self.state.reshuffle_if_done(n);
+        let batch = self.state.next_batch(n, false);
         let mut negs = Vec::with_capacity(batch.len() * self.negatives);
         for &i in &batch {
             for _ in 0..self.negatives {
                 let j = loop {
-                    let j = crate::rng::index(&mut self.rng, n);
+                    let j = crate::rng::index(&mut self.state.rng, n);
                     if j != i {
                         break j;
                     }
@@ -167,26 +120,25 @@ impl Trainer for ClaimeSgd {
                 negs.push(j);
             }
         }
-        let (_, g1, g2) = batch_loss_grad(&self.loss, &self.cohort, &batch, &negs, &self.v1, &self.v2, self.p);
-        let f = decay(self.iterations as f64 / self.steps_per_epoch() as f64, self.decay_epochs);
-        self.adam[0].update(&mut self.v1, &g1, self.lr[0] * f);
-        self.adam[1].update(&mut self.v2, &g2, self.lr[1] * f);
-        self.iterations += 1;
+        let s = &self.state;
+        let (_, g1, g2) = batch_loss_grad(&self.loss, &self.cohort, &batch, &negs, &s.v1, &s.v2, s.p);
+        let steps = self.steps_per_epoch();
+        self.state.update(&g1, &g2, steps);
     }
 
     fn loss(&self) -> f64 {
-        self.loss.loss(&self.cohort, &self.v1, &self.v2, self.p)
+        self.loss.loss(&self.cohort, &self.state.v1, &self.state.v2, self.state.p)
     }
 
     fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
-        (to_mat(&self.v1, self.p), to_mat(&self.v2, self.p))
+        self.state.embeddings()
     }
 
     fn iterations(&self) -> usize {
-        self.iterations
+        self.state.iterations
     }
 
     fn steps_per_epoch(&self) -> usize {
-        self.cohort.len().div_ceil(self.batch)
+        self.cohort.len().div_ceil(self.state.batch)
     }
 }

@@ -13,15 +13,11 @@
 //! Optimiser: Adam as for CLAIME-SGD.
 
 use super::cohort::Cohort;
-use super::linear::{init_pair, LinearLoss};
-use super::optim::{decay, Adam};
-use super::params::{ValidTrainParams, DEFAULT_ADAM_LR};
-use super::sampled::permutation;
-use super::{add_reg_grad, dot, gram, to_mat, Trainer};
+use super::optim::AdamState;
+use super::params::ValidTrainParams;
+use super::{add_reg_grad, dot, gram, Trainer};
 use crate::error::Result;
-use crate::rng::{stream, Stream};
 use faer::Mat;
-use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
 /// The batch loss L_tau(B) and its gradients at row-major V1 (d1, k), V2 (d2, k); `r` are the
@@ -132,17 +128,7 @@ pub struct ClaimeTemp {
     r: [Vec<f64>; 2],
     lambda: f64,
     tau: f64,
-    p: usize,
-    v1: Vec<f64>,
-    v2: Vec<f64>,
-    adam: [Adam; 2],
-    lr: [f64; 2],
-    batch: usize,
-    decay_epochs: f64,
-    rng: ChaCha8Rng,
-    order: Vec<usize>,
-    cursor: usize,
-    iterations: usize,
+    state: AdamState,
     /// Batch losses of the current and the previous epoch.
     recent: Vec<f64>,
     previous: Vec<f64>,
@@ -152,31 +138,22 @@ impl ClaimeTemp {
     /// Same initial values as CLAIME-GD; batches from the Batches stream. A final batch of one
     /// patient (no negatives) joins the one before it.
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
-        let lin = LinearLoss::new(&cohort, params.lambda)?;
-        let sigma1 = lin.top_singular_value(&cohort, seed);
-        let (v1, v2) = init_pair(cohort.d1, cohort.d2, p, sigma1, params.lambda, seed);
-        let lr = params.lr.unwrap_or(DEFAULT_ADAM_LR);
-        let scale = |d: usize| lr * (sigma1 / (params.lambda * d as f64)).sqrt();
-        let (d1, d2, n) = (cohort.d1, cohort.d2, cohort.len());
+        let (lin, state) = AdamState::start(&cohort, p, params, seed)?;
         Ok(ClaimeTemp {
             r: lin.r,
             lambda: params.lambda,
             tau: params.temperature,
-            p,
-            adam: [Adam::new(d1 * p), Adam::new(d2 * p)],
-            lr: [scale(d1), scale(d2)],
-            v1,
-            v2,
-            batch: params.batch.min(n),
-            decay_epochs: params.decay_epochs,
-            rng: stream(seed, Stream::Batches),
-            order: Vec::new(),
-            cursor: n,
-            iterations: 0,
+            state,
             recent: Vec::new(),
             previous: Vec::new(),
             cohort,
         })
+    }
+
+    /// The batch loss and gradients of these patients at the current embeddings.
+    fn batch_loss_grad(&self, batch: &[usize]) -> (f64, Vec<f64>, Vec<f64>) {
+        let s = &self.state;
+        batch_loss_grad(&self.r, &self.cohort, batch, &s.v1, &s.v2, s.p, self.lambda, self.tau)
     }
 
     /// The temperature.
@@ -188,24 +165,14 @@ impl ClaimeTemp {
 impl Trainer for ClaimeTemp {
     fn step(&mut self) {
         let n = self.cohort.len();
-        if self.cursor >= n {
-            self.order = permutation(n, &mut self.rng);
-            self.cursor = 0;
+        if self.state.reshuffle_if_done(n) {
             self.previous = std::mem::take(&mut self.recent);
         }
-        let mut end = (self.cursor + self.batch).min(n);
-        if n - end == 1 {
-            end = n;
-        }
-        let batch: Vec<usize> = self.order[self.cursor..end].to_vec();
-        self.cursor = end;
-        let (value, g1, g2) =
-            batch_loss_grad(&self.r, &self.cohort, &batch, &self.v1, &self.v2, self.p, self.lambda, self.tau);
+        let batch = self.state.next_batch(n, true);
+        let (value, g1, g2) = self.batch_loss_grad(&batch);
         self.recent.push(value);
-        let f = decay(self.iterations as f64 / self.steps_per_epoch() as f64, self.decay_epochs);
-        self.adam[0].update(&mut self.v1, &g1, self.lr[0] * f);
-        self.adam[1].update(&mut self.v2, &g2, self.lr[1] * f);
-        self.iterations += 1;
+        let steps = self.steps_per_epoch();
+        self.state.update(&g1, &g2, steps);
     }
 
     /// Mean batch loss over the last full epoch (the current one before the first finishes; the
@@ -217,25 +184,25 @@ impl Trainer for ClaimeTemp {
             &self.previous
         };
         if src.is_empty() {
-            let end = self.batch.min(self.cohort.len());
+            let end = self.state.batch.min(self.cohort.len());
             let first: Vec<usize> = (0..end).collect();
-            return batch_loss_grad(&self.r, &self.cohort, &first, &self.v1, &self.v2, self.p, self.lambda, self.tau).0;
+            return self.batch_loss_grad(&first).0;
         }
         src.iter().sum::<f64>() / src.len() as f64
     }
 
     fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
-        (to_mat(&self.v1, self.p), to_mat(&self.v2, self.p))
+        self.state.embeddings()
     }
 
     fn iterations(&self) -> usize {
-        self.iterations
+        self.state.iterations
     }
 
     fn steps_per_epoch(&self) -> usize {
         let n = self.cohort.len();
-        let full = n / self.batch;
-        let rem = n % self.batch;
+        let full = n / self.state.batch;
+        let rem = n % self.state.batch;
         full + usize::from(rem >= 2) // a remainder of one joins the last batch
     }
 }
