@@ -4,14 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn claime(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_claime")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+#[path = "common/claime.rs"]
+mod claime_bin;
+use claime_bin::claime;
 
 fn tmp(name: &str) -> String {
     let dir = std::env::temp_dir().join(format!("claime-cli-{}", std::process::id()));

@@ -7,14 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn claime(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_claime")).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+#[path = "common/claime.rs"]
+mod claime_bin;
+use claime_bin::claime;
 
 /// A fresh folder of this test's own.
 fn folder(name: &str) -> PathBuf {
@@ -161,6 +156,18 @@ fn claime_stdin(args: &[&str], input: &Path) -> (i32, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into())
 }
 
+/// A folder with a small summary and a pairs file of one known pair: (folder, summary, pairs).
+fn summary_and_pairs(name: &str) -> (PathBuf, String, String) {
+    let dir = folder(name);
+    let records = dir.join("r.csv");
+    ungrouped_records(&records, 300, 20);
+    let summary = s(&dir.join("s.json"));
+    assert_eq!(claime(&["summarize", &s(&records), "--out", &summary]).0, 0);
+    let pairs = s(&dir.join("pairs.csv"));
+    std::fs::write(&pairs, "D1,D2,rel\n").unwrap();
+    (dir, summary, pairs)
+}
+
 #[test]
 fn piped_ungrouped_records_count_every_row() {
     let dir = folder("pipe");
@@ -236,13 +243,7 @@ fn own_data_outputs_never_overwrite_their_inputs() {
 #[cfg(unix)]
 #[test]
 fn endless_inputs_stop_at_the_memory_budget() {
-    let dir = folder("zero");
-    let records = dir.join("r.csv");
-    ungrouped_records(&records, 300, 20);
-    let summary = s(&dir.join("s.json"));
-    assert_eq!(claime(&["summarize", &s(&records), "--out", &summary]).0, 0);
-    let pairs = s(&dir.join("pairs.csv"));
-    std::fs::write(&pairs, "D1,D2,rel\n").unwrap();
+    let (dir, summary, pairs) = summary_and_pairs("zero");
     let out = s(&dir.join("o"));
     for args in [
         vec!["fit", "--summary", "/dev/zero", "--p", "2", "--out", &out],
@@ -258,13 +259,7 @@ fn endless_inputs_stop_at_the_memory_budget() {
 
 #[test]
 fn negatives_are_checked_before_the_work() {
-    let dir = folder("neg");
-    let records = dir.join("r.csv");
-    ungrouped_records(&records, 300, 20);
-    let summary = s(&dir.join("s.json"));
-    assert_eq!(claime(&["summarize", &s(&records), "--out", &summary]).0, 0);
-    let pairs = s(&dir.join("pairs.csv"));
-    std::fs::write(&pairs, "D1,D2,rel\n").unwrap();
+    let (_, summary, pairs) = summary_and_pairs("neg");
     for n in ["0", "10000000", "1000000000"] {
         let (code, out, err) =
             claime(&["evaluate", "--summary", &summary, "--pairs", &pairs, "--p", "2", "--negatives", n]);
@@ -284,14 +279,19 @@ fn fit_checks_its_memory_before_fitting() {
     let dir = folder("fitmem");
     let mut text = String::from("patient_id,modality,feature\n");
     for i in 0..5000 {
-        text.push_str(&format!("p{i},code,D{i}\np{i},code,D{}\np{i},cui,C{i}\np{i},cui,C{}\n", (i + 1) % 5000, (i + 1) % 5000));
+        text.push_str(&format!(
+            "p{i},code,D{i}\np{i},code,D{}\np{i},cui,C{i}\np{i},cui,C{}\n",
+            (i + 1) % 5000,
+            (i + 1) % 5000
+        ));
     }
     let records = dir.join("wide.csv");
     std::fs::write(&records, text).unwrap();
     let summary = s(&dir.join("wide.json"));
     let (code, _, err) = claime(&["summarize", &s(&records), "--out", &summary]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = claime(&["fit", "--summary", &summary, "--p", "2", "--method", "concate", "--out", &s(&dir.join("f"))]);
+    let (code, _, err) =
+        claime(&["fit", "--summary", &summary, "--p", "2", "--method", "concate", "--out", &s(&dir.join("f"))]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("fitting concate to 5000 codes and 5000 CUIs") && err.contains("memory budget"), "{err}");
     assert!(!dir.join("f.vectors.tsv").exists());
