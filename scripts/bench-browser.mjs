@@ -88,7 +88,7 @@ async function pageTimes(context, url, query) {
 
 // Runs in the page: one `runOnce` replicate in a fresh worker; resolves to the worker's ms.
 async function workerOnce(params) {
-  const worker = new Worker('../../www/worker.js', { type: 'module' });
+  const worker = new Worker('../../www/explorer/worker.js', { type: 'module' });
   const reply = await new Promise((resolve, reject) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'error') reject(new Error(data.message));
@@ -153,7 +153,7 @@ Paper scale = \`--d1 500 --d2 500 --n 100000 --p 4 --noise ar1\`, methods claime
 The "first snapshot" is the first moment the table and all five charts are on the page (the
 first snapshot is at n/16 patients). The streamed run refits all three methods and renders the
 charts at each of its five snapshots; from the second snapshot on, the patients between two
-snapshots are split between helper workers, one per core (www/sim-pool.js, www/sim-worker.js),
+snapshots are split between helper workers, one per core (www/explorer/sim-pool.js, www/explorer/sim-worker.js),
 while the explorer's worker refits, so the run takes about the first snapshot, the simulation's
 time divided by the cores, and the last refit. The page keeps both cores and its own main
 thread busy, so on this 2-core machine the figure moves with any other load.
