@@ -3,43 +3,17 @@
 // which sits at the site root so its scope covers the page from any sub-path (GitHub Pages).
 //
 // VERSION names the cache; a new VERSION installs a fresh cache and the old ones are dropped.
-// scripts/build-dist.mjs stamps dist/sw.js with a hash of the shipped files and replaces
-// PRECACHE by the list of every shipped file. There, same-origin GETs are answered cache first
-// (the network only on a miss). In the source tree (VERSION 'dev', `npm start`) they go network
-// first, so an edited file or a rebuilt wasm shows on reload; the cache then serves offline.
+// No file is listed here by hand: PRECACHE is filled in with every file of the site (index.html
+// and www/, `siteFiles` in scripts/build-dist.mjs, which covers the module graph, workers
+// included: `siteModules`). scripts/build-dist.mjs stamps dist/sw.js with that list and a hash
+// of the shipped files as VERSION; there, same-origin GETs are answered cache first (the network
+// only on a miss). scripts/serve.mjs fills in the list when it serves the source tree (VERSION
+// 'dev', `npm start`), where same-origin GETs go network first, so an edited file or a rebuilt
+// wasm shows on reload; the cache then serves offline. Served as it is, the page alone.
 
 const VERSION = 'dev';
 const CACHE = `claime-explorer-${VERSION}`;
-const PRECACHE = [
-  './',
-  './index.html',
-  './www/style.css',
-  './www/manifest.webmanifest',
-  './www/icon.svg',
-  './www/data/protocol.js', './www/data/render.js', './www/data/section.js',
-  './www/data/worker.js', './www/experiments/form.js', './www/experiments/helper.js',
-  './www/experiments/pool.js', './www/experiments/protocol.js', './www/experiments/regime.js',
-  './www/experiments/section.js', './www/experiments/view.js', './www/experiments/worker.js',
-  './www/explorer/controls.js', './www/explorer/debug.js', './www/explorer/progress.js',
-  './www/explorer/protocol.js', './www/explorer/sim-pool.js', './www/explorer/sim-protocol.js',
-  './www/explorer/sim-worker.js', './www/explorer/snapshots.js', './www/explorer/summaries.js',
-  './www/explorer/table.js', './www/explorer/tooltip.js', './www/explorer/views.js',
-  './www/explorer/worker.js', './www/lib/dom.js', './www/lib/exports.js', './www/lib/format.js',
-  './www/lib/inspector.js', './www/lib/methods.js', './www/lib/offline.js', './www/lib/theme.js',
-  './www/lib/worker-client.js', './www/lib/worker-side.js', './www/main.js',
-  './www/state/config.js', './www/state/fields.js', './www/state/store.js', './www/state/url.js',
-  './www/state/validate.js', './www/teaching/config-file.js', './www/teaching/educator.js',
-  './www/teaching/links.js', './www/teaching/tools.js', './www/training/chart.js',
-  './www/training/handlers.js', './www/training/live.js', './www/training/section.js',
-  './www/training/sweep.js',
-  './www/pkg/claime.js',
-  './www/pkg/claime_bg.wasm',
-  './www/pkg-explorer/claime.js',
-  './www/pkg-explorer/claime_bg.wasm',
-  './www/sample/sample.pairs.csv',
-  './www/sample/sample.records.csv',
-  './www/sample/sample.summary.json',
-];
+const PRECACHE = ['./', './index.html'];
 
 // Install: fetch every listed file past the HTTP cache and store it; then take over at once.
 self.addEventListener('install', (event) => {
