@@ -9,22 +9,34 @@ import { WorkerPool, compileWasm } from './pool.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 const WASM_URL = new URL('../pkg/claime_bg.wasm', import.meta.url);
+let helperStart = null; // the one promise of {module, helper}
 let workers = null; // the one promise of {pool, helper}
 
-// The section's workers, started on first use (the page opens without them): the wasm is
-// compiled once and shared by the helper and the pool (one worker per core).
-export function startWorkers() {
-  workers ??= compileWasm(WASM_URL).then(async (module) => {
+// The section's helper, started on first use (the page opens without it): the wasm is
+// compiled once, for the helper and later the pool. Resolves to {module, helper}.
+export function startHelper() {
+  helperStart ??= compileWasm(WASM_URL).then(async (module) => {
     const helper = new Helper(WORKER_URL, module);
     await helper.ready.catch((e) => {
       helper.worker.terminate();
       throw e;
     });
-    return { pool: new WorkerPool({ url: WORKER_URL, module }), helper };
+    return { module, helper };
   }).catch((e) => {
-    workers = null; // a later run tries again
+    helperStart = null; // a later run tries again
     throw e;
   });
+  return helperStart;
+}
+
+// The section's workers, started on first use: the helper and the pool (one worker per core),
+// sharing the compiled wasm.
+export function startWorkers() {
+  workers ??= startHelper().then(({ module, helper }) => ({ pool: new WorkerPool({ url: WORKER_URL, module }), helper }))
+    .catch((e) => {
+      workers = null; // a later run tries again
+      throw e;
+    });
   return workers;
 }
 

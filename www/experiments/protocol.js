@@ -17,6 +17,9 @@
 //       RegimeRunner (spec: {noise, signal: [a, b], level: [a, b], grid, reps, base}); the runner
 //       is kept while the spec stays the same. 'fault' (tests only) calls `debugFault(spec)`:
 //       "panic" traps, as a bug would. Answers `result`.
+//   {id, type: 'defaults'}
+//       Answers `defaults` with the default experiment and regime specs (Rust's `Default`, what
+//       `claime experiment` and `claime regime` run without flags), which fill the forms.
 //   {id, type: 'spec', experiment, noise, reps, methods, n_scale, signal?, p?, seed?}
 //       Builds and checks an experiment spec (missing signal, p, seed: the paper's defaults);
 //       experiment "all" runs n, d and noise as one job (the default point computed once, as
@@ -38,6 +41,10 @@
 //   {id, type: 'ready'}
 //   {id, type: 'result', kind, t, result, ms}     result: [{point, method, rep, error, literal}]
 //                                                 (experiment) or [claime, concate, cl] (regime)
+//   {id, type: 'defaults', experiment, regime}    `defaultExperimentSpec()` ({experiment, noise,
+//                                                 reps, methods, trainers, train, base, n_scale})
+//                                                 and `defaultRegimeSpec()` ({noise, signal,
+//                                                 level, grid, reps, base})
 //   {id, type: 'spec', spec, tasks, experiments}  the checked task spec, its number of tasks
 //                                                 and the experiments it runs (["n", ...])
 //   {id, type: 'rendered', run, count, tables, ms}

@@ -3,6 +3,7 @@
 // (cells x replicates) run on the section's pool; the helper worker assembles and draws the map
 // once every task is in.
 
+import { formDefaults, markTouched } from './form.js';
 import { startWorkers } from './helper.js';
 import { showCsv, showProgress, showSvg } from './view.js';
 import { $, statusLine } from '../lib/dom.js';
@@ -29,8 +30,9 @@ function readForm() {
   };
 }
 
-// Starts a map (stopping the one going, if any).
+// Starts a map (stopping the one going, if any), once the form has its defaults.
 async function runMap() {
+  await formDefaults();
   if (current?.job) current.pool.cancel(current.job);
   const spec = readForm();
   const map = { spec, done: 0, job: null };
@@ -96,6 +98,7 @@ function cancelMap() {
 
 // Sets the level range to the chosen noise's usual one.
 function onNoise() {
+  markTouched('regime-level-from', 'regime-level-to');
   const [from, to] = LEVELS[$('regime-noise').value] ?? LEVELS.spike;
   $('regime-level-from').value = String(from);
   $('regime-level-to').value = String(to);

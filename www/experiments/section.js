@@ -5,7 +5,7 @@
 // a few times a second, so the main thread only sets the SVG, the table and the progress line.
 // The regime map, on the same pool, is in regime.js.
 
-import { createForms } from './form.js';
+import { createForms, formDefaults, markTouched } from './form.js';
 import { startWorkers } from './helper.js';
 import { joinCsv, showCsv, showFigures, showProgress, showRows } from './view.js';
 import { poolSize } from './pool.js';
@@ -41,8 +41,10 @@ function clearResults() {
   $('exp-progress-text').textContent = '';
 }
 
-// Starts a run of the form's experiment (stopping the one going, if any).
+// Starts a run of the form's experiment (stopping the one going, if any), once the form has
+// its defaults.
 async function runExperiment() {
+  await formDefaults();
   stopRun('superseded');
   const form = readForm();
   if (!form.methods) return setStatus('Tick at least one method.', 'error');
@@ -174,6 +176,7 @@ function stopRun(why) {
 
 // A preset button: one panel of Figure 1 (experiment x noise), or all three of a noise case, run at once.
 function runPreset(button) {
+  markTouched('exp-experiment', 'exp-noise');
   $('exp-experiment').value = button.dataset.exp;
   $('exp-noise').value = button.dataset.noise;
   runExperiment();

@@ -2,7 +2,9 @@
 // loads the wasm once and answers typed messages: tasks of the paper's experiments and of the
 // regime map, and the helper's specs, aggregates and figures. Messages: experiments/protocol.js.
 
-import init, { ExperimentRunner, RegimeRunner, debugFault, defaultParams, experimentSpec } from '../pkg/claime.js';
+import init, {
+  ExperimentRunner, RegimeRunner, debugFault, defaultExperimentSpec, defaultRegimeSpec, experimentSpec,
+} from '../pkg/claime.js';
 import { loadOnce, post, release, serve } from '../lib/worker-side.js';
 
 const runners = { experiment: null, regime: null }; // {key, runner} kept between tasks
@@ -47,10 +49,16 @@ async function onTask(msg) {
   post(msg.id, 'result', { kind: msg.kind, t: msg.t, result, ms: performance.now() - t0 });
 }
 
+// Answers the default experiment and regime specs (the command line's, Rust's `Default`).
+async function onDefaults(msg) {
+  await loadWasm();
+  post(msg.id, 'defaults', { experiment: defaultExperimentSpec(), regime: defaultRegimeSpec() });
+}
+
 // Builds and checks an experiment spec; empty signal, p or seed take the paper's defaults.
 async function onSpec(msg) {
   await loadWasm();
-  const d = defaultParams();
+  const d = defaultExperimentSpec().base;
   const pick = (v, fallback) => (v === null || v === undefined || v === '' ? fallback : Number(v));
   const all = String(msg.experiment) === 'all';
   const spec = experimentSpec(
@@ -113,6 +121,7 @@ async function onAssemble(msg) {
 const handlers = {
   init: onInit,
   task: onTask,
+  defaults: onDefaults,
   spec: onSpec,
   'regime-spec': onRegimeSpec,
   collect: onCollect,
