@@ -153,8 +153,9 @@ Paper scale = \`--d1 500 --d2 500 --n 100000 --p 4 --noise ar1\`, methods claime
 The "first snapshot" is the first moment the table and all five charts are on the page (the
 first snapshot is at n/16 patients). The streamed run refits all three methods and renders the
 charts at each of its five snapshots; from the second snapshot on, the patients between two
-snapshots are split between helper workers, one per core (www/explorer/sim-pool.js, www/explorer/sim-worker.js),
-while the explorer's worker refits, so the run takes about the first snapshot, the simulation's
+snapshots are split between helper workers, one per core (www/explorer/sim-pool.js,
+www/explorer/sim-worker.js), while the explorer's worker refits, so the run takes about the
+first snapshot, the simulation's
 time divided by the cores, and the last refit. The page keeps both cores and its own main
 thread busy, so on this 2-core machine the figure moves with any other load.
 
