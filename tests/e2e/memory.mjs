@@ -4,8 +4,8 @@
 
 import assert from 'node:assert/strict';
 
-// The page's instances of www/explorer/worker.js: the explorer's and the training section's (both load
-// the explorer's wasm module).
+// The page's instances of www/explorer/worker.js: the explorer's and the training section's
+// (both load the explorer's wasm module).
 export function pageWorkers(page) {
   return page.workers().filter((w) => w.url().endsWith('/www/explorer/worker.js'));
 }
@@ -14,7 +14,7 @@ export function pageWorkers(page) {
 // (same URL, same realm), so `default()` returns the instance the worker already made.
 export function wasmBytes(worker) {
   return worker.evaluate(async () => {
-    const m = await import(new URL('./pkg-explorer/claime.js', self.location.href).href);
+    const m = await import(new URL('../pkg-explorer/claime.js', self.location.href).href);
     return (await m.default()).memory.buffer.byteLength;
   });
 }
