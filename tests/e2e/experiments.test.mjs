@@ -9,14 +9,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ensureCli } from './cli.mjs';
 import { LABELS, checkClean, launch, openPage } from './helpers.mjs';
 import { useBrowser } from './setup.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = ensureCli(); // the native command line (CLAIME_CLI names a prebuilt one)
 /** A small explorer run at page load, so it is soon out of the way. */
 const SMALL = '?d1=60&d2=60&n=2000&signal=3';
