@@ -21,9 +21,13 @@ function methodBoxes(box) {
     ` ${LABELS[m]}${TRAINERS.includes(m) ? ' (slow)' : ''}`)));
 }
 
-// Sets an input's value unless the reader changed it.
+// Sets an input's value unless the reader changed it; one being edited (focused) gets it when
+// left unchanged, so a default never lands in the middle of the reader's typing.
 function fill(id, value) {
-  if (!touched.has(id) && value !== undefined) $(id).value = String(value);
+  if (touched.has(id) || value === undefined) return;
+  const input = $(id);
+  if (document.activeElement !== input) return void (input.value = String(value));
+  input.addEventListener('blur', () => touched.has(id) || (input.value = String(value)), { once: true });
 }
 
 // Fills the experiment form from `defaultExperimentSpec()`.
