@@ -3,36 +3,17 @@
 // which sits at the site root so its scope covers the page from any sub-path (GitHub Pages).
 //
 // VERSION names the cache; a new VERSION installs a fresh cache and the old ones are dropped.
-// scripts/build-dist.mjs stamps dist/sw.js with a hash of the shipped files and replaces
-// PRECACHE by the list of every shipped file. There, same-origin GETs are answered cache first
-// (the network only on a miss). In the source tree (VERSION 'dev', `npm start`) they go network
-// first, so an edited file or a rebuilt wasm shows on reload; the cache then serves offline.
+// No file is listed here by hand: PRECACHE is filled in with every file of the site (index.html
+// and www/, `siteFiles` in scripts/build-dist.mjs, which covers the module graph, workers
+// included: `siteModules`). scripts/build-dist.mjs stamps dist/sw.js with that list and a hash
+// of the shipped files as VERSION; there, same-origin GETs are answered cache first (the network
+// only on a miss). scripts/serve.mjs fills in the list when it serves the source tree (VERSION
+// 'dev', `npm start`), where same-origin GETs go network first, so an edited file or a rebuilt
+// wasm shows on reload; the cache then serves offline. Served as it is, the page alone.
 
 const VERSION = 'dev';
 const CACHE = `claime-explorer-${VERSION}`;
-const PRECACHE = [
-  './',
-  './index.html',
-  './www/style.css',
-  './www/manifest.webmanifest',
-  './www/icon.svg',
-  './www/config.js', './www/controls.js', './www/data-render.js', './www/data-worker.js',
-  './www/data.js', './www/educator.js', './www/exports.js', './www/fields.js', './www/links.js',
-  './www/main.js', './www/neighbours.js', './www/offline.js', './www/progress.js',
-  './www/protocol.js', './www/summaries.js', './www/table.js', './www/teaching.js',
-  './www/theme.js', './www/tooltip.js', './www/training-chart.js', './www/training-sweep.js',
-  './www/training-worker.js', './www/training.js', './www/url.js', './www/validate.js',
-  './www/views.js', './www/worker.js',
-  './www/experiments.js', './www/experiments-helper.js', './www/experiments-view.js',
-  './www/experiments-worker.js', './www/pool.js', './www/regime.js',
-  './www/pkg/claime.js',
-  './www/pkg/claime_bg.wasm',
-  './www/pkg-explorer/claime.js',
-  './www/pkg-explorer/claime_bg.wasm',
-  './www/sample/sample.pairs.csv',
-  './www/sample/sample.records.csv',
-  './www/sample/sample.summary.json',
-];
+const PRECACHE = ['./', './index.html'];
 
 // Install: fetch every listed file past the HTTP cache and store it; then take over at once.
 self.addEventListener('install', (event) => {

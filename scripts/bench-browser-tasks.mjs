@@ -11,7 +11,7 @@ import { startServer } from './serve.mjs';
 // report's timings_ms)}]. The first run is cold (the wasm memory grows, pages are touched);
 // later ones reuse the memory, as criterion's iterations do natively.
 async function onceInPage({ params, methods, runs }) {
-  const worker = new Worker('../../www/worker.js', { type: 'module' });
+  const worker = new Worker('../../www/explorer/worker.js', { type: 'module' });
   const out = [];
   try {
     for (let id = 1; id <= runs + 1; id += 1) {

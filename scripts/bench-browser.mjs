@@ -9,6 +9,8 @@
 //   (c) the gzipped size of the .wasm.
 // Writes the figures into the "Browser" section of docs/benchmarks.md (other sections kept).
 // Usage: node scripts/bench-browser.mjs [--reps N]   (npm run bench:browser)
+//        node scripts/bench-browser.mjs --visits-only [--reps N]: only the page loads of (a)
+//        (first and repeat visits at the defaults), printed, docs/benchmarks.md left alone.
 // scripts/bench.mjs imports `measureBrowser` (the figures as an object) and `writeBrowserSection`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -86,7 +88,7 @@ async function pageTimes(context, url, query) {
 
 // Runs in the page: one `runOnce` replicate in a fresh worker; resolves to the worker's ms.
 async function workerOnce(params) {
-  const worker = new Worker('../../www/worker.js', { type: 'module' });
+  const worker = new Worker('../../www/explorer/worker.js', { type: 'module' });
   const reply = await new Promise((resolve, reject) => {
     worker.onmessage = ({ data }) => {
       if (data.type === 'error') reject(new Error(data.message));
@@ -151,8 +153,9 @@ Paper scale = \`--d1 500 --d2 500 --n 100000 --p 4 --noise ar1\`, methods claime
 The "first snapshot" is the first moment the table and all five charts are on the page (the
 first snapshot is at n/16 patients). The streamed run refits all three methods and renders the
 charts at each of its five snapshots; from the second snapshot on, the patients between two
-snapshots are split between helper workers, one per core (www/sim-pool.js, www/sim-worker.js),
-while the explorer's worker refits, so the run takes about the first snapshot, the simulation's
+snapshots are split between helper workers, one per core (www/explorer/sim-pool.js,
+www/explorer/sim-worker.js), while the explorer's worker refits, so the run takes about the
+first snapshot, the simulation's
 time divided by the cores, and the last refit. The page keeps both cores and its own main
 thread busy, so on this 2-core machine the figure moves with any other load.
 
@@ -263,10 +266,45 @@ export async function measureBrowser({ reps = 3 } = {}) {
   }
 }
 
+/** Times only page loads at the defaults on the built site: first visits (a fresh profile
+ * each) and repeat visits (one profile, its service worker answering); resolves to medians. */
+export async function measureVisits({ reps = 5 } = {}) {
+  const tmp = mkdtempSync(join(tmpdir(), 'claime-bench-'));
+  const out = buildDist({ skipWasm: true, out: join(tmp, 'site') });
+  const site = await startServer({ dir: out, base: '/claime/', port: 0 });
+  const browser = await launch();
+  try {
+    const runs = { firstVisit: [], repeat: [] };
+    await pageTimes(browser.context, site.url, ''); // installs the service worker
+    for (let i = 0; i < reps; i += 1) {
+      const fresh = await launch();
+      try {
+        runs.firstVisit.push(await pageTimes(fresh.context, site.url, ''));
+      } finally {
+        await fresh.close();
+      }
+      runs.repeat.push(await pageTimes(browser.context, site.url, ''));
+      say(`first visit ${JSON.stringify(runs.firstVisit.at(-1))}, repeat ${JSON.stringify(runs.repeat.at(-1))}`);
+    }
+    const pick = (list, key) => median(list.map((x) => x[key]));
+    return {
+      reps,
+      firstVisit: { first: pick(runs.firstVisit, 'first'), done: pick(runs.firstVisit, 'done') },
+      repeat: { first: pick(runs.repeat, 'first'), done: pick(runs.repeat, 'done') },
+    };
+  } finally {
+    await browser.close();
+    await site.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 // Measures and writes the Browser section (the script run on its own).
 async function main() {
   const repsArg = process.argv.indexOf('--reps');
-  const result = await measureBrowser({ reps: repsArg > 0 ? Number(process.argv[repsArg + 1]) : 3 });
+  const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : undefined;
+  if (process.argv.includes('--visits-only')) return say(JSON.stringify(await measureVisits({ reps })));
+  const result = await measureBrowser({ reps: reps ?? 3 });
   say(JSON.stringify(result));
   writeBrowserSection(result);
   say(`wrote the Browser section of ${DOC}`);

@@ -53,28 +53,50 @@ function* walk(dir) {
   }
 }
 
-// Writes dist's sw.js from the source one: VERSION becomes a hash of every shipped file (so a
-// new build installs a fresh cache) and PRECACHE the list of them (relative to the site root).
-function writeServiceWorker(dir) {
-  const files = [...walk(dir)].map((f) => relative(dir, f).split('\\').join('/')).sort();
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
-  const urls = ['./', ...files.map((f) => `./${f}`)];
-  const source = readFileSync(join(ROOT, 'sw.js'), 'utf8');
-  const version = /const VERSION = '[^']*';/;
-  const precache = /const PRECACHE = \[[^\]]*\];/;
-  if (!version.test(source) || !precache.test(source)) throw new Error('sw.js: expected `const VERSION = \'…\';` and `const PRECACHE = [...];`');
-  const stamped = source
-    .replace(version, `const VERSION = '${hash.digest('hex').slice(0, 12)}';`)
-    .replace(precache, `const PRECACHE = ${JSON.stringify(urls, null, 2)};`);
-  writeFileSync(join(dir, 'sw.js'), stamped);
-  return urls.length;
+// The files of the site under `dir` (the project root or dist/): index.html and every wanted
+// file under www/, relative to `dir`, sorted; what the service worker precaches.
+export function siteFiles(dir) {
+  const www = existsSync(join(dir, 'www')) ? [...walk(join(dir, 'www'))] : [];
+  const files = www.map((f) => relative(dir, f).split('\\').join('/')).filter((f) => !SKIP.some((re) => re.test(f)));
+  return ['index.html', ...files].sort();
 }
 
-// The modules that the page's module scripts import, directly or not (static imports and
-// re-exports), as paths relative to `dir`, the entry scripts excluded.
-export function pageModules(dir, html) {
-  const entries = [...html.matchAll(/<script type="module"[^>]*src="\.\/([^"]+)"/g)].map((m) => m[1]);
+// The source sw.js with VERSION set to `version` and PRECACHE to `files` (relative to the
+// site root, after './').
+export function stampServiceWorker(version, files) {
+  const source = readFileSync(join(ROOT, 'sw.js'), 'utf8');
+  const versionLine = /const VERSION = '[^']*';/;
+  const precache = /const PRECACHE = \[[^\]]*\];/;
+  if (!versionLine.test(source) || !precache.test(source)) throw new Error('sw.js: expected `const VERSION = \'…\';` and `const PRECACHE = [...];`');
+  const urls = ['./', ...files.map((f) => `./${f}`)];
+  return source
+    .replace(versionLine, `const VERSION = '${version}';`)
+    .replace(precache, `const PRECACHE = ${JSON.stringify(urls, null, 2)};`);
+}
+
+// Writes dist's sw.js from the source one: VERSION becomes a hash of every shipped file (so a
+// new build installs a fresh cache) and PRECACHE the list of them (`siteFiles`), computed
+// here from dist/ itself: no list of files is kept by hand. Returns how many URLs it lists.
+function writeServiceWorker(dir) {
+  const files = siteFiles(dir);
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
+  writeFileSync(join(dir, 'sw.js'), stampServiceWorker(hash.digest('hex').slice(0, 12), files));
+  return files.length + 1;
+}
+
+// The module scripts of a page (paths relative to the site root).
+function entryScripts(html) {
+  return [...html.matchAll(/<script type="module"[^>]*src="\.\/([^"]+)"/g)].map((m) => m[1]);
+}
+
+// The modules reached from `entries` (paths relative to `dir`), entries included: their static
+// imports and re-exports, followed through, and with `workers` also the module workers they
+// start (`new URL('./x.js', import.meta.url)`, when the file exists) and those workers' own.
+function moduleGraph(dir, entries, { workers = false } = {}) {
+  // `import 'x'`, `import a, { b as c } from 'x'`, `export { a } from 'x'`, `export * from 'x'`.
+  const statements = /^(?:import\s+(?:[\w$*{},\s]+\s+from\s+)?|export\s+[\w$*{},\s]*from\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
+  const urls = /new URL\(\s*['"](\.{1,2}\/[^'"]+\.js)['"],\s*import\.meta\.url\s*\)/g;
   const seen = new Set();
   const todo = [...entries];
   while (todo.length) {
@@ -82,13 +104,28 @@ export function pageModules(dir, html) {
     if (seen.has(file)) continue;
     seen.add(file);
     const text = readFileSync(join(dir, file), 'utf8');
-    // `import 'x'`, `import a, { b as c } from 'x'`, `export { a } from 'x'`, `export * from 'x'`.
-    const statements = /^(?:import\s+(?:[\w$*{},\s]+\s+from\s+)?|export\s+[\w$*{},\s]*from\s+)['"](\.{1,2}\/[^'"]+)['"]/gm;
-    for (const m of text.matchAll(statements)) {
-      todo.push(relative(dir, join(dir, dirname(file), m[1])).split('\\').join('/'));
+    const found = [...text.matchAll(statements), ...(workers ? text.matchAll(urls) : [])];
+    for (const m of found) {
+      const path = relative(dir, join(dir, dirname(file), m[1])).split('\\').join('/');
+      if (m[0].startsWith('new URL') && !existsSync(join(dir, path))) continue;
+      todo.push(path);
     }
   }
-  return [...seen].filter((f) => !entries.includes(f)).sort();
+  return [...seen].sort();
+}
+
+// The modules that the page's module scripts import, directly or not (static imports and
+// re-exports), as paths relative to `dir`, the entry scripts excluded: what index.html preloads.
+export function pageModules(dir, html) {
+  const entries = entryScripts(html);
+  return moduleGraph(dir, entries).filter((f) => !entries.includes(f));
+}
+
+// Every module the site runs, as paths relative to `dir`: the page's module scripts, what they
+// import and the workers they start, with their imports in turn (the wasm glue included). What
+// dist/sw.js must precache for the page to work offline (tests/unit/build.test.mjs checks it).
+export function siteModules(dir, html) {
+  return moduleGraph(dir, entryScripts(html), { workers: true });
 }
 
 // Adds to dir/index.html a modulepreload link for each module of `pageModules`, before its first

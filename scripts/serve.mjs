@@ -5,11 +5,14 @@
 //   --base  URL prefix to serve it under, as on GitHub Pages (default: /)
 //   --port  port (default: $PORT or 8000; 0 = any free port)
 // Import `startServer({dir, base, port})` from tests: it resolves to {url, close}.
+// The source tree's sw.js is served with its precache list filled in from the files of the site
+// (`siteFiles` of build-dist.mjs, as dist/sw.js is stamped), so no list is kept by hand.
 
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siteFiles, stampServiceWorker } from './build-dist.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -89,14 +92,17 @@ function handle(dir, base, req, res) {
   if (!found) return sendText(res, 404, `not found: ${url.pathname}\n`);
   // A directory without its trailing slash: redirect so relative URLs resolve.
   if (found.redirect) return sendText(res, 301, '', { Location: found.redirect + url.search });
+  // The source tree's service worker: VERSION stays 'dev', PRECACHE becomes the site's files.
+  const stamped = found.file === join(ROOT, 'sw.js') ? Buffer.from(stampServiceWorker('dev', siteFiles(ROOT))) : null;
   res.writeHead(200, {
     'Content-Type': MIME[extname(found.file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Length': found.size,
+    'Content-Length': stamped?.length ?? found.size,
     'Content-Security-Policy': CSP,
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-cache',
   });
   if (req.method === 'HEAD') return res.end();
+  if (stamped) return res.end(stamped);
   createReadStream(found.file).pipe(res);
 }
 

@@ -1,65 +1,60 @@
-// The page: starts the worker, builds the controls from the wasm's defaults (and the URL), and
-// owns the one path from a control change to a new streamed run. Messages: protocol.js.
+// The page: starts the explorer's worker, builds the controls from the wasm's defaults (and the
+// URL), and owns the one path from a control change to a new streamed run; the state it runs
+// with goes to the store (state/store.js), which the other sections read. Messages:
+// explorer/protocol.js.
 
-import { createControls } from './controls.js';
-import { LABELS, Reply, Req, message } from './protocol.js';
-import { createProgress } from './progress.js';
-import { checkReport, fmt, fmtInt, renderTable, setDownload } from './table.js';
-import { updateSummaries } from './summaries.js';
-import { createTooltip } from './tooltip.js';
-import { checkQuery, readAccess, writeUrl } from './url.js';
-import { createTeaching } from './teaching.js';
-import { registerOffline } from './offline.js';
-import { renderCharts, setRunState, setViewChoices } from './views.js';
-import { createTraining } from './training.js';
-import { createInspector } from './neighbours.js';
-import { installDebugHook } from './debug.js';
+import { createControls } from './explorer/controls.js';
+import { installDebugHook } from './explorer/debug.js';
+import { createProgress } from './explorer/progress.js';
+import { Reply, Req, message } from './explorer/protocol.js';
+import { createSnapshots } from './explorer/snapshots.js';
+import { setDownload } from './explorer/table.js';
+import { createTooltip } from './explorer/tooltip.js';
+import { setRunState, setViewChoices } from './explorer/views.js';
+import { $, statusLine } from './lib/dom.js';
+import { fmtInt } from './lib/format.js';
+import { createInspector } from './lib/inspector.js';
+import { LABELS, fillMethodLabels } from './lib/methods.js';
+import { registerOffline } from './lib/offline.js';
+import { WorkerClient } from './lib/worker-client.js';
+import { getState, subscribe, update } from './state/store.js';
+import { checkPageQuery, pageDebug, readPageAccess, writeUrl } from './state/url.js';
+import { createTeaching } from './teaching/tools.js';
+import { createTraining } from './training/section.js';
 
-const $ = (id) => document.getElementById(id);
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
-const state = {
-  worker: null, nextId: 1, runId: null, defaults: null, restarts: 0, started: false,
-  view: 'claime', methods: [], params: null, shownRun: null,
-  access: { hide: [], lock: [] }, // educator mode: controls hidden or locked by the URL
-};
-let [controls, tooltip, progress, inspector] = [null, null, null, null]; // the page's parts, built in main()
-const pending = new Map(); // id -> {resolve, reject} of requests answered by one reply
-let teaching = null; // links, educator panel, exports (teaching.js), built in main()
+// view: the alignment view wanted by the next run (the store has the shown run's)
+const state = { client: null, runId: null, restarts: 0, started: false, view: 'claime' };
+let [controls, progress, inspector, shown] = [null, null, null, null]; // the page's parts, built in main()
+let teaching = null; // links, educator panel, exports (teaching/tools.js), built in main()
 let firstRunOver = null; // resolves when the page's first run has ended (done, stopped or error)
 const firstRunEnded = new Promise((resolve) => { firstRunOver = resolve; });
-
-// Shows a message in the status line; `kind` is 'info' or 'error'.
-function setStatus(text, kind = 'info') {
-  Object.assign($('status'), { textContent: text }).dataset.kind = kind;
-}
+/** Shows a message in the status line; `kind` is 'info' or 'error'. */
+const setStatus = statusLine('status');
 
 // Sends one request to the worker and returns its id.
 function send(type, fields) {
-  const id = state.nextId++;
-  state.worker.postMessage(message(id, type, fields));
-  return id;
+  return state.client.send(type, fields);
 }
 
 // Sends one request and resolves to its reply (or rejects with the worker's error).
 function ask(type, fields) {
-  return new Promise((resolve, reject) => pending.set(send(type, fields), { resolve, reject }));
+  return state.client.ask(type, fields);
 }
 
 // Creates the module worker and wires its events.
 function startWorker() {
-  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-  worker.addEventListener('message', (e) => onReply(e.data));
-  worker.addEventListener('error', onWorkerError);
-  worker.addEventListener('messageerror', () => setStatus('Worker sent an unreadable message.', 'error'));
-  state.worker = worker;
+  state.client ??= new WorkerClient(new URL('./explorer/worker.js', import.meta.url), {
+    onReply, onError: onWorkerError, wrap: message,
+    onUnreadable: () => setStatus('Worker sent an unreadable message.', 'error'),
+  });
+  state.client.start();
   send(Req.INIT);
 }
 
 // Replaces a broken worker with a fresh one (after a load failure or a wasm panic).
 function restartWorker(reason) {
-  state.worker?.terminate();
-  for (const asked of pending.values()) asked.reject(new Error('the worker was restarted'));
-  pending.clear();
+  state.client.terminate('the worker was restarted');
   finishRun('error');
   if (state.restarts >= MAX_RESTARTS) {
     return setStatus(`Worker failed: ${reason} Gave up after ${MAX_RESTARTS} restarts; reload the page.`, 'error');
@@ -71,13 +66,12 @@ function restartWorker(reason) {
 
 // Handles an uncaught error inside the worker (e.g. the wasm failed to load).
 function onWorkerError(event) {
-  event.preventDefault();
   restartWorker(event.message ? `${event.message}.` : 'the worker script could not start (is www/pkg built?).');
 }
 
 // Reads the controls and starts a run with them (or shows why it cannot).
 function requestRun() {
-  if (!state.defaults) return; // the first run starts when the worker is ready
+  if (!getState().defaults) return; // the first run starts when the worker is ready
   const read = controls.read();
   if (read.error) {
     if (state.runId !== null) send(Req.CANCEL, { run: state.runId });
@@ -90,11 +84,9 @@ function requestRun() {
 // Starts a streamed run; the worker drops any older one at its next chunk boundary.
 function startRun(params, methods) {
   state.started = true;
-  state.params = params;
-  state.methods = methods;
   if (!methods.includes(state.view)) state.view = methods[0];
   setViewChoices($('view-method'), methods, LABELS, state.view);
-  saveUrl();
+  update({ params, methods, view: state.view }); // saveUrl: the URL and the teaching tools
   state.runId = send(Req.RUN, { params, methods: methods.join(','), view: state.view });
   progress.start(params.n);
   inspector.reset();
@@ -128,29 +120,23 @@ function stopRun() {
 
 // Routes one reply from the worker; replies to superseded or stopped runs are ignored.
 function onReply(msg) {
-  const asked = pending.get(msg.id);
-  if (asked) {
-    pending.delete(msg.id);
-    if (msg.type === Reply.ERROR && !msg.fatal) return asked.reject(new Error(msg.message));
-    if (msg.type !== Reply.ERROR) return asked.resolve(msg);
-    asked.reject(new Error(msg.message));
-  }
-  if (msg.type === Reply.READY) return onReady(msg.defaults);
+  if (state.client.settle(msg) && !(msg.type === Reply.ERROR && msg.fatal)) return;
+  if (msg.type === Reply.READY) return onReady(msg);
   if (msg.type === Reply.ERROR) return onError(msg);
   if (msg.type === Reply.PRESET) return onPreset(msg.params);
-  if (msg.type === Reply.CHARTS) return msg.run === state.shownRun && showCharts(msg.charts);
+  if (msg.type === Reply.CHARTS) return msg.run === shown.run && shown.showCharts(msg.charts);
   if (msg.id !== state.runId) return;
-  if (msg.type === Reply.PROGRESS) showSnapshot(msg);
+  if (msg.type === Reply.PROGRESS) shown.showSnapshot(msg);
   if (msg.type === Reply.DONE) onDone(msg);
 }
 
 // Builds the controls from the defaults (and the URL) and starts the first run.
-function onReady(defaults) {
-  state.defaults = defaults;
+function onReady({ defaults }) {
+  update({ defaults });
   state.restarts = 0;
   // Only the first `ready` starts a run: a restarted worker must not replay a run that trapped.
   if (state.started) return;
-  const fromUrl = checkQuery(location.search, defaults);
+  const fromUrl = checkPageQuery(defaults);
   teaching.showUrlProblems(fromUrl.problems);
   state.view = fromUrl.view;
   controls.set(fromUrl.params, fromUrl.methods);
@@ -171,11 +157,13 @@ function applyState({ params, methods, view }) {
   requestRun();
 }
 
-// Writes the current state to the address bar (the permalink) and hands it to the teaching tools.
-function saveUrl() {
-  const current = { params: state.params, methods: state.methods, view: state.view, ...state.access };
-  writeUrl(current, state.defaults);
-  teaching.update(current, state.defaults);
+// Writes the state of the latest run to the address bar (the permalink) and hands it to the
+// teaching tools; called by the store after each change of the parameters, methods or view.
+function saveUrl(current, patch) {
+  if (!('params' in patch || 'view' in patch)) return;
+  const { params, methods, view, access } = current;
+  writeUrl({ params, methods, view, ...access }, current.defaults);
+  teaching.update({ params, methods, view, ...access }, current.defaults);
 }
 
 // Shows a worker error; restarts the worker when the wasm trapped.
@@ -185,66 +173,44 @@ function onError(msg) {
   setStatus(`Error: ${msg.message}`, 'error');
 }
 
-// Renders the charts (one per task), hands the hover points to the tooltip, then calls `onDrawn`;
-// `summarise` = false when the caller rewrites the summaries itself.
-function showCharts(charts, onDrawn, summarise = true) {
-  try {
-    const onError = (e) => setStatus(`Could not show a chart: ${e.message}`, 'error');
-    renderCharts(charts, { onAlignment: (c) => tooltip.setPoints(c.hover), onError, onDrawn });
-    if (summarise) updateSummaries({ charts });
-  } catch (e) {
-    setStatus(`Could not show the charts: ${e.message}`, 'error');
-    onDrawn?.();
-  }
-}
-
-// Shows one snapshot: charts, table, progress.
-function showSnapshot(msg, onDrawn) {
-  if (checkReport(msg.report)) return setStatus(`Malformed snapshot: ${checkReport(msg.report)}`, 'error');
-  state.shownRun = msg.id;
-  showCharts(msg.charts, onDrawn, false);
-  renderTable($('metrics'), msg.report);
-  updateSummaries({ charts: msg.charts, report: msg.report, history: msg.history }); // once per snapshot
-  $('no-recovery').textContent = fmt(msg.report.no_recovery, 3);
-  $('no-recovery-p').textContent = String(msg.report.params.p);
-  progress.update(msg.patients, msg.total);
-}
-
 // Shows the final snapshot and, once its charts are drawn, marks the run finished.
 function onDone(msg) {
-  showSnapshot(msg, () => {
+  shown.showSnapshot(msg, () => {
     if (state.runId !== msg.id) return; // a newer run started while the charts were drawn
     finishRun('done', msg.ms);
     inspector.refresh();
     setDownload($('download'), msg.report);
     teaching.setReport(msg.report);
-    setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${state.methods.map((m) => LABELS[m]).join(', ')}.`);
+    setStatus(`Done: ${fmtInt(msg.report.patients)} patients, ${getState().methods.map((m) => LABELS[m]).join(', ')}.`);
   });
 }
 
 // Shows another method in the alignment view, without refitting.
 function onViewChange(e) {
   state.view = e.target.value;
-  if (state.params) saveUrl();
+  if (getState().params) update({ view: state.view });
   send(Req.VIEW, { view: state.view });
 }
 
 // Wires the page and starts the worker.
 function main() {
-  state.access = readAccess(location.search);
+  fillMethodLabels();
+  const access = readPageAccess();
+  update({ access });
   controls = createControls($('controls-form'), {
     onChange: requestRun,
     onPreset: (name) => send(Req.PRESET, { name }),
-    ...state.access,
+    ...access,
   });
   teaching = createTeaching({
-    access: state.access,
+    access,
     setStatus,
     fetchTsv: (space) => ask(Req.PROJECTOR, { space }),
     apply: applyState,
   });
   progress = createProgress($('progress-bar'), $('progress'));
-  tooltip = createTooltip($('chart-alignment-wrap'), $('tooltip'), $('ring'));
+  const tooltip = createTooltip($('chart-alignment-wrap'), $('tooltip'), $('ring'));
+  shown = createSnapshots({ tooltip, progress, setStatus });
   inspector = createInspector($('inspector'), {
     idPrefix: 'explorer',
     fetchNames: () => ask(Req.NAMES),
@@ -254,7 +220,8 @@ function main() {
   $('rerun').addEventListener('click', requestRun);
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
-  installDebugHook(location.search, send); // only with ?debug=1 (the fault tests)
+  subscribe(saveUrl);
+  installDebugHook(pageDebug(), send); // only with ?debug=1 (the fault tests)
   startWorker();
   createTraining();
   registerOffline(firstRunEnded); // after the first run: its install downloads the whole site

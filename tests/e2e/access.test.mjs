@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { FIELDS } from '../../www/fields.js';
+import { FIELDS } from '../../www/state/fields.js';
 import { checkClean, tableRows, tableText, waitForDone, waitForNewNumbers } from './helpers.mjs';
 import { useBrowser } from './setup.mjs';
 

@@ -9,11 +9,11 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfig, configJson } from '../../www/config.js';
-import { FIELDS, field } from '../../www/fields.js';
-import { METHODS } from '../../www/protocol.js';
-import { checkQuery, readAccess, toQuery } from '../../www/url.js';
-import { CONTROL_KEYS } from '../../www/validate.js';
+import { parseConfig, configJson } from '../../www/state/config.js';
+import { FIELDS, field } from '../../www/state/fields.js';
+import { METHODS } from '../../www/lib/methods.js';
+import { checkQuery, readAccess, toQuery } from '../../www/state/url.js';
+import { CONTROL_KEYS } from '../../www/state/validate.js';
 import { startServer } from '../../scripts/serve.mjs';
 import { launch } from './helpers.mjs';
 import { caseCount, jsonValue, junk, numberText, rng, textValue } from './random.mjs';
@@ -200,15 +200,19 @@ test('property: the wasm checkParams accepts valid objects and refuses others wi
   }
 });
 
-// Runs in the page: builds trainers with each settings object; resolves to the error message
-// of each (null when it was accepted).
-async function trainerSettingsOutcomes(settingsList) {
-  const m = await import('/www/pkg/claime.js');
+// Runs in the page: loads the wasm module at `url` and calls `call` ('trainer': builds a
+// trainer with the settings object; 'checkParams') on each input; resolves to the error
+// message of each (null when it was accepted).
+async function wasmMessages({ url, call, inputs }) {
+  const m = await import(url);
   await m.default();
-  const params = { d1: 40, d2: 30, n: 500, p: 2, seed: 3 };
-  return settingsList.map((settings) => {
+  const calls = {
+    trainer: (settings) => new m.TrainerSession({ d1: 40, d2: 30, n: 500, p: 2, seed: 3 }, 'claime-gd', settings, Infinity).free(),
+    checkParams: (input) => m.checkParams(input),
+  };
+  return inputs.map((input) => {
     try {
-      new m.TrainerSession(params, 'claime-gd', settings, Infinity).free();
+      calls[call](input);
       return null;
     } catch (e) {
       return String(e?.message ?? e);
@@ -216,15 +220,31 @@ async function trainerSettingsOutcomes(settingsList) {
   });
 }
 
-// The trainer settings go through the same key check as the parameters: a misspelt setting
-// (epoch for epochs) is refused by name, not ignored.
-test('the wasm refuses trainer settings with an unknown key, naming it', { timeout: 60_000 }, async () => {
+// Runs `fn(page)` on the blank test page of a fresh server and browser, closed afterwards.
+async function onBlankPage(fn) {
   const server = await startServer({ port: 0 });
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}tests/e2e/blank.html`);
-    const [ok, none, typo, junkKey] = await page.evaluate(trainerSettingsOutcomes, [
+    await fn(page);
+    await page.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// The trainer settings' messages (wasmMessages in the page, full module).
+const trainerSettingsOutcomes = (page, inputs) => page.evaluate(wasmMessages, { url: '/www/pkg/claime.js', call: 'trainer', inputs });
+// checkParams's messages (wasmMessages in the page, explorer module).
+const checkParamsMessages = (page, inputs) => page.evaluate(wasmMessages, { url: '/www/pkg-explorer/claime.js', call: 'checkParams', inputs });
+
+// The trainer settings go through the same key check as the parameters: a misspelt setting
+// (epoch for epochs) is refused by name, not ignored.
+test('the wasm refuses trainer settings with an unknown key, naming it', { timeout: 60_000 }, async () => {
+  await onBlankPage(async (page) => {
+    const [ok, none, typo, junkKey] = await trainerSettingsOutcomes(page, [
       { lambda: 1, lr: 0.5, epochs: 3 },
       null,
       { lambda: 1, epoch: 3 },
@@ -234,38 +254,16 @@ test('the wasm refuses trainer settings with an unknown key, naming it', { timeo
     assert.equal(none, null, 'no settings: the defaults');
     assert.match(typo, /^training settings: got the unknown key 'epoch', expected only the keys lambda, lr, batch/);
     assert.match(junkKey, /unknown key 'lr\\n'/);
-    await page.close();
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
-
-// Runs in the page: the message checkParams throws for each input (null when accepted).
-async function checkParamsMessages(inputs) {
-  const m = await import('/www/pkg-explorer/claime.js');
-  await m.default();
-  return inputs.map((input) => {
-    try {
-      m.checkParams(input);
-      return null;
-    } catch (e) {
-      return String(e?.message ?? e);
-    }
   });
-}
+});
 
 // A value of the wrong type is refused with its field and its kind, not with a dump of the
 // value: serde-wasm-bindgen quotes arrays and objects whole, and a 20,000-case property run
 // found a message of over 400 characters that named no field.
 test('a parameter of the wrong type is refused by its name and kind, in a short message', { timeout: 60_000 }, async () => {
-  const server = await startServer({ port: 0 });
-  const browser = await launch();
-  try {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}tests/e2e/blank.html`);
+  await onBlankPage(async (page) => {
     const long = Array.from({ length: 200 }, (_, i) => [i, 'x'.repeat(50)]);
-    const [array, object, text, whole] = await page.evaluate(checkParamsMessages, [
+    const [array, object, text, whole] = await checkParamsMessages(page, [
       { d1: 40, n: long },
       { mean_t: { a: 1 } },
       { seed: 'seven' },
@@ -276,11 +274,7 @@ test('a parameter of the wrong type is refused by its name and kind, in a short 
     assert.match(text, /^parameters: 'seed': invalid type: string "seven", expected /);
     assert.ok(whole.startsWith('parameters: '), whole);
     for (const m of [array, object, text, whole]) assert.ok(m.length < 300, `short: ${m}`);
-    const [settings] = await page.evaluate(trainerSettingsOutcomes, [{ lr: [0.1, 0.2] }]);
+    const [settings] = await trainerSettingsOutcomes(page, [{ lr: [0.1, 0.2] }]);
     assert.match(settings, /^training settings: 'lr': invalid type: an array, expected /);
-    await page.close();
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 });

@@ -41,7 +41,7 @@ before(() => ensureCli());
 
 // Runs in the page: sends `requests` to a fresh explorer worker one after another (each after
 // the previous one's final reply, whose type is listed in `finals`); resolves to those replies.
-async function askWorker({ requests, finals, url = '../../www/worker.js' }) {
+async function askWorker({ requests, finals, url = '../../www/explorer/worker.js' }) {
   const worker = new Worker(url, { type: 'module' });
   const replies = [];
   try {

@@ -6,17 +6,16 @@
 // results arrive. Small grids (n scale 0.02, d1 = d2 = 40) keep it quick.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { ensureCli } from './cli.mjs';
 import { LABELS, checkClean, launch, openPage } from './helpers.mjs';
 import { useBrowser } from './setup.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'target', 'debug', 'claime');
+const BIN = ensureCli(); // the native command line (CLAIME_CLI names a prebuilt one)
 /** A small explorer run at page load, so it is soon out of the way. */
 const SMALL = '?d1=60&d2=60&n=2000&signal=3';
 const TIMEOUT = 90_000;
@@ -34,11 +33,6 @@ let presetCsv = null; // the page's CSV of the preset run, compared again after 
 const env = useBrowser();
 
 before(async () => {
-  // The command line, built only when missing (cargo waits for a busy build directory's lock).
-  if (!existsSync(BIN)) {
-    const r = spawnSync('cargo', ['build', '--bin', 'claime'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'cargo build --bin claime');
-  }
   tmp = mkdtempSync(join(tmpdir(), 'claime-exp-'));
 });
 
@@ -301,7 +295,7 @@ test('a worker that traps is reported in the status line and replaced; the next 
   const { page, seen } = await openSection();
   // The section's own module instance (the page imported the same URL), running a task that
   // calls debugFault("panic"): a wasm trap, as a bug would be.
-  await page.evaluate(async () => (await import(new URL('www/experiments.js', document.baseURI).href)).faultForTests('panic'));
+  await page.evaluate(async () => (await import(new URL('www/experiments/section.js', document.baseURI).href)).faultForTests('panic'));
   assert.equal(await page.getAttribute('#experiments', 'data-state'), 'error');
   assert.match(await page.textContent('#exp-status'), /^Stopped: a worker crashed \(wasm trap: unreachable\) and was replaced$/);
   await fillForm(page, PRESET);

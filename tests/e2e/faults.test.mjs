@@ -33,7 +33,7 @@ function estimateMib(d1, d2, p = 4) {
 // Runs in the page: a fresh explorer worker gets a debug-fault request without the debug flag,
 // then a small `once`; resolves to both replies.
 async function refuseWithoutFlag() {
-  const worker = new Worker('../../www/worker.js', { type: 'module' });
+  const worker = new Worker('../../www/explorer/worker.js', { type: 'module' });
   const replies = [];
   await new Promise((resolve) => {
     worker.onmessage = ({ data }) => {
@@ -68,7 +68,7 @@ for (const kind of ['panic', 'oom']) {
     await waitForDone(page);
     const before = pageWorkers(page); // the explorer's worker and the training section's
     const closed = Promise.race(before.map((w) => new Promise((resolve) => w.on('close', () => resolve(w)))));
-    const restarted = page.waitForEvent('worker', { predicate: (w) => w.url().endsWith('/www/worker.js'), timeout: 180_000 });
+    const restarted = page.waitForEvent('worker', { predicate: (w) => w.url().endsWith('/www/explorer/worker.js'), timeout: 180_000 });
     await page.evaluate((k) => window.claimeDebug.fault(k), kind);
     await page.waitForFunction(() => /worker was restarted/.test(document.getElementById('status').textContent), null, { timeout: 180_000 });
     const status = await page.textContent('#status');

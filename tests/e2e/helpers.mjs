@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { LABELS } from '../../www/protocol.js';
+import { LABELS } from '../../www/lib/methods.js';
 
 export const METHODS = ['claime', 'concate', 'cl'];
 /** The legends' names of the methods (the paper's: CLAIME, Concate, CL). */

@@ -4,22 +4,22 @@
 
 import assert from 'node:assert/strict';
 
-// The page's instances of www/worker.js: the explorer's and the training section's (both load
-// the explorer's wasm module).
+// The page's instances of www/explorer/worker.js: the explorer's and the training section's
+// (both load the explorer's wasm module).
 export function pageWorkers(page) {
-  return page.workers().filter((w) => w.url().endsWith('/www/worker.js'));
+  return page.workers().filter((w) => w.url().endsWith('/www/explorer/worker.js'));
 }
 
 // Bytes of one worker's wasm memory. The worker's module record is shared with this import
 // (same URL, same realm), so `default()` returns the instance the worker already made.
 export function wasmBytes(worker) {
   return worker.evaluate(async () => {
-    const m = await import(new URL('./pkg-explorer/claime.js', self.location.href).href);
+    const m = await import(new URL('../pkg-explorer/claime.js', self.location.href).href);
     return (await m.default()).memory.buffer.byteLength;
   });
 }
 
-// Bytes of wasm memory of all the page's www/worker.js instances together.
+// Bytes of wasm memory of all the page's www/explorer/worker.js instances together.
 export async function workersWasmBytes(page) {
   const workers = pageWorkers(page);
   assert.ok(workers.length > 0, 'the explorer worker is running');

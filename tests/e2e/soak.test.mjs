@@ -24,9 +24,9 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEBOUNCE_MS } from '../../www/controls.js';
-import { FIELDS, parseField } from '../../www/fields.js';
-import { METHODS } from '../../www/protocol.js';
+import { DEBOUNCE_MS } from '../../www/explorer/controls.js';
+import { FIELDS, parseField } from '../../www/state/fields.js';
+import { METHODS } from '../../www/lib/methods.js';
 import { checkRows, openPage, tableRows } from './helpers.mjs';
 import { useBrowser } from './setup.mjs';
 import { MiB, devtools, pageHeapBytes, workersWasmBytes } from './memory.mjs';

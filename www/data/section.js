@@ -1,0 +1,207 @@
+// "Your data": the page side of the user's own records and summaries. Files chosen or dropped
+// are handed to a dedicated worker (data/worker.js; messages in data/protocol.js), which
+// summarises records in chunks, merges several files across sites, fits and evaluates. Nothing
+// is uploaded: the page's CSP forbids connections, and the sample is a relative fetch of this
+// page's own static files.
+
+import { $, setBlobLink, statusLine } from '../lib/dom.js';
+import { DataReply, DataReq } from './protocol.js';
+import { renderEvaluation, renderScatter } from './render.js';
+import { createInspector } from '../lib/inspector.js';
+import { WorkerClient } from '../lib/worker-client.js';
+
+const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
+const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null };
+
+/** Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'. */
+const setStatus = statusLine('data-status', 'data');
+
+// The section's worker client, its worker started on first use (and after a crash).
+function client() {
+  state.client ??= new WorkerClient(new URL('./worker.js', import.meta.url), {
+    onReply,
+    onError: (e) => {
+      setStatus(`The data worker failed to start: ${e.message || 'is www/pkg built?'}`, 'error');
+      state.client.terminate('the data worker failed');
+    },
+  });
+  return state.client.started ? state.client : state.client.start();
+}
+
+// Sends a step of the load/fit/evaluate sequence; later replies to older steps are ignored.
+function send(type, fields) {
+  state.current = client().send(type, fields);
+  return state.current;
+}
+
+// Sends a request answered by one reply, outside the load/fit/evaluate sequence.
+function ask(type, fields = {}) {
+  return client().ask(type, fields);
+}
+
+// The rank p of the input (at least 1).
+const p = () => Math.max(1, Math.floor(Number($('data-p').value) || 2));
+
+// Whether a text file is a pairs file (its header names feature_a).
+async function isPairs(file) {
+  const head = (await file.slice(0, 512).text()).split(/\r?\n/, 1)[0].toLowerCase();
+  return /^\s*"?feature_a"?\s*[,\t]/.test(head);
+}
+
+// Takes a list of files (records, summaries, maybe a pairs file) and starts the analysis.
+async function takeFiles(list) {
+  const files = [];
+  for (const f of list) {
+    if (await isPairs(f)) state.pairs = f;
+    else files.push(f);
+  }
+  if (!files.length && state.pairs && state.loaded) return evaluatePairs();
+  if (!files.length) return setStatus('Choose at least one records or summary file.', 'error');
+  state.files = files;
+  clearResults();
+  state.inspector.reset();
+  const names = files.map((f) => f.name).join(', ');
+  setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
+  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined });
+}
+
+// Evaluates the loaded fits against the kept pairs file (or says what is missing).
+function evaluatePairs() {
+  if (!state.pairs) return;
+  if (!state.loaded) return setStatus(`Pairs file ${state.pairs.name} kept: now choose records or summaries.`, 'info');
+  setStatus(`Evaluating with ${state.pairs.name}…`, 'busy');
+  send(DataReq.EVALUATE, { pairs: state.pairs });
+}
+
+// Hides the results of the previous data.
+function clearResults() {
+  state.loaded = false;
+  $('data-results').hidden = true;
+  $('data-eval').hidden = true;
+  for (const id of ['data-vectors', 'data-metadata', 'data-csv']) $(id).hidden = true;
+}
+
+// Loads the sample cohort from the page's own files.
+async function trySample() {
+  setStatus('Loading the sample cohort from this page’s own files…', 'busy');
+  try {
+    const files = await Promise.all(SAMPLE.map(async (name) => {
+      const r = await fetch(new URL(`../sample/${name}`, import.meta.url));
+      if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+      return new File([await r.blob()], name);
+    }));
+    await takeFiles(files);
+  } catch (e) {
+    setStatus(`Could not load the sample: ${e.message}`, 'error');
+  }
+}
+
+// Shows how much of a records file has been read.
+function onProgress(msg) {
+  const pct = msg.total ? Math.min(100, (100 * msg.bytes) / msg.total) : 0;
+  $('data-progress').value = pct / 100;
+  setStatus(`${msg.file}: ${pct.toFixed(0)}% read, ${msg.rows} rows, ${msg.patients} patients, ${msg.codes} codes, ${msg.cuis} CUIs`, 'busy');
+}
+
+// Describes the loaded data (files, patients, features, which methods can fit).
+function onLoaded({ info }) {
+  $('data-progress').value = 1;
+  state.loaded = true;
+  const within = info.within ? 'with within-modality counts: CLAIME, Concate and CL' : 'without within-modality counts: CLAIME only';
+  const notes = info.notes.length ? ` Note: ${info.notes.join(' ')}` : '';
+  $('data-info').textContent = `${info.files.length} file${info.files.length > 1 ? 's' : ''} (${info.files.join(', ')}): `
+    + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`;
+  setStatus('Fitting…', 'busy');
+}
+
+// Shows the fit: spectrum, scatter, singular values and the projector files.
+function onFitted({ fit, vectors, metadata }) {
+  $('data-results').hidden = false;
+  $('data-spectrum').innerHTML = fit.spectrum_svg; // SVG text rendered by our own Rust code
+  renderScatter($('data-scatter'), fit.points);
+  $('data-methods').textContent = fit.methods.map((m) => m.toUpperCase()).join(', ');
+  $('data-sv').textContent = fit.singular_values.map((s) => s.toFixed(2)).join(', ');
+  state.inspector.refresh();
+  setBlobLink($('data-vectors'), vectors, 'vectors.tsv', 'text/tab-separated-values');
+  setBlobLink($('data-metadata'), metadata, 'metadata.tsv', 'text/tab-separated-values');
+  const more = state.pairs ? ' Evaluating…' : ' Choose a pairs file to evaluate.';
+  setStatus(`Fitted ${fit.methods.join(', ')} at p = ${fit.p}.${more}`, state.pairs ? 'busy' : 'done');
+}
+
+// Shows the evaluation table and its CSV link.
+function onEvaluated({ evaluation, csv, pairs }) {
+  $('data-eval').hidden = false;
+  renderEvaluation($('data-eval-table'), evaluation);
+  setBlobLink($('data-csv'), csv, 'evaluation.csv', 'text/csv');
+  const all = evaluation.rows.find((r) => r.relation === 'all');
+  setStatus(`Evaluated against ${pairs}: ${all ? `${all.found} of ${all.given} pairs found` : 'done'}.`, 'done');
+}
+
+// Forgets a worker whose wasm trapped; the next request starts a fresh one (data reloaded).
+function dropWorker() {
+  state.client.terminate('the data worker crashed');
+  state.loaded = false;
+}
+
+// Routes one reply: answers to `ask`, else steps of the current sequence.
+function onReply(msg) {
+  if (state.client.settle(msg)) {
+    if (msg.type === DataReply.ERROR && msg.fatal) dropWorker();
+    return;
+  }
+  if (msg.id !== state.current) return; // an older request, superseded
+  const handlers = {
+    [DataReply.PROGRESS]: onProgress, [DataReply.LOADED]: onLoaded, [DataReply.FITTED]: onFitted, [DataReply.EVALUATED]: onEvaluated,
+  };
+  if (msg.type === DataReply.ERROR) {
+    setStatus(`Error: ${msg.message}`, 'error');
+    if (msg.fatal) dropWorker();
+    return;
+  }
+  handlers[msg.type]?.(msg);
+}
+
+// Takes files dropped on `zone`.
+function wireDropZone(zone) {
+  const stop = (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  for (const type of ['dragenter', 'dragover']) zone.addEventListener(type, (e) => { stop(e); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', (e) => { stop(e); zone.classList.remove('over'); });
+  zone.addEventListener('drop', (e) => {
+    stop(e);
+    zone.classList.remove('over');
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length) takeFiles(files);
+  });
+}
+
+// Wires the section; its worker starts with the first file.
+function main() {
+  if (!$('data')) return;
+  wireDropZone($('data-drop'));
+  state.inspector = createInspector($('data-inspector'), {
+    idPrefix: 'data',
+    fetchNames: () => ask(DataReq.NAMES),
+    fetchNeighbours: (name, k) => ask(DataReq.NEIGHBOURS, { name, k }).then((r) => r.lists),
+  });
+  $('data-files').addEventListener('change', (e) => {
+    const files = [...e.target.files];
+    e.target.value = ''; // choosing the same file again fires `change` again
+    if (files.length) takeFiles(files);
+  });
+  $('data-pairs').addEventListener('change', (e) => {
+    state.pairs = e.target.files[0] ?? null;
+    evaluatePairs();
+  });
+  $('data-sample').addEventListener('click', trySample);
+  $('data-p').addEventListener('change', () => {
+    if (!state.loaded) return;
+    setStatus(`Refitting at p = ${p()}…`, 'busy');
+    send(DataReq.FIT, { p: p(), pairs: state.pairs ?? undefined });
+  });
+  setStatus('No data yet: choose or drop files, or try the sample.', 'info');
+}
+
+main();

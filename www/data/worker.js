@@ -1,0 +1,127 @@
+// The "Your data" worker: reads the user's files (records CSV/TSV streamed in chunks, or
+// claime-summary JSON), merges them across sites, fits CLAIME (and Concate and CL when the
+// within-modality counts are there) and evaluates a pairs file. Nothing leaves the page.
+//
+// Messages: data/protocol.js.
+
+import init, { OwnData, RecordsReader } from '../pkg/claime.js';
+import { DataReply, DataReq } from './protocol.js';
+import { loadOnce, post, serve } from '../lib/worker-side.js';
+
+let data = null; // the OwnData of the last successful load
+
+const SEED = 1;
+const NEGATIVES = 10;
+const PROGRESS_MS = 100;
+
+/** Loads the wasm the first time; later calls reuse the same promise. */
+const loadWasm = loadOnce(() => init());
+
+// Whether a file is a claime-summary JSON (its first non-blank character is `{`).
+async function isSummary(file) {
+  const head = await file.slice(0, 256).text();
+  return head.trimStart().startsWith('{');
+}
+
+// Streams a records file into a RecordsReader; reads it again ungrouped when needed.
+async function readRecords(id, file, grouped = true) {
+  const reader = new RecordsReader(file.name, grouped);
+  const stream = file.stream().getReader();
+  let last = 0;
+  try {
+    for (;;) {
+      const { done, value } = await stream.read();
+      if (done) break;
+      try {
+        reader.feed(value);
+      } catch (e) {
+        if (grouped && reader.notGrouped()) {
+          reader.free();
+          await stream.cancel();
+          return readRecords(id, file, false);
+        }
+        throw e;
+      }
+      const now = performance.now();
+      if (now - last > PROGRESS_MS) {
+        last = now;
+        post(id, DataReply.PROGRESS, { file: file.name, total: file.size, ...reader.progress() });
+      }
+    }
+  } catch (e) {
+    reader.free();
+    throw e;
+  }
+  post(id, DataReply.PROGRESS, { file: file.name, total: file.size, ...reader.progress() });
+  return reader;
+}
+
+// Fits the loaded data at rank p and evaluates the pairs file when there is one.
+async function fitAndEvaluate(id, p, pairs) {
+  const fit = data.fit(Math.max(1, Math.floor(Number(p) || 2)), BigInt(SEED), 560, 320);
+  post(id, DataReply.FITTED, { fit, vectors: data.vectorsTsv('claime'), metadata: data.metadataTsv() });
+  if (pairs) await onEvaluate({ id, pairs });
+}
+
+async function onLoad(msg) {
+  await loadWasm();
+  const files = [...(msg.files ?? [])];
+  if (!files.length) throw new Error('no file chosen');
+  const own = new OwnData();
+  const reports = [];
+  try {
+    for (const file of files) {
+      if (await isSummary(file)) {
+        own.addSummary(file.name, await file.text());
+      } else {
+        const reader = await readRecords(msg.id, file);
+        try {
+          reports.push({ file: file.name, ...own.addRecords(reader) });
+        } finally {
+          reader.free();
+        }
+      }
+    }
+    const info = own.finish();
+    data?.free();
+    data = own;
+    post(msg.id, DataReply.LOADED, { info: { ...info, reports } });
+  } catch (e) {
+    if (data !== own) own.free();
+    throw e;
+  }
+  await fitAndEvaluate(msg.id, msg.p, msg.pairs);
+}
+
+async function onFit(msg) {
+  await loadWasm();
+  if (!data) throw new Error('load records or summaries first');
+  await fitAndEvaluate(msg.id, msg.p, msg.pairs);
+}
+
+async function onEvaluate(msg) {
+  await loadWasm();
+  if (!data) throw new Error('load records or summaries first');
+  const file = msg.pairs;
+  const { evaluation, csv } = data.evaluate(file.name, await file.text(), NEGATIVES, BigInt(SEED));
+  post(msg.id, DataReply.EVALUATED, { evaluation, csv, pairs: file.name });
+}
+
+// Answers the feature names of the loaded data (the inspector's suggestions).
+function onNames(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  post(msg.id, DataReply.FEATURE_NAMES, data.featureNames());
+}
+
+// Answers the neighbour lists of one feature in each fitted method.
+function onNeighbours(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  const k = Math.max(1, Math.min(200, Math.floor(Number(msg.k) || 10)));
+  post(msg.id, DataReply.NEIGHBOUR_LISTS, { lists: data.neighbours(String(msg.name ?? ''), k) });
+}
+
+const handlers = {
+  [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours,
+};
+
+serve('data worker', handlers);

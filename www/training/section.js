@@ -1,0 +1,210 @@
+// The "Training" section: Play, Pause, Step and Reset (the TensorFlow Playground's pattern) on a
+// trainer held by its own worker (the `train-*` messages of explorer/protocol.js), with live
+// charts of the loss, the recovery error and the distance to the SVD solution. It trains on the
+// explorer's current parameters (read from the store when a trainer is built).
+
+import { Reply, Req, message } from '../explorer/protocol.js';
+import { $, statusLine } from '../lib/dom.js';
+import { WorkerClient } from '../lib/worker-client.js';
+import { currentParams } from '../state/store.js';
+import { createLive } from './live.js';
+import { createSweep } from './sweep.js';
+
+/** Steps asked for per animation frame while playing (the worker stops early after its time
+ * budget), so small problems train at a watchable pace. */
+const STEPS_PER_MESSAGE = 4;
+/** Worker time budget (ms) per message while playing: with the loss, the errors and the
+ * alignment view computed after the steps, one answer takes the worker well under the 33 ms
+ * of a frame at 30 frames per second. */
+const PLAY_BUDGET_MS = 12;
+/** Messages kept in the worker's hands while playing: while the page draws one answer the
+ * worker is already computing the next, so neither waits for the other. */
+const PIPELINE = 2;
+/** Size of the animated alignment view (pixels). */
+const ALIGN_SIZE = Object.freeze({ width: 560, height: 360 });
+/** With `prefers-reduced-motion: reduce`, playing asks for large batches under a longer time
+ * budget (ms) instead, so the charts jump a few times a second rather than animate each frame. */
+const CALM = Object.freeze({ steps: 100000, budget: 400 });
+const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+
+const st = {
+  client: null, defaults: null, session: null, building: false, playing: false,
+  pending: null, inFlight: 0,
+};
+/** The charts and numbers, drawn once per animation frame (live.js). */
+const live = createLive(() => onFrame());
+
+// Sends one request to the section's worker; returns its id.
+function send(type, fields) {
+  return st.client.send(type, fields);
+}
+
+/** Shows a line in the section's status; `kind` is 'info' or 'error'. */
+const setStatus = statusLine('train-status');
+
+// Marks the section's state and enables Play or Pause.
+function setState(s) {
+  $('training').dataset.state = s;
+  $('train-play').disabled = st.playing;
+  $('train-pause').disabled = !st.playing;
+}
+
+// The temperature the controls give: 10^slider, or Infinity when "infinity" is ticked.
+export function temperature() {
+  return $('train-tau-inf').checked ? Infinity : 10 ** Number($('train-logtau').value);
+}
+
+function showTau() {
+  const tau = temperature();
+  $('train-tau-out').textContent = Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
+  $('train-logtau').disabled = !Number.isFinite(tau);
+}
+
+// The training settings from the inputs (an empty learning rate = each trainer's default).
+function settings() {
+  const out = { lambda: Number($('train-lambda').value) };
+  const lr = $('train-lr').value.trim();
+  if (lr !== '') out.lr = Number(lr);
+  return out;
+}
+
+// Builds a new trainer (iteration 0); `then` runs once it is ready ('play' or 'step').
+function rebuild(then = null) {
+  if (!st.defaults) return;
+  live.reset();
+  st.inFlight = 0;
+  st.pending = then;
+  st.building = true;
+  const params = currentParams(st.defaults);
+  const tau = temperature();
+  st.session = send(Req.TRAIN, {
+    params, trainer: $('train-trainer').value, settings: settings(), temperature: Number.isFinite(tau) ? tau : null,
+  });
+  $('train-iter').textContent = '0';
+  setStatus('Simulating the patients and fitting the SVD solution…');
+  setState('building');
+}
+
+function stepOnce(steps, budget) {
+  st.inFlight += 1;
+  send(Req.TRAIN_STEP, { session: st.session, steps, budget, alignment: ALIGN_SIZE });
+}
+
+// One batch of steps while playing: a few per frame, or one large batch under reduced motion.
+function stepPlaying() {
+  if (reducedMotion.matches) stepOnce(CALM.steps, CALM.budget);
+  else stepOnce(STEPS_PER_MESSAGE, PLAY_BUDGET_MS);
+}
+
+// While playing, how many messages the worker may hold: PIPELINE, or one under reduced motion
+// (whose batches are long).
+const depth = () => (reducedMotion.matches ? 1 : PIPELINE);
+
+// While playing: fills the worker's queue (on Play, or in a hidden tab, where no frames are
+// drawn and the worker simply keeps training).
+function pump() {
+  if (!st.playing || st.building) return;
+  while (st.inFlight < depth()) stepPlaying();
+}
+
+// When a frame draws a new state: one more message (at most `depth`), sent before the frame is
+// drawn so the worker computes the next state meanwhile; in the steady state the worker answers
+// once per frame drawn. When the page draws faster than the worker answers, the queue stays
+// full and the worker never waits; when the worker is faster, it waits rather than compute
+// states that no frame would show.
+function onFrame() {
+  if (st.playing && !st.building && st.inFlight < depth()) stepPlaying();
+}
+
+function play() {
+  st.playing = true;
+  setState('playing');
+  if (st.building) st.pending = 'play';
+  else if (st.session === null) rebuild('play');
+  else pump();
+}
+
+function pause() {
+  st.playing = false;
+  // 'pausing' until the step in flight has answered, so the counter is final at 'paused'
+  setState(st.inFlight || st.building ? 'pausing' : 'paused');
+}
+
+function step() {
+  if (st.playing) pause();
+  if (st.building) st.pending = 'step';
+  else if (st.session === null) rebuild('step');
+  else stepOnce(1);
+}
+
+function reset() {
+  const wasPlaying = st.playing;
+  rebuild(wasPlaying ? 'play' : null);
+}
+
+// A setting that changes the loss restarts training (keeping Play on if it was).
+function restart() {
+  showTau();
+  if (st.session === null && !st.building) return;
+  rebuild(st.playing ? 'play' : null);
+}
+
+// Routes one answer of the worker: ready, an error, or a trainer's state.
+function onReply(msg) {
+  if (msg.type === Reply.READY) {
+    st.defaults = msg.defaults;
+    setStatus('Press Play or Step to train on the current parameters.');
+    return setState('idle');
+  }
+  if (msg.type === Reply.ERROR) {
+    st.playing = false;
+    st.building = false;
+    setState('error');
+    return setStatus(`Error: ${msg.message}`, 'error');
+  }
+  if (msg.type !== Reply.TRAIN_STATE || msg.session !== st.session || msg.stale) return;
+  if (st.building) {
+    st.building = false;
+    const then = st.pending;
+    st.pending = null;
+    setStatus(`Ready: ${msg.stepsPerEpoch} step(s) per epoch.`);
+    live.add(msg.point, msg.alignment);
+    live.showNumbers();
+    setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
+    if (then === 'play' && st.playing) pump();
+    else if (then === 'step') stepOnce(1);
+    return;
+  }
+  st.inFlight = Math.max(0, st.inFlight - 1);
+  live.add(msg.point, msg.alignment);
+  if (st.playing) {
+    if (document.hidden) pump(); // no animation frame will ask for the next message
+    return;
+  }
+  live.showNumbers();
+  if (!st.inFlight) setState('paused');
+}
+
+// Wires the section and starts its worker.
+export function createTraining() {
+  st.client = new WorkerClient(new URL('../explorer/worker.js', import.meta.url), {
+    onReply, wrap: message,
+    onError: (e) => setStatus(`Training worker failed: ${e.message ?? 'could not start'}`, 'error'),
+  }).start();
+  $('train-play').addEventListener('click', play);
+  $('train-pause').addEventListener('click', pause);
+  $('train-step').addEventListener('click', step);
+  $('train-reset').addEventListener('click', reset);
+  document.addEventListener('visibilitychange', pump);
+  for (const id of ['train-trainer', 'train-tau-inf', 'train-lr', 'train-lambda']) $(id).addEventListener('change', restart);
+  let timer = null; // a slider drag restarts once it settles
+  $('train-logtau').addEventListener('input', () => {
+    showTau();
+    clearTimeout(timer);
+    timer = setTimeout(restart, 150);
+  });
+  showTau();
+  setState('loading');
+  send(Req.INIT);
+  createSweep();
+}
