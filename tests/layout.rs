@@ -1,6 +1,7 @@
 //! The layout the README's map promises: the core's top-level modules form layers (no module
 //! reaches, through `crate::` paths, a module that reaches back to it; the command line and the
-//! bindings sit on top and are left out), and no source file is over 500 lines.
+//! bindings sit on top and are left out), no source file is over 500 lines, and the page's
+//! scripts live in feature folders (at most 6 directly in www/).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -144,18 +145,29 @@ fn the_cycle_check_finds_a_planted_cycle() {
 #[test]
 fn no_source_file_is_over_500_lines() {
     let mut long = Vec::new();
+    let mut all = vec![root().join("index.html"), root().join("sw.js")];
     for dir in ["src", "tests", "benches", "examples", "scripts", "www"] {
-        for f in files(&root().join(dir), &[".rs", ".mjs", ".js", ".py", ".sh", ".css"]) {
-            if f.components()
-                .any(|c| ["pkg", "pkg-explorer", "node_modules"].contains(&&*c.as_os_str().to_string_lossy()))
-            {
-                continue;
-            }
-            let lines = fs::read_to_string(&f).unwrap().lines().count();
-            if lines > 500 {
-                long.push(format!("{} ({lines} lines)", f.strip_prefix(root()).unwrap().display()));
-            }
+        all.extend(files(&root().join(dir), &[".rs", ".mjs", ".js", ".py", ".sh", ".css", ".html"]));
+    }
+    for f in all {
+        if f.components().any(|c| ["pkg", "pkg-explorer", "node_modules"].contains(&&*c.as_os_str().to_string_lossy()))
+        {
+            continue;
+        }
+        let lines = fs::read_to_string(&f).unwrap().lines().count();
+        if lines > 500 {
+            long.push(format!("{} ({lines} lines)", f.strip_prefix(root()).unwrap().display()));
         }
     }
     assert!(long.is_empty(), "source files over 500 lines: {long:?}");
+}
+
+#[test]
+fn the_page_scripts_live_in_feature_folders() {
+    let top = files(&root().join("www"), &[".js"])
+        .into_iter()
+        .filter(|f| f.parent() == Some(root().join("www").as_path()))
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect::<Vec<_>>();
+    assert!(!top.is_empty() && top.len() <= 6, "scripts directly in www/: {top:?}");
 }

@@ -19,6 +19,7 @@ import { registerOffline } from './lib/offline.js';
 import { WorkerClient } from './lib/worker-client.js';
 import { getState, subscribe, update } from './state/store.js';
 import { checkPageQuery, pageDebug, readPageAccess, writeUrl } from './state/url.js';
+import { loadArticle } from './teaching/article.js';
 import { createTeaching } from './teaching/tools.js';
 import { createTraining } from './training/section.js';
 
@@ -223,6 +224,7 @@ function main() {
   subscribe(saveUrl);
   installDebugHook(pageDebug(), send); // only with ?debug=1 (the fault tests)
   startWorker();
+  loadArticle(); // its own static file, beside teaching/article.js
   createTraining();
   registerOffline(firstRunEnded); // after the first run: its install downloads the whole site
 }
