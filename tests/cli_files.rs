@@ -194,6 +194,22 @@ fn piped_ungrouped_records_count_every_row() {
         assert!(err.contains("going on ungrouped"), "{name}: {err}");
         assert_eq!(std::fs::read_to_string(&out).unwrap(), expected, "{name}: the same summary as the file's");
     }
+    // A patient reappearing on a last line without its line break is caught too.
+    let tail = dir.join("tail.csv");
+    std::fs::write(&tail, "p1,code,A\np2,code,B\np1,cui,C").unwrap();
+    let tail_ref = s(&dir.join("tail-ref.json"));
+    assert_eq!(claime(&["summarize", &s(&tail), "--ungrouped", "--out", &tail_ref]).0, 0);
+    for via_pipe in [false, true] {
+        let out = s(&dir.join("tail.json"));
+        let cmd = if via_pipe {
+            format!("cat '{}' | '{}' summarize - --out '{out}'", s(&tail), env!("CARGO_BIN_EXE_claime"))
+        } else {
+            format!("'{}' summarize '{}' --out '{out}'", env!("CARGO_BIN_EXE_claime"), s(&tail))
+        };
+        let run = Command::new("sh").args(["-c", &cmd]).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(&tail_ref).unwrap());
+    }
     // Redirected from the file: seekable, read again from its start.
     let out = s(&dir.join("redirected.json"));
     let (code, err) = claime_stdin(&["summarize", "-", "--out", &out], &records);

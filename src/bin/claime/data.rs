@@ -70,13 +70,21 @@ fn pass(path: &str, opts: RecordsOptions) -> Result<Summarized, Failed> {
     let mut buf = vec![0u8; 1 << 20];
     let start = Instant::now();
     let mut last = 0.0;
+    // Whether the input read so far ends a line: a last line without its line break gets one, so
+    // that it goes through the same checks (a patient reappearing there too) as every other.
+    let mut ended = true;
     loop {
         let k = match input.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) if ended => break,
+            Ok(0) => {
+                buf[0] = b'\n';
+                1
+            }
             Ok(k) => k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Failed(io(path, e), false)),
         };
+        ended = buf[k - 1] == b'\n';
         if let Some(h) = held.as_mut() {
             held_bytes += k as u64;
             if held_bytes > HOLD_BYTES {
