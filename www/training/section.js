@@ -126,7 +126,10 @@ function play() {
 
 function pause() {
   st.playing = false;
-  // 'pausing' until the step in flight has answered, so the counter is final at 'paused'
+  // 'pausing' until the step in flight has answered, so the counter is final at 'paused'; with
+  // none in flight, the latest answer's numbers are shown now (while playing they wait for the
+  // next animation frame, which would otherwise move the counter after 'paused')
+  if (!st.inFlight && !st.building) live.showNumbers();
   setState(st.inFlight || st.building ? 'pausing' : 'paused');
 }
 
