@@ -28,6 +28,7 @@ pub mod export;
 pub mod format;
 pub mod linalg;
 pub mod merge;
+pub mod omop;
 pub mod metrics;
 pub mod neighbours;
 pub mod params;
