@@ -82,8 +82,11 @@ fn tokens(codes: &[Domain], cuis: &[Domain], window: Option<(&str, &str)>) -> Ve
 /// Checks every statistic of `s` against the tokens, by brute force over persons and features.
 fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
     let persons: BTreeSet<i64> = toks.iter().map(|t| t.0).collect();
-    let feats: [Vec<i64>; 2] = [0, 1].map(|m| toks.iter().filter(|t| t.1 == m).map(|t| t.2).collect::<BTreeSet<_>>().into_iter().collect());
-    let ids = |names: &[String]| names.iter().map(|n| n.split(' ').next().unwrap().parse::<i64>().unwrap()).collect::<Vec<_>>();
+    let feats: [Vec<i64>; 2] =
+        [0, 1].map(|m| toks.iter().filter(|t| t.1 == m).map(|t| t.2).collect::<BTreeSet<_>>().into_iter().collect());
+    let ids = |names: &[String]| {
+        names.iter().map(|n| n.split(' ').next().unwrap().parse::<i64>().unwrap()).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&s.codes), feats[0], "codes: the features, ordered by concept id");
     assert_eq!(ids(&s.cuis), feats[1], "cuis");
     assert_eq!(s.stats.patients, persons.len() as f64, "patients");
@@ -100,7 +103,11 @@ fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
     let d2 = feats[1].len();
     for (i, &w) in feats[0].iter().enumerate() {
         for (j, &v) in feats[1].iter().enumerate() {
-            assert_eq!(st.d12[i * d2 + j], persons.iter().map(|&p| x(p, 0, w) * x(p, 1, v)).sum::<f64>(), "D12({w}, {v})");
+            assert_eq!(
+                st.d12[i * d2 + j],
+                persons.iter().map(|&p| x(p, 0, w) * x(p, 1, v)).sum::<f64>(),
+                "D12({w}, {v})"
+            );
         }
     }
     if let Some(within) = &st.within {
@@ -179,7 +186,8 @@ fn source_values_are_the_features() {
     let opts = OmopOptions { source_values: true, ..OmopOptions::default() };
     let s = summarize(opts, 1 << 20);
     let (h, rows) = table("condition_occurrence.csv");
-    let want: BTreeSet<String> = rows.iter().map(|r| r[h["CONDITION_SOURCE_VALUE"]].clone()).filter(|v| !v.is_empty()).collect();
+    let want: BTreeSet<String> =
+        rows.iter().map(|r| r[h["CONDITION_SOURCE_VALUE"]].clone()).filter(|v| !v.is_empty()).collect();
     let mut sorted = s.codes.clone();
     sorted.sort();
     assert_eq!(s.codes, sorted, "byte order");
@@ -220,7 +228,11 @@ fn gzipped_tables_give_the_same_summary() {
     let dir = copy_fixture("gz");
     let plain = dir.join("plain.json");
     let d = dir.to_str().unwrap();
-    assert_eq!(claime(&["summarize", "--omop", d, "--codes", "condition", "--cuis", "drug", "--out", plain.to_str().unwrap()]).0, 0);
+    assert_eq!(
+        claime(&["summarize", "--omop", d, "--codes", "condition", "--cuis", "drug", "--out", plain.to_str().unwrap()])
+            .0,
+        0
+    );
     for name in ["condition_occurrence.csv", "drug_exposure.tsv"] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -229,7 +241,17 @@ fn gzipped_tables_give_the_same_summary() {
         std::fs::remove_file(dir.join(name)).unwrap();
     }
     let zipped = dir.join("zipped.json");
-    let (code, err) = claime(&["summarize", "--omop", d, "--codes", "condition", "--cuis", "drug", "--out", zipped.to_str().unwrap()]);
+    let (code, err) = claime(&[
+        "summarize",
+        "--omop",
+        d,
+        "--codes",
+        "condition",
+        "--cuis",
+        "drug",
+        "--out",
+        zipped.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&plain).unwrap(), std::fs::read(&zipped).unwrap());
     let _ = std::fs::remove_dir_all(&dir);
@@ -240,18 +262,48 @@ fn bad_input_names_file_line_and_column() {
     // (tag, edit of the copy, cuis, extra flags, expected message)
     type Edit = fn(&Path);
     let cases: &[(&str, Edit, &str, &[&str], &str)] = &[
-        ("table", |d| std::fs::remove_file(d.join("drug_exposure.tsv")).unwrap(), "drug", &[],
-            "drug_exposure.csv: missing table; expected the export of drug_exposure"),
-        ("column", |d| edit(&d.join("condition_occurrence.csv"), 1, "PERSON_ID", "PERSONID"), "drug", &[],
-            "condition_occurrence.csv:1: missing column person_id"),
-        ("person", |d| edit(&d.join("condition_occurrence.csv"), 2, "1,1,", "1,P1,"), "drug", &[],
-            "condition_occurrence.csv:2:2: person_id must be an integer, got 'P1'"),
-        ("concept", |d| edit(&d.join("drug_exposure.tsv"), 3, "\t19059056\t", "\tRX19059056\t"), "drug", &[],
-            "drug_exposure.tsv:3:3: drug_concept_id must be an integer, got 'RX19059056'"),
-        ("date", |d| edit(&d.join("condition_occurrence.csv"), 2, ",1981-08-10,", ",1981-13-10,"), "drug", &["--from", "2000-01-01"],
-            "condition_occurrence.csv:2:4: condition_start_date must be a date YYYY-MM-DD, got '1981-13-10'"),
-        ("note", |d| std::fs::remove_file(d.join("note.csv")).unwrap(), "drug,note_nlp", &[],
-            "note.csv: note_nlp without note"),
+        (
+            "table",
+            |d| std::fs::remove_file(d.join("drug_exposure.tsv")).unwrap(),
+            "drug",
+            &[],
+            "drug_exposure.csv: missing table; expected the export of drug_exposure",
+        ),
+        (
+            "column",
+            |d| edit(&d.join("condition_occurrence.csv"), 1, "PERSON_ID", "PERSONID"),
+            "drug",
+            &[],
+            "condition_occurrence.csv:1: missing column person_id",
+        ),
+        (
+            "person",
+            |d| edit(&d.join("condition_occurrence.csv"), 2, "1,1,", "1,P1,"),
+            "drug",
+            &[],
+            "condition_occurrence.csv:2:2: person_id must be an integer, got 'P1'",
+        ),
+        (
+            "concept",
+            |d| edit(&d.join("drug_exposure.tsv"), 3, "\t19059056\t", "\tRX19059056\t"),
+            "drug",
+            &[],
+            "drug_exposure.tsv:3:3: drug_concept_id must be an integer, got 'RX19059056'",
+        ),
+        (
+            "date",
+            |d| edit(&d.join("condition_occurrence.csv"), 2, ",1981-08-10,", ",1981-13-10,"),
+            "drug",
+            &["--from", "2000-01-01"],
+            "condition_occurrence.csv:2:4: condition_start_date must be a date YYYY-MM-DD, got '1981-13-10'",
+        ),
+        (
+            "note",
+            |d| std::fs::remove_file(d.join("note.csv")).unwrap(),
+            "drug,note_nlp",
+            &[],
+            "note.csv: note_nlp without note",
+        ),
     ];
     for &(tag, change, cuis, extra, want) in cases {
         let dir = copy_fixture(tag);

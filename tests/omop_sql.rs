@@ -46,20 +46,28 @@ fn s(p: &Path) -> &str {
 
 /// The summary against the reference's (id -> value) lists.
 fn check_reference(sum: &Summary, r: &Value) {
-    let ids = |names: &[String]| names.iter().map(|n| n.split(' ').next().unwrap().parse::<i64>().unwrap()).collect::<Vec<_>>();
+    let ids = |names: &[String]| {
+        names.iter().map(|n| n.split(' ').next().unwrap().parse::<i64>().unwrap()).collect::<Vec<_>>()
+    };
     let (c, u) = (ids(&sum.codes), ids(&sum.cuis));
     let st = &sum.stats;
     assert_eq!(st.patients, r["patients"].as_f64().unwrap(), "patients");
     let list = |k: &str| -> Vec<(i64, f64)> {
         r[k].as_array().unwrap().iter().map(|p| (p[0].as_i64().unwrap(), p[1].as_f64().unwrap())).collect()
     };
-    let zip = |ids: &[i64], xs: &[f64]| ids.iter().copied().zip(xs.iter().copied()).filter(|p| p.1 != 0.0).collect::<Vec<_>>();
+    let zip = |ids: &[i64], xs: &[f64]| {
+        ids.iter().copied().zip(xs.iter().copied()).filter(|p| p.1 != 0.0).collect::<Vec<_>>()
+    };
     assert_eq!(zip(&c, &st.n1), list("code_counts"), "code_counts");
     assert_eq!(zip(&u, &st.n2), list("cui_counts"), "cui_counts");
     assert_eq!(zip(&c, &st.gamma1), list("code_pair_totals").into_iter().filter(|p| p.1 != 0.0).collect::<Vec<_>>());
     assert_eq!(zip(&u, &st.gamma2), list("cui_pair_totals").into_iter().filter(|p| p.1 != 0.0).collect::<Vec<_>>());
     let triples = |k: &str| -> Vec<(i64, i64, f64)> {
-        r[k].as_array().unwrap().iter().map(|p| (p[0].as_i64().unwrap(), p[1].as_i64().unwrap(), p[2].as_f64().unwrap())).collect()
+        r[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_i64().unwrap(), p[1].as_i64().unwrap(), p[2].as_f64().unwrap()))
+            .collect()
     };
     let dense = |a: &[i64], b: &[i64], m: &[f64]| {
         let mut out = Vec::new();
@@ -90,7 +98,8 @@ fn eunomia_csv_route_equals_independent_count_and_sql_routes_in_duckdb_and_postg
     python(&["export", s(&cdm)]);
     for (within, extra) in [(true, vec![]), (false, vec!["--no-within"])] {
         let csv_route = d.join(format!("csv-{within}.json"));
-        let mut args = vec!["summarize", "--omop", s(&cdm), "--codes", "condition", "--cuis", "drug", "--out", s(&csv_route)];
+        let mut args =
+            vec!["summarize", "--omop", s(&cdm), "--codes", "condition", "--cuis", "drug", "--out", s(&csv_route)];
         args.extend(&extra);
         claime(&args);
         let summary = Summary::from_json(&std::fs::read_to_string(&csv_route).unwrap()).unwrap();

@@ -115,10 +115,8 @@ impl Domain {
 
     /// A comma list of domains (`condition,drug`); `flag` names it in errors.
     pub fn parse_list(flag: &str, s: &str) -> Result<Vec<Domain>> {
-        let expected = format!(
-            "a comma list of {}",
-            Domain::ALL.iter().map(|d| d.name()).collect::<Vec<_>>().join(", ")
-        );
+        let expected =
+            format!("a comma list of {}", Domain::ALL.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "));
         let mut out = Vec::new();
         for part in s.split(',') {
             let d = Domain::parse(part).ok_or_else(|| Error::param(flag, format!("'{}'", part.trim()), &expected))?;

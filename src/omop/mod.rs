@@ -6,6 +6,7 @@
 //! - [`table`]: one table export (CSV or TSV, any letter case in the header) streamed as chunks.
 //! - [`reader`]: [`OmopSummarizer`], the streaming reader: tables fed one after another as byte
 //!   chunks (no file system here, so the command line and the browser worker share it).
+//! - `held`: the features and per-person tokens held until the end.
 //! - [`sql`]: the SQL generator (`claime omop-sql`) and its long result format.
 //! - [`result`]: the exported SQL result back to a `claime-summary` (`claime summarize --from-sql`).
 //!
@@ -14,6 +15,7 @@
 //! no "first appearance" (docs/decisions.md).
 
 pub mod domain;
+mod held;
 pub mod reader;
 pub mod result;
 pub mod sql;

@@ -13,8 +13,9 @@
 //! domain tables; [`OmopSummarizer::tables`] lists the order.
 
 use super::domain::{Date, Domain};
+use super::held::{int, opt_date, Bag, Features, CUI_BIT};
 use super::table::{Row, TableStream};
-use super::{concept_feature_name, located, quoted};
+use super::{concept_feature_name, located};
 use crate::error::{Error, Result};
 use crate::format::Summary;
 use crate::merge::Pool;
@@ -112,49 +113,6 @@ pub struct OmopSummarized {
     pub summary: Summary,
     /// Counters.
     pub report: OmopReport,
-}
-
-const CUI_BIT: u32 = 1 << 31;
-
-/// Distinct features of one modality in order of first appearance (sorted at the end).
-#[derive(Debug, Default)]
-struct Features {
-    ids: HashMap<i64, u32>,
-    id_list: Vec<i64>,
-    texts: HashMap<String, u32>,
-    text_list: Vec<String>,
-}
-
-impl Features {
-    fn len(&self) -> usize {
-        self.id_list.len() + self.text_list.len()
-    }
-    fn id(&mut self, id: i64) -> u32 {
-        let next = self.id_list.len() as u32;
-        *self.ids.entry(id).or_insert_with(|| {
-            self.id_list.push(id);
-            next
-        })
-    }
-    fn text(&mut self, t: &str) -> u32 {
-        if let Some(&k) = self.texts.get(t) {
-            return k;
-        }
-        let k = self.text_list.len() as u32;
-        self.texts.insert(t.to_string(), k);
-        self.text_list.push(t.to_string());
-        k
-    }
-    /// Local indices in output order: by id, or by the bytes of the text.
-    fn order(&self) -> Vec<u32> {
-        let mut o: Vec<u32> = (0..self.len() as u32).collect();
-        if self.text_list.is_empty() {
-            o.sort_by_key(|&k| self.id_list[k as usize]);
-        } else {
-            o.sort_by(|&a, &b| self.text_list[a as usize].as_bytes().cmp(self.text_list[b as usize].as_bytes()));
-        }
-        o
-    }
 }
 
 /// The streaming reader. Per table: [`begin`](OmopSummarizer::begin), any number of
@@ -383,7 +341,12 @@ impl OmopSummarizer {
         let person = if d == Domain::NoteNlp {
             let note = int(source, row, 0, "note_id")?;
             let &(person, note_date) = self.notes.get(&note).ok_or_else(|| {
-                located(source, row.line, row.column(0), format!("note_id {note} is not in the note table; expected a note's id"))
+                located(
+                    source,
+                    row.line,
+                    row.column(0),
+                    format!("note_id {note} is not in the note table; expected a note's id"),
+                )
             })?;
             date = note_date;
             person
@@ -410,7 +373,12 @@ impl OmopSummarizer {
         if self.opts.from.is_some() || self.opts.to.is_some() {
             let own = opt_date(source, row, 2, d.date_column())?;
             let day = own.or(date).ok_or_else(|| {
-                located(source, row.line, row.column(2), format!("{} is empty; expected a date YYYY-MM-DD (a date window is set)", d.date_column()))
+                located(
+                    source,
+                    row.line,
+                    row.column(2),
+                    format!("{} is empty; expected a date YYYY-MM-DD (a date window is set)", d.date_column()),
+                )
             })?;
             if self.opts.from.is_some_and(|f| day < f) || self.opts.to.is_some_and(|t| day > t) {
                 rep.outside_window += 1;
@@ -446,7 +414,8 @@ impl OmopSummarizer {
     /// plus the statistics' estimate, against the budget.
     fn check_memory(&self, source: &str, line: usize) -> Result<()> {
         let (d1, d2) = (self.features[0].len(), self.features[1].len());
-        let needed = 8 * self.held + 80 * self.tokens.len() as u64 + Pool::estimated_bytes(d1, d2, d2, self.opts.within);
+        let needed =
+            8 * self.held + 80 * self.tokens.len() as u64 + Pool::estimated_bytes(d1, d2, d2, self.opts.within);
         if needed > self.opts.budget {
             return Err(Error::Memory {
                 needed_bytes: needed,
@@ -455,49 +424,5 @@ impl OmopSummarizer {
             });
         }
         Ok(())
-    }
-}
-
-fn int(source: &str, row: &Row<'_>, k: usize, what: &str) -> Result<i64> {
-    let s = row.get(k);
-    s.parse::<i64>()
-        .map_err(|_| located(source, row.line, row.column(k), format!("{what} must be an integer, got {}", quoted(s))))
-}
-
-fn opt_date(source: &str, row: &Row<'_>, k: usize, what: &str) -> Result<Option<Date>> {
-    let s = row.get(k);
-    if s.is_empty() {
-        return Ok(None);
-    }
-    Date::parse(s)
-        .map(Some)
-        .ok_or_else(|| located(source, row.line, row.column(k), format!("{what} must be a date YYYY-MM-DD, got {}", quoted(s))))
-}
-
-/// One person's bag of one modality: distinct output indices with their counts.
-struct Bag {
-    slot: Vec<u32>,
-    items: Vec<(u32, f64)>,
-}
-
-impl Bag {
-    fn new(d: usize) -> Self {
-        Bag { slot: vec![0; d], items: Vec::new() }
-    }
-    #[inline]
-    fn add(&mut self, w: u32) {
-        match self.slot[w as usize] {
-            0 => {
-                self.items.push((w, 1.0));
-                self.slot[w as usize] = self.items.len() as u32;
-            }
-            k => self.items[k as usize - 1].1 += 1.0,
-        }
-    }
-    fn clear(&mut self) {
-        for &(w, _) in &self.items {
-            self.slot[w as usize] = 0;
-        }
-        self.items.clear();
     }
 }

@@ -37,9 +37,9 @@ impl ConceptNames {
 
 fn concept_row(names: &mut HashMap<i64, String>, source: &str, row: &Row<'_>) -> Result<()> {
     let id = row.get(0);
-    let id = id
-        .parse::<i64>()
-        .map_err(|_| located(source, row.line, row.column(0), format!("concept_id must be an integer, got {}", quoted(id))))?;
+    let id = id.parse::<i64>().map_err(|_| {
+        located(source, row.line, row.column(0), format!("concept_id must be an integer, got {}", quoted(id)))
+    })?;
     names.insert(id, row.get(1).to_string());
     Ok(())
 }
@@ -145,11 +145,17 @@ fn build(source: &str, e: Entries, names: &HashMap<i64, String>) -> Result<Summa
         [0, 1].map(|m| e.counts[m].keys().enumerate().map(|(i, &id)| (id, i)).collect());
     let (d1, d2) = (index[0].len(), index[1].len());
     if d1 == 0 || d2 == 0 {
-        return Err(err(format!("no {} rows; a summary needs at least one code and one CUI", if d1 == 0 { "code_count" } else { "cui_count" })));
+        return Err(err(format!(
+            "no {} rows; a summary needs at least one code and one CUI",
+            if d1 == 0 { "code_count" } else { "cui_count" }
+        )));
     }
     let find = |m: usize, id: i64, kind: &str| -> Result<usize> {
         index[m].get(&id).copied().ok_or_else(|| {
-            err(format!("{kind} names concept {id}, which has no {} row", if m == 0 { "code_count" } else { "cui_count" }))
+            err(format!(
+                "{kind} names concept {id}, which has no {} row",
+                if m == 0 { "code_count" } else { "cui_count" }
+            ))
         })
     };
     let mut s = SummaryStats::new(d1, d2, e.within);
@@ -159,7 +165,11 @@ fn build(source: &str, e: Entries, names: &HashMap<i64, String>) -> Result<Summa
     for (m, kind) in [(0, "code_pair_total"), (1, "cui_pair_total")] {
         for (&id, &x) in &e.totals[m] {
             let i = find(m, id, kind)?;
-            if m == 0 { s.gamma1[i] = x } else { s.gamma2[i] = x }
+            if m == 0 {
+                s.gamma1[i] = x
+            } else {
+                s.gamma2[i] = x
+            }
         }
     }
     for (&(a, b), &x) in &e.pairs[0] {
@@ -172,7 +182,9 @@ fn build(source: &str, e: Entries, names: &HashMap<i64, String>) -> Result<Summa
             }
         }
     } else if !e.pairs[1].is_empty() || !e.pairs[2].is_empty() {
-        return Err(err("code_code or cui_cui rows without a within row; expected the result of claime omop-sql".into()));
+        return Err(err(
+            "code_code or cui_cui rows without a within row; expected the result of claime omop-sql".into()
+        ));
     }
     let codes = e.counts[0].keys().map(|&id| concept_feature_name(id, names)).collect();
     let cuis = e.counts[1].keys().map(|&id| concept_feature_name(id, names)).collect();

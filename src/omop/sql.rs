@@ -101,9 +101,15 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     q.push_str("-- kind,a,b,value with no patient-level row. Turn the exported CSV into a claime-summary with\n");
     q.push_str("--   claime summarize --from-sql result.csv --concepts concept.csv --out site.summary.json\n");
     q.push_str(match o.dialect {
-        Dialect::Postgresql => "-- Export (psql): \\copy (<this query without the final semicolon>) to 'result.csv' csv header\n",
-        Dialect::Duckdb => "-- Export (duckdb): COPY (<this query without the final semicolon>) TO 'result.csv' (HEADER);\n",
-        Dialect::Spark => "-- Export (Spark): spark.sql(query).coalesce(1).write.option('header', True).csv('result')\n",
+        Dialect::Postgresql => {
+            "-- Export (psql): \\copy (<this query without the final semicolon>) to 'result.csv' csv header\n"
+        }
+        Dialect::Duckdb => {
+            "-- Export (duckdb): COPY (<this query without the final semicolon>) TO 'result.csv' (HEADER);\n"
+        }
+        Dialect::Spark => {
+            "-- Export (Spark): spark.sql(query).coalesce(1).write.option('header', True).csv('result')\n"
+        }
     });
     q.push_str("WITH tokens AS (\n");
     let mut first = true;
@@ -117,7 +123,9 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
         }
     }
     q.push_str("),\n");
-    q.push_str("bag AS (SELECT person_id, m, concept_id, COUNT(*) AS x FROM tokens GROUP BY person_id, m, concept_id),\n");
+    q.push_str(
+        "bag AS (SELECT person_id, m, concept_id, COUNT(*) AS x FROM tokens GROUP BY person_id, m, concept_id),\n",
+    );
     q.push_str("tot AS (SELECT person_id, m, SUM(x) AS t FROM bag GROUP BY person_id, m),\n");
     q.push_str("stats AS (\n");
     q.push_str("  SELECT 'patients' AS kind, CAST(NULL AS BIGINT) AS a, CAST(NULL AS BIGINT) AS b, COUNT(DISTINCT person_id) AS value FROM tokens\n");
@@ -131,9 +139,13 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     q.push_str("  UNION ALL SELECT 'cross', p.concept_id, q.concept_id, SUM(p.x * q.x)\n");
     q.push_str("    FROM bag p JOIN bag q ON q.person_id = p.person_id WHERE p.m = 1 AND q.m = 2 GROUP BY p.concept_id, q.concept_id\n");
     if o.within {
-        q.push_str("  UNION ALL SELECT CASE WHEN p.m = 1 THEN 'code_code' ELSE 'cui_cui' END, p.concept_id, q.concept_id,\n");
+        q.push_str(
+            "  UNION ALL SELECT CASE WHEN p.m = 1 THEN 'code_code' ELSE 'cui_cui' END, p.concept_id, q.concept_id,\n",
+        );
         q.push_str("    SUM(CASE WHEN p.concept_id = q.concept_id THEN p.x * (p.x - 1) ELSE p.x * q.x END)\n");
-        q.push_str("    FROM bag p JOIN bag q ON q.person_id = p.person_id AND q.m = p.m AND p.concept_id <= q.concept_id\n");
+        q.push_str(
+            "    FROM bag p JOIN bag q ON q.person_id = p.person_id AND q.m = p.m AND p.concept_id <= q.concept_id\n",
+        );
         q.push_str("    GROUP BY p.m, p.concept_id, q.concept_id\n");
     }
     q.push_str(")\n");

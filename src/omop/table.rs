@@ -156,7 +156,11 @@ impl TableStream {
                         &self.source,
                         self.line,
                         0,
-                        format!("missing column {want}; expected a header with {} (found {})", self.wanted.join(", "), shown.join(", ")),
+                        format!(
+                            "missing column {want}; expected a header with {} (found {})",
+                            self.wanted.join(", "),
+                            shown.join(", ")
+                        ),
                     ));
                 }
             }

@@ -435,7 +435,18 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Simulate { model, out, threads } => simulate(model, out, *threads),
         Command::Summarize {
-            records, out, ungrouped, no_within, omop: dir, codes, cuis, from, to, source_values, from_sql, concepts,
+            records,
+            out,
+            ungrouped,
+            no_within,
+            omop: dir,
+            codes,
+            cuis,
+            from,
+            to,
+            source_values,
+            from_sql,
+            concepts,
         } => {
             let flags = omop::OmopFlags {
                 codes: codes.as_deref(),
@@ -448,7 +459,9 @@ fn main() -> ExitCode {
                 (_, Some(dir), _) => omop::summarize_omop(dir, &flags, *source_values, out),
                 (_, _, Some(result)) => omop::summarize_from_sql(result, concepts.as_deref(), out),
                 (Some(records), _, _) => data::summarize(records, out, *ungrouped, *no_within),
-                (None, None, None) => Err(Error::param("records", "nothing", "a records file, --omop DIR or --from-sql FILE")),
+                (None, None, None) => {
+                    Err(Error::param("records", "nothing", "a records file, --omop DIR or --from-sql FILE"))
+                }
             }
         }
         Command::OmopSql { codes, cuis, dialect, schema, no_within, from, to } => {

@@ -24,14 +24,22 @@ impl OmopFlags<'_> {
     fn domains(&self) -> Result<(Vec<Domain>, Vec<Domain>), Error> {
         fn need<'b>(flag: &str, v: Option<&'b str>) -> Result<&'b str, Error> {
             v.ok_or_else(|| {
-                Error::param(flag, "nothing", "a comma list of domains (condition, drug, procedure, measurement, observation, device, note_nlp)")
+                Error::param(
+                    flag,
+                    "nothing",
+                    "a comma list of domains (condition, drug, procedure, measurement, observation, device, note_nlp)",
+                )
             })
         }
-        Ok((Domain::parse_list("codes", need("codes", self.codes)?)?, Domain::parse_list("cuis", need("cuis", self.cuis)?)?))
+        Ok((
+            Domain::parse_list("codes", need("codes", self.codes)?)?,
+            Domain::parse_list("cuis", need("cuis", self.cuis)?)?,
+        ))
     }
     fn dates(&self) -> Result<(Option<Date>, Option<Date>), Error> {
         let date = |flag: &str, v: Option<&str>| {
-            v.map(|s| Date::parse(s).ok_or_else(|| Error::param(flag, format!("'{s}'"), "a date YYYY-MM-DD"))).transpose()
+            v.map(|s| Date::parse(s).ok_or_else(|| Error::param(flag, format!("'{s}'"), "a date YYYY-MM-DD")))
+                .transpose()
         };
         Ok((date("from", self.from)?, date("to", self.to)?))
     }
@@ -93,7 +101,10 @@ pub fn summarize_omop(dir: &str, flags: &OmopFlags<'_>, source_values: bool, out
     let mut s = OmopSummarizer::new(opts)?;
     let dir_path = Path::new(dir);
     if !dir_path.is_dir() {
-        return Err(Error::Io { path: dir.into(), message: "not a directory; expected the folder of the OMOP table exports".into() });
+        return Err(Error::Io {
+            path: dir.into(),
+            message: "not a directory; expected the folder of the OMOP table exports".into(),
+        });
     }
     let mut tables = Vec::new();
     for t in s.tables() {
@@ -133,7 +144,11 @@ pub fn summarize_omop(dir: &str, flags: &OmopFlags<'_>, source_values: bool, out
                 t.rows,
                 t.tokens,
                 t.unmapped,
-                if from.is_some() || to.is_some() { format!(", {} outside the date window", t.outside_window) } else { String::new() }
+                if from.is_some() || to.is_some() {
+                    format!(", {} outside the date window", t.outside_window)
+                } else {
+                    String::new()
+                }
             );
         }
     }
