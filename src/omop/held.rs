@@ -7,6 +7,29 @@ use super::table::Row;
 use super::{located, quoted};
 use crate::error::Result;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A multiplicative hasher for 64-bit ids (persons, concepts, notes): the ids are the user's own
+/// data, so hash flooding is no concern, and SipHash was a third of the time a row.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A map keyed by 64-bit ids.
+pub(crate) type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 
 /// The modality bit of a held token: set for CUIs, the rest is the feature's local index.
 pub(crate) const CUI_BIT: u32 = 1 << 31;
@@ -14,7 +37,7 @@ pub(crate) const CUI_BIT: u32 = 1 << 31;
 /// Distinct features of one modality in order of first appearance (sorted at the end).
 #[derive(Debug, Default)]
 pub(crate) struct Features {
-    pub(crate) ids: HashMap<i64, u32>,
+    pub(crate) ids: IdMap<u32>,
     pub(crate) id_list: Vec<i64>,
     pub(crate) texts: HashMap<String, u32>,
     pub(crate) text_list: Vec<String>,

@@ -13,7 +13,7 @@
 //! domain tables; [`OmopSummarizer::tables`] lists the order.
 
 use super::domain::{Date, Domain};
-use super::held::{int, opt_date, Bag, Features, CUI_BIT};
+use super::held::{int, opt_date, Bag, Features, IdMap, CUI_BIT};
 use super::table::{Row, TableStream};
 use super::{concept_feature_name, located};
 use crate::error::{Error, Result};
@@ -123,12 +123,12 @@ pub struct OmopSummarizer {
     opts: OmopOptions,
     current: Option<(Table, TableStream)>,
     done: Vec<Table>,
-    persons: HashMap<i64, u32>,
+    persons: IdMap<u32>,
     tokens: Vec<Vec<u32>>,
     held: u64,
     last_person: Option<(i64, u32)>,
     features: [Features; 2],
-    notes: HashMap<i64, (i64, Option<Date>)>,
+    notes: IdMap<(i64, Option<Date>)>,
     names: HashMap<i64, String>,
     report: OmopReport,
     failed: bool,
@@ -155,12 +155,12 @@ impl OmopSummarizer {
             opts,
             current: None,
             done: Vec::new(),
-            persons: HashMap::new(),
+            persons: IdMap::default(),
             tokens: Vec::new(),
             held: 0,
             last_person: None,
             features: [Features::default(), Features::default()],
-            notes: HashMap::new(),
+            notes: IdMap::default(),
             names: HashMap::new(),
             report: OmopReport::default(),
             failed: false,
