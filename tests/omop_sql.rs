@@ -96,37 +96,43 @@ fn eunomia_csv_route_equals_independent_count_and_sql_routes_in_duckdb_and_postg
     let d = tmp();
     let cdm = d.join("cdm");
     python(&["export", s(&cdm)]);
-    for (within, extra) in [(true, vec![]), (false, vec!["--no-within"])] {
-        let csv_route = d.join(format!("csv-{within}.json"));
+    let concepts = cdm.join("concept.csv");
+    // (case, flags of both routes, databases); "within" is also checked against the independent
+    // count.
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("within", &[], &["duckdb", "postgresql"]),
+        ("no-within", &["--no-within"], &["duckdb"]),
+        ("window", &["--from", "2000-01-01", "--to", "2012-06-30"], &["duckdb", "postgresql"]),
+    ];
+    for &(case, extra, dbs) in cases {
+        let csv_route = d.join(format!("csv-{case}.json"));
         let mut args =
             vec!["summarize", "--omop", s(&cdm), "--codes", "condition", "--cuis", "drug", "--out", s(&csv_route)];
-        args.extend(&extra);
+        args.extend(extra);
         claime(&args);
         let summary = Summary::from_json(&std::fs::read_to_string(&csv_route).unwrap()).unwrap();
-        assert_eq!((summary.stats.patients, summary.codes.len(), summary.cuis.len()), (2694.0, 80, 113));
-        if within {
+        if case == "within" {
+            assert_eq!((summary.stats.patients, summary.codes.len(), summary.cuis.len()), (2694.0, 80, 113));
             let reference = d.join("reference.json");
             python(&["reference", s(&cdm), s(&reference)]);
             check_reference(&summary, &serde_json::from_str(&std::fs::read_to_string(&reference).unwrap()).unwrap());
         }
-        let dbs: &[&str] = if within { &["duckdb", "postgresql"] } else { &["duckdb"] };
         for &db in dbs {
-            let sql = d.join(format!("{db}-{within}.sql"));
+            let sql = d.join(format!("{db}-{case}.sql"));
             let mut args = vec!["omop-sql", "--codes", "condition", "--cuis", "drug", "--dialect", db];
-            args.extend(&extra);
+            args.extend(extra);
             std::fs::write(&sql, claime(&args)).unwrap();
-            let result = d.join(format!("{db}-{within}.csv"));
+            let result = d.join(format!("{db}-{case}.csv"));
             if db == "duckdb" {
                 python(&["duckdb", s(&sql), s(&result)]);
             } else {
                 python(&["postgres", s(&sql), s(&cdm), s(&result)]);
             }
-            let sql_route = d.join(format!("{db}-{within}.json"));
-            let concepts = cdm.join("concept.csv");
+            let sql_route = d.join(format!("{db}-{case}.json"));
             claime(&["summarize", "--from-sql", s(&result), "--concepts", s(&concepts), "--out", s(&sql_route)]);
             assert!(
                 std::fs::read(&csv_route).unwrap() == std::fs::read(&sql_route).unwrap(),
-                "{db} (within {within}): {} and {} differ",
+                "{db} ({case}): {} and {} differ",
                 csv_route.display(),
                 sql_route.display()
             );
