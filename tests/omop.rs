@@ -69,7 +69,7 @@ fn tokens(codes: &[Domain], cuis: &[Domain], window: Option<(&str, &str)>) -> Ve
                 if !own.is_empty() {
                     date = own.clone();
                 }
-                let inside = window.map_or(true, |(a, b)| a <= date.as_str() && date.as_str() <= b);
+                let inside = window.is_none_or(|(a, b)| a <= date.as_str() && date.as_str() <= b);
                 if concept != 0 && inside {
                     out.push((person, m, concept));
                 }
@@ -93,6 +93,7 @@ fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
     let x = |p: i64, m: usize, w: i64| toks.iter().filter(|t| **t == (p, m, w)).count() as f64;
     let t = |p: i64, m: usize| toks.iter().filter(|t| t.0 == p && t.1 == m).count() as f64;
     let st = &s.stats;
+    #[allow(clippy::needless_range_loop)]
     for m in 0..2 {
         let (n, g) = if m == 0 { (&st.n1, &st.gamma1) } else { (&st.n2, &st.gamma2) };
         for (i, &w) in feats[m].iter().enumerate() {
@@ -133,7 +134,8 @@ fn statistics_equal_an_independent_count() {
     use Domain::*;
     let d = |s: &str| Some(Date::parse(s).unwrap());
     // (codes, cuis, within, window)
-    let cases: &[(&[Domain], &[Domain], bool, Option<(&str, &str)>)] = &[
+    type Case<'a> = (&'a [Domain], &'a [Domain], bool, Option<(&'a str, &'a str)>);
+    let cases: &[Case] = &[
         (&[Condition], &[Drug], true, None),
         (&[Condition], &[Drug], false, None),
         (&[Drug], &[Condition], true, None),

@@ -272,16 +272,15 @@ impl OmopSummarizer {
         // Features in output order, named, and the map from local to output index.
         let mut pool = Pool::new(self.opts.within, self.opts.budget);
         let mut remap: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
-        for m in 0..2 {
-            let f = &self.features[m];
-            remap[m] = vec![0; f.len()];
+        for (m, (f, map)) in self.features.iter().zip(remap.iter_mut()).enumerate() {
+            *map = vec![0; f.len()];
             for k in f.order() {
                 let name = if f.text_list.is_empty() {
                     concept_feature_name(f.id_list[k as usize], &self.names)
                 } else {
                     f.text_list[k as usize].clone()
                 };
-                remap[m][k as usize] = if m == 0 { pool.code(&name)? } else { pool.cui(&name)? };
+                map[k as usize] = if m == 0 { pool.code(&name)? } else { pool.cui(&name)? };
             }
         }
         let mut bags = [Bag::new(pool.d1()), Bag::new(pool.d2())];
@@ -404,7 +403,7 @@ impl OmopSummarizer {
         };
         self.tokens[p as usize].push(if m == 1 { w | CUI_BIT } else { w });
         self.held += 1;
-        if self.held % (1 << 16) == 0 {
+        if self.held.is_multiple_of(1 << 16) {
             self.check_memory(source, row.line)?;
         }
         Ok(())
