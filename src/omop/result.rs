@@ -5,8 +5,8 @@
 
 use super::table::{Row, TableStream};
 use super::{concept_feature_name, located, quoted};
-use crate::error::{Error, Result};
 use crate::data::format::Summary;
+use crate::error::{Error, Result};
 use crate::stats::{SummaryStats, Within};
 use std::collections::{BTreeMap, HashMap};
 
