@@ -1,13 +1,15 @@
-// A short text summary under each chart of the explorer, rewritten from the snapshot that redrew
+// A short text summary under each chart of the explorer (and the tip above them, tip.js), rewritten from the snapshot that redrew
 // the chart: the numbers a reader would read off it, for screen readers and for quick reading.
 // Inputs: Report (src/session.rs), HistoryPoint and Charts (src/explorer.rs).
 
 import { LABELS, METHODS } from '../lib/methods.js';
 import { fmt, fmtInt } from '../lib/format.js';
+import { tipText } from './tip.js';
 
 /** Summary element ids, by the chart they describe. */
 export const SUMMARY_IDS = Object.freeze({
   error: 'summary-error',
+  tip: 'tip-text',
   alignment: 'summary-alignment',
   spectrum: 'summary-spectrum',
   heat: 'summary-heat',
@@ -96,6 +98,7 @@ function write(key, make) {
 export function updateSummaries(parts) {
   for (const [key, value] of Object.entries(parts)) if (value) last[key] = value;
   const { report, history, charts } = last;
+  write('tip', () => report && tipText(report));
   write('error', () => report && errorSummary(report, history));
   write('alignment', () => charts && alignmentSummary(charts));
   write('spectrum', () => charts && report && spectrumSummary(charts.singular_values, report.params?.p));

@@ -29,9 +29,9 @@ export const FIELDS = Object.freeze([
   { key: 'rho', label: 'AR(1) correlation ρ', kind: 'range', min: 0, max: 0.99, step: 0.01, noise: 'ar1',
     hint: 'Correlation between neighbouring features’ noise, in [0, 1).' },
   { key: 'tau2', label: 'Orthogonal noise τ²', kind: 'number', min: 0, max: 10000, step: 0.5, noise: 'orthogonal',
-    hint: 'Variance of noise in a subspace orthogonal to the truth; only CLAIME ignores it.' },
+    hint: 'Variance of noise in a subspace orthogonal to the truth: CLAIME ignores it; Concate and CL lock onto it once τ² > 2 × signal².' },
   { key: 'signal', label: 'Signal scale', kind: 'number', min: 0, max: 1000, step: 0.1,
-    hint: 'Multiplies the true embeddings; 1 is the paper’s (weak) regime, try 2–4.' },
+    hint: 'Multiplies the true embeddings (this project’s addition, not the paper’s); 1 is the paper’s weak regime, try 2–4.' },
   { key: 'seed', label: 'Seed', kind: 'number', int: true, min: 0, max: MAX_SEED, step: 1,
     hint: 'Seed of every random stream: the same seed gives the same numbers as the command line.' },
 ]);
@@ -41,7 +41,7 @@ export const PRESETS = Object.freeze([
   ['paper-spike', 'Paper, spike', 'The paper’s setting with spike noise (weak signal: little is recovered).'],
   ['paper-ar1', 'Paper, AR(1)', 'The paper’s setting with AR(1) noise.'],
   ['claime-wins', 'Strong signal', 'Signal 4 and c = 0.05: CLAIME recovers the embeddings best.'],
-  ['orthogonal', 'Orthogonal noise', 'τ² = 25, signal 2, d = 200: only CLAIME recovers (Corollary 3.1).'],
+  ['orthogonal', 'Orthogonal noise', 'τ² = 25, signal 2, d = 200: the noise outweighs the signal (τ² > 2 × signal²), and only CLAIME recovers (Corollary 3.1).'],
   ['concate-wins', 'No noise', 'No patient noise and signal 4: the baselines catch up.'],
   ['no-signal', 'No signal', 'Signal 0: every method sits at the no-recovery level.'],
 ]);
