@@ -104,36 +104,34 @@ function ensurePythonModules(modules) {
   install(`python packages ${packages.join(' ')}`, 'python3', [...pip, '--break-system-packages']);
 }
 
-// Installs Chromium with apt when it is absent and we are root; otherwise explains.
-function ensureChromium() {
-  const found = which('chromium');
-  if (found) return say(`ok: chromium at ${found}`);
+// Installs a Debian package with apt when `found()` says it is absent and we are root (the
+// package lists updated once); otherwise explains with `why` and stops.
+let aptUpdated = false;
+function ensureDebianPackage(pkg, found, why) {
+  const at = found();
+  if (at) return say(`ok: ${pkg}${typeof at === 'string' ? ` at ${at}` : ''}`);
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || !which('apt-get')) {
     missing += 1;
-    say('chromium not found. Install it (e.g. `sudo apt-get install -y chromium`) so `command -v chromium` finds it;');
-    say('the browser tests use that binary and never download one.');
+    say(`${pkg} not found. Install it (e.g. \`sudo apt-get install -y ${pkg}\`): ${why}`);
     if (!CHECK_ONLY) process.exit(1);
     return;
   }
-  install('apt package lists', 'apt-get', ['update']);
-  install('chromium', 'apt-get', ['install', '-y', 'chromium']);
+  if (!aptUpdated) install('apt package lists', 'apt-get', ['update']);
+  aptUpdated = true;
+  install(pkg, 'apt-get', ['install', '-y', pkg]);
+}
+
+// Chromium for the browser tests, which use `command -v chromium` and never download a browser.
+function ensureChromium() {
+  ensureDebianPackage('chromium', () => which('chromium'), 'the browser tests use that binary and never download one.');
 }
 
 // The OMOP tests start their own PostgreSQL cluster: initdb, pg_ctl and psql from Debian's
-// postgresql package (apt-get as root; otherwise explains).
+// postgresql package.
 function ensurePostgres() {
-  const have = () => which('psql') && (which('initdb') || existsSync('/usr/lib/postgresql'));
-  if (have()) return say('ok: postgresql');
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root || !which('apt-get')) {
-    missing += 1;
-    say('postgresql not found: install it (e.g. `sudo apt-get install -y postgresql`) for tests/omop_sql.rs');
-    if (!CHECK_ONLY) process.exit(1);
-    return;
-  }
-  install('apt package lists', 'apt-get', ['update']);
-  install('postgresql', 'apt-get', ['install', '-y', 'postgresql']);
+  const found = () => which('psql') && (which('initdb') || existsSync('/usr/lib/postgresql'));
+  ensureDebianPackage('postgresql', found, 'tests/omop_sql.rs starts and stops a PostgreSQL server.');
 }
 
 // Runs every step the flags ask for.

@@ -3,7 +3,7 @@
 //! date window, and each bad input with its message (exit status 2, nothing written).
 
 use claime::data::format::Summary;
-use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Table};
+use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Selection, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -144,14 +144,14 @@ fn statistics_equal_an_independent_count() {
         (&[Condition], &[Drug], true, Some(("2000-01-01", "2010-12-31"))),
     ];
     for &(codes, cuis, within, window) in cases {
-        let opts = OmopOptions {
+        let select = Selection {
             codes: codes.to_vec(),
             cuis: cuis.to_vec(),
             within,
             from: window.and_then(|w| d(w.0)),
             to: window.and_then(|w| d(w.1)),
-            ..OmopOptions::default()
         };
+        let opts = OmopOptions { select, ..OmopOptions::default() };
         let s = summarize(opts.clone(), 1 << 20);
         assert_eq!(s.stats.within.is_some(), within);
         check(&s, &tokens(codes, cuis, window));

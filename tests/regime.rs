@@ -4,15 +4,12 @@
 use claime::regime::{to_csv, RegimeSpec};
 use claime::{NoiseKind, Params};
 
+/// A 2 x 2 orthogonal-noise map, small, from the default map's settings.
 fn spec() -> RegimeSpec {
-    RegimeSpec {
-        noise: NoiseKind::Orthogonal,
-        signal: (1.5, 2.5),
-        level: (0.0, 25.0),
-        grid: 2,
-        reps: 1,
-        base: Params { d1: 80, d2: 80, n: 8_000, ..Params::default() },
-    }
+    let mut s = RegimeSpec::default();
+    (s.noise, s.signal, s.level, s.grid, s.reps) = (NoiseKind::Orthogonal, (1.5, 2.5), (0.0, 25.0), 2, 1);
+    s.base = Params { d1: 80, d2: 80, n: 8_000, ..Params::default() };
+    s
 }
 
 #[test]

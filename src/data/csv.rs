@@ -99,6 +99,42 @@ pub(crate) fn line_text<'a>(source: &str, line_no: usize, raw: &'a [u8]) -> Resu
     })
 }
 
+/// Cuts a chunk of bytes (any size) into lines without their `\n`, calling `line` for each:
+/// `carry` holds the start of a line that straddles chunks and is completed by the next chunk.
+/// Returns false, without going on, when the carried line is over `max` bytes (the caller's
+/// error names its place).
+pub(crate) fn split_lines(
+    carry: &mut Vec<u8>,
+    mut chunk: &[u8],
+    max: usize,
+    line: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<bool> {
+    if !carry.is_empty() {
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                carry.extend_from_slice(&chunk[..i]);
+                if carry.len() > max {
+                    return Ok(false);
+                }
+                let r = line(carry);
+                carry.clear();
+                r?;
+                chunk = &chunk[i + 1..];
+            }
+            None => {
+                carry.extend_from_slice(chunk);
+                return Ok(carry.len() <= max);
+            }
+        }
+    }
+    while let Some(i) = chunk.iter().position(|&b| b == b'\n') {
+        line(&chunk[..i])?;
+        chunk = &chunk[i + 1..];
+    }
+    carry.extend_from_slice(chunk);
+    Ok(carry.len() <= max)
+}
+
 /// A text field for a CSV file that spreadsheets open: a text starting with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return gets a leading `'` (OWASP's advice against formula injection: a
 /// spreadsheet would otherwise evaluate it), then the field is quoted (with `""` for a quote)

@@ -22,10 +22,10 @@ pub mod sql;
 pub mod table;
 
 pub use domain::{Date, Domain};
-pub use reader::{OmopOptions, OmopReport, OmopSummarized, OmopSummarizer, Table};
+pub use reader::{OmopOptions, OmopReport, OmopSummarized, OmopSummarizer, Selection, Table};
 
 // The records module's line helpers, in one place (the module may move to crate::data).
-pub(crate) use crate::data::csv::{line_text, located, quoted, split_fields};
+pub(crate) use crate::data::csv::{line_text, located, quoted, split_fields, split_lines};
 pub(crate) use crate::data::records::MAX_LINE_BYTES;
 
 /// A feature's name: the concept id, a space and the concept's name when known.

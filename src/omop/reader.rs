@@ -45,9 +45,10 @@ impl Table {
     }
 }
 
-/// What to read and how.
+/// Which rows count, in both routes (the tables read here and the SQL run in a database): the
+/// domains of each modality, whether the within-modality counts are collected, the date window.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OmopOptions {
+pub struct Selection {
     /// Domains of modality 1 (codes).
     pub codes: Vec<Domain>,
     /// Domains of modality 2 (CUIs).
@@ -58,6 +59,20 @@ pub struct OmopOptions {
     pub from: Option<Date>,
     /// Keep rows whose start date is on or before this day.
     pub to: Option<Date>,
+}
+
+impl Default for Selection {
+    /// Conditions as codes, drugs as CUIs, with the within-modality counts, every date.
+    fn default() -> Self {
+        Selection { codes: vec![Domain::Condition], cuis: vec![Domain::Drug], within: true, from: None, to: None }
+    }
+}
+
+/// What to read and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OmopOptions {
+    /// The rows that count.
+    pub select: Selection,
     /// Features are the *_source_value texts instead of the concept ids.
     pub source_values: bool,
     /// Memory budget in bytes (statistics and held tokens).
@@ -66,15 +81,7 @@ pub struct OmopOptions {
 
 impl Default for OmopOptions {
     fn default() -> Self {
-        OmopOptions {
-            codes: vec![Domain::Condition],
-            cuis: vec![Domain::Drug],
-            within: true,
-            from: None,
-            to: None,
-            source_values: false,
-            budget: DEFAULT_MEMORY_BUDGET,
-        }
+        OmopOptions { select: Selection::default(), source_values: false, budget: DEFAULT_MEMORY_BUDGET }
     }
 }
 
@@ -137,16 +144,16 @@ pub struct OmopSummarizer {
 impl OmopSummarizer {
     /// A reader of the domains in `opts`; refuses a domain in both modalities or none in one.
     pub fn new(opts: OmopOptions) -> Result<Self> {
-        if opts.codes.is_empty() {
+        if opts.select.codes.is_empty() {
             return Err(Error::param("codes", "nothing", "at least one domain"));
         }
-        if opts.cuis.is_empty() {
+        if opts.select.cuis.is_empty() {
             return Err(Error::param("cuis", "nothing", "at least one domain"));
         }
-        if let Some(d) = opts.codes.iter().find(|d| opts.cuis.contains(d)) {
+        if let Some(d) = opts.select.codes.iter().find(|d| opts.select.cuis.contains(d)) {
             return Err(Error::param("cuis", d.name(), "domains not also given to --codes"));
         }
-        if let (Some(a), Some(b)) = (opts.from, opts.to) {
+        if let (Some(a), Some(b)) = (opts.select.from, opts.select.to) {
             if a > b {
                 return Err(Error::param("to", b.iso(), format!("a date on or after --from {}", a.iso())));
             }
@@ -170,7 +177,7 @@ impl OmopSummarizer {
     /// The tables to feed, in order; `concept` is optional (without it names are the ids).
     pub fn tables(&self) -> Vec<Table> {
         let mut t = vec![Table::Concept];
-        let all = self.opts.codes.iter().chain(&self.opts.cuis);
+        let all = self.opts.select.codes.iter().chain(&self.opts.select.cuis);
         if all.clone().any(|&d| d == Domain::NoteNlp) {
             t.push(Table::Note);
         }
@@ -179,7 +186,7 @@ impl OmopSummarizer {
     }
 
     fn window(&self) -> bool {
-        self.opts.from.is_some() || self.opts.to.is_some()
+        self.opts.select.from.is_some() || self.opts.select.to.is_some()
     }
 
     /// Starts a table whose text comes next; `source` names it in messages (a file name).
@@ -260,7 +267,9 @@ impl OmopSummarizer {
                 });
             }
         }
-        for (m, (flag, doms)) in [("--codes", &self.opts.codes), ("--cuis", &self.opts.cuis)].into_iter().enumerate() {
+        for (m, (flag, doms)) in
+            [("--codes", &self.opts.select.codes), ("--cuis", &self.opts.select.cuis)].into_iter().enumerate()
+        {
             if self.features[m].len() == 0 {
                 let tables: Vec<&str> = doms.iter().map(|d| d.table()).collect();
                 return Err(Error::Records {
@@ -270,7 +279,7 @@ impl OmopSummarizer {
             }
         }
         // Features in output order, named, and the map from local to output index.
-        let mut pool = Pool::new(self.opts.within, self.opts.budget);
+        let mut pool = Pool::new(self.opts.select.within, self.opts.budget);
         let mut remap: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
         for (m, (f, map)) in self.features.iter().zip(remap.iter_mut()).enumerate() {
             *map = vec![0; f.len()];
@@ -352,7 +361,7 @@ impl OmopSummarizer {
         } else {
             int(source, row, 0, "person_id")?
         };
-        let m = self.opts.cuis.contains(&d) as usize;
+        let m = self.opts.select.cuis.contains(&d) as usize;
         let rep = self.report.tables.last_mut().expect("a table was begun");
         let feature = row.get(1);
         let local = if self.opts.source_values {
@@ -369,7 +378,7 @@ impl OmopSummarizer {
             }
             Some(id)
         };
-        if self.opts.from.is_some() || self.opts.to.is_some() {
+        if self.opts.select.from.is_some() || self.opts.select.to.is_some() {
             let own = opt_date(source, row, 2, d.date_column())?;
             let day = own.or(date).ok_or_else(|| {
                 located(
@@ -379,7 +388,7 @@ impl OmopSummarizer {
                     format!("{} is empty; expected a date YYYY-MM-DD (a date window is set)", d.date_column()),
                 )
             })?;
-            if self.opts.from.is_some_and(|f| day < f) || self.opts.to.is_some_and(|t| day > t) {
+            if self.opts.select.from.is_some_and(|f| day < f) || self.opts.select.to.is_some_and(|t| day > t) {
                 rep.outside_window += 1;
                 return Ok(());
             }
@@ -414,7 +423,7 @@ impl OmopSummarizer {
     fn check_memory(&self, source: &str, line: usize) -> Result<()> {
         let (d1, d2) = (self.features[0].len(), self.features[1].len());
         let needed =
-            8 * self.held + 80 * self.tokens.len() as u64 + Pool::estimated_bytes(d1, d2, d2, self.opts.within);
+            8 * self.held + 80 * self.tokens.len() as u64 + Pool::estimated_bytes(d1, d2, d2, self.opts.select.within);
         if needed > self.opts.budget {
             return Err(Error::Memory {
                 needed_bytes: needed,

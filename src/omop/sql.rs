@@ -15,7 +15,8 @@
 //! DuckDB, Spark SQL agree on `WITH`, `UNION ALL`, `CAST(NULL AS BIGINT)`, `DATE '...'`); the
 //! dialect chooses the export instructions in its header comment.
 
-use super::domain::{Date, Domain};
+use super::domain::Domain;
+use super::reader::Selection;
 use crate::error::{Error, Result};
 
 /// A database the query is written for.
@@ -52,16 +53,8 @@ impl Dialect {
 /// What the query computes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SqlOptions {
-    /// Domains of modality 1.
-    pub codes: Vec<Domain>,
-    /// Domains of modality 2.
-    pub cuis: Vec<Domain>,
-    /// Also the within-modality pairs C11, C22.
-    pub within: bool,
-    /// Start-date window, inclusive.
-    pub from: Option<Date>,
-    /// End of the window, inclusive.
-    pub to: Option<Date>,
+    /// The rows that count (as for the tables read directly).
+    pub select: Selection,
     /// Schema holding the CDM tables (none: the default search path).
     pub schema: Option<String>,
     /// The database.
@@ -70,10 +63,14 @@ pub struct SqlOptions {
 
 /// The query, with a header comment on what it computes and how to export its result.
 pub fn omop_sql(o: &SqlOptions) -> Result<String> {
-    if o.codes.is_empty() || o.cuis.is_empty() {
-        return Err(Error::param(if o.codes.is_empty() { "codes" } else { "cuis" }, "nothing", "at least one domain"));
+    if o.select.codes.is_empty() || o.select.cuis.is_empty() {
+        return Err(Error::param(
+            if o.select.codes.is_empty() { "codes" } else { "cuis" },
+            "nothing",
+            "at least one domain",
+        ));
     }
-    if let Some(d) = o.codes.iter().find(|d| o.cuis.contains(d)) {
+    if let Some(d) = o.select.codes.iter().find(|d| o.select.cuis.contains(d)) {
         return Err(Error::param("cuis", d.name(), "domains not also given to --codes"));
     }
     if let Some(s) = &o.schema {
@@ -89,13 +86,13 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     let mut q = String::new();
     q.push_str(&format!(
         "-- claime omop-sql --codes {} --cuis {} --dialect {}{}{}{}{}\n",
-        names(&o.codes),
-        names(&o.cuis),
+        names(&o.select.codes),
+        names(&o.select.cuis),
         o.dialect.name(),
         o.schema.as_ref().map(|s| format!(" --schema {s}")).unwrap_or_default(),
-        if o.within { "" } else { " --no-within" },
-        o.from.map(|d| format!(" --from {}", d.iso())).unwrap_or_default(),
-        o.to.map(|d| format!(" --to {}", d.iso())).unwrap_or_default(),
+        if o.select.within { "" } else { " --no-within" },
+        o.select.from.map(|d| format!(" --from {}", d.iso())).unwrap_or_default(),
+        o.select.to.map(|d| format!(" --to {}", d.iso())).unwrap_or_default(),
     ));
     q.push_str("-- Summary statistics of an OMOP CDM database (docs/formats.md, the SQL route): one table\n");
     q.push_str("-- kind,a,b,value with no patient-level row. Turn the exported CSV into a claime-summary with\n");
@@ -113,7 +110,7 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     });
     q.push_str("WITH tokens AS (\n");
     let mut first = true;
-    for (m, ds) in [(1, &o.codes), (2, &o.cuis)] {
+    for (m, ds) in [(1, &o.select.codes), (2, &o.select.cuis)] {
         for &d in ds.iter() {
             if !first {
                 q.push_str("  UNION ALL\n");
@@ -129,7 +126,7 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     q.push_str("tot AS (SELECT person_id, m, SUM(x) AS t FROM bag GROUP BY person_id, m),\n");
     q.push_str("stats AS (\n");
     q.push_str("  SELECT 'patients' AS kind, CAST(NULL AS BIGINT) AS a, CAST(NULL AS BIGINT) AS b, COUNT(DISTINCT person_id) AS value FROM tokens\n");
-    if o.within {
+    if o.select.within {
         q.push_str("  UNION ALL SELECT 'within', CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), 1\n");
     }
     q.push_str("  UNION ALL SELECT CASE WHEN m = 1 THEN 'code_count' ELSE 'cui_count' END, concept_id, CAST(NULL AS BIGINT), SUM(x)\n");
@@ -138,7 +135,7 @@ pub fn omop_sql(o: &SqlOptions) -> Result<String> {
     q.push_str("    FROM bag p JOIN tot s ON s.person_id = p.person_id AND s.m = p.m GROUP BY p.m, p.concept_id\n");
     q.push_str("  UNION ALL SELECT 'cross', p.concept_id, q.concept_id, SUM(p.x * q.x)\n");
     q.push_str("    FROM bag p JOIN bag q ON q.person_id = p.person_id WHERE p.m = 1 AND q.m = 2 GROUP BY p.concept_id, q.concept_id\n");
-    if o.within {
+    if o.select.within {
         q.push_str(
             "  UNION ALL SELECT CASE WHEN p.m = 1 THEN 'code_code' ELSE 'cui_cui' END, p.concept_id, q.concept_id,\n",
         );
@@ -167,10 +164,10 @@ fn branch(d: Domain, m: u8, o: &SqlOptions, t: &dyn Fn(&str) -> String) -> Strin
         (format!("{} r", t(d.table())), "r.person_id".to_string(), format!("r.{}", d.date_column()))
     };
     let mut w = format!("r.{c} <> 0");
-    if let Some(f) = o.from {
+    if let Some(f) = o.select.from {
         w.push_str(&format!(" AND {date} >= DATE '{}'", f.iso()));
     }
-    if let Some(to) = o.to {
+    if let Some(to) = o.select.to {
         w.push_str(&format!(" AND {date} <= DATE '{}'", to.iso()));
     }
     format!("  SELECT {person} AS person_id, {m} AS m, r.{c} AS concept_id FROM {from} WHERE {w}\n")

@@ -7,7 +7,7 @@
 //!   (`PERSON_ID` is `person_id`). Empty lines are skipped; a UTF-8 byte-order mark is ignored.
 //! - Errors are `FILE:LINE[:COLUMN]: message`, COLUMN the 1-based field number.
 
-use super::{line_text, located, split_fields, MAX_LINE_BYTES};
+use super::{line_text, located, split_fields, split_lines, MAX_LINE_BYTES};
 use crate::error::Result;
 use std::borrow::Cow;
 
@@ -64,31 +64,15 @@ impl TableStream {
     }
 
     /// Feeds a chunk; `row` is called for each data row.
-    pub fn feed(&mut self, mut chunk: &[u8], row: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
-        if !self.carry.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(i) => {
-                    self.carry.extend_from_slice(&chunk[..i]);
-                    self.check_length()?;
-                    let carry = std::mem::take(&mut self.carry);
-                    let r = self.line(&carry, row);
-                    self.carry = carry;
-                    self.carry.clear();
-                    r?;
-                    chunk = &chunk[i + 1..];
-                }
-                None => {
-                    self.carry.extend_from_slice(chunk);
-                    return self.check_length();
-                }
-            }
+    pub fn feed(&mut self, chunk: &[u8], row: &mut dyn FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+        let mut carry = std::mem::take(&mut self.carry);
+        let short = split_lines(&mut carry, chunk, MAX_LINE_BYTES, &mut |l| self.line(l, row));
+        self.carry = carry;
+        if short? {
+            Ok(())
+        } else {
+            Err(located(&self.source, self.line + 1, 0, format!("line longer than {MAX_LINE_BYTES} bytes")))
         }
-        while let Some(i) = chunk.iter().position(|&b| b == b'\n') {
-            self.line(&chunk[..i], row)?;
-            chunk = &chunk[i + 1..];
-        }
-        self.carry.extend_from_slice(chunk);
-        self.check_length()
     }
 
     /// Ends the table: the last line without a line break, and a missing header.
@@ -104,13 +88,6 @@ impl TableStream {
                 0,
                 format!("empty table; expected a header line naming the columns {}", self.wanted.join(", ")),
             ));
-        }
-        Ok(())
-    }
-
-    fn check_length(&self) -> Result<()> {
-        if self.carry.len() > MAX_LINE_BYTES {
-            return Err(located(&self.source, self.line + 1, 0, format!("line longer than {MAX_LINE_BYTES} bytes")));
         }
         Ok(())
     }

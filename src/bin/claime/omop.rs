@@ -5,7 +5,7 @@
 use crate::io::{refuse_overwrite, Output};
 use claime::omop::result::{ConceptNames, SqlResult};
 use claime::omop::sql::{omop_sql as make_sql, Dialect, SqlOptions};
-use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Table};
+use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Selection, Table};
 use claime::Error;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -42,6 +42,12 @@ impl OmopFlags<'_> {
                 .transpose()
         };
         Ok((date("from", self.from)?, date("to", self.to)?))
+    }
+
+    /// The rows these flags select, as both routes take them.
+    fn selection(&self) -> Result<Selection, Error> {
+        let ((codes, cuis), (from, to)) = (self.domains()?, self.dates()?);
+        Ok(Selection { codes, cuis, within: !self.no_within, from, to })
     }
 }
 
@@ -95,9 +101,9 @@ fn stream(path: &Path, feed: &mut dyn FnMut(&[u8]) -> Result<(), Error>) -> Resu
 /// `claime summarize --omop DIR`.
 pub fn summarize_omop(dir: &str, flags: &OmopFlags<'_>, source_values: bool, out: &str) -> Result<(), Error> {
     let start = Instant::now();
-    let (codes, cuis) = flags.domains()?;
-    let (from, to) = flags.dates()?;
-    let opts = OmopOptions { codes, cuis, within: !flags.no_within, from, to, source_values, ..OmopOptions::default() };
+    let select = flags.selection()?;
+    let windowed = select.from.is_some() || select.to.is_some();
+    let opts = OmopOptions { select, source_values, ..OmopOptions::default() };
     let mut s = OmopSummarizer::new(opts)?;
     let dir_path = Path::new(dir);
     if !dir_path.is_dir() {
@@ -147,11 +153,7 @@ pub fn summarize_omop(dir: &str, flags: &OmopFlags<'_>, source_values: bool, out
                 t.rows,
                 t.tokens,
                 t.unmapped,
-                if from.is_some() || to.is_some() {
-                    format!(", {} outside the date window", t.outside_window)
-                } else {
-                    String::new()
-                }
+                if windowed { format!(", {} outside the date window", t.outside_window) } else { String::new() }
             );
         }
     }
@@ -194,14 +196,8 @@ pub fn summarize_from_sql(result: &str, concepts: Option<&str>, out: &str) -> Re
 
 /// `claime omop-sql`: prints the query.
 pub fn omop_sql(flags: &OmopFlags<'_>, dialect: &str, schema: Option<&str>) -> Result<(), Error> {
-    let (codes, cuis) = flags.domains()?;
-    let (from, to) = flags.dates()?;
     let o = SqlOptions {
-        codes,
-        cuis,
-        within: !flags.no_within,
-        from,
-        to,
+        select: flags.selection()?,
         schema: schema.map(str::to_string),
         dialect: Dialect::parse(dialect)?,
     };

@@ -27,7 +27,7 @@
 mod grouping;
 mod row;
 
-use super::csv::located;
+use super::csv::{located, split_lines};
 use super::format::Summary;
 use super::pool::Pool;
 use crate::error::{Error, Result};
@@ -169,36 +169,20 @@ impl Summarizer {
     }
 
     /// Feeds a chunk of bytes (any size; lines and UTF-8 sequences may straddle chunks).
-    pub fn feed(&mut self, mut chunk: &[u8]) -> Result<()> {
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
         if self.failed {
             return Err(self.stopped());
         }
         self.progress.bytes += chunk.len() as u64;
         let result = (|| {
-            if !self.carry.is_empty() {
-                match chunk.iter().position(|&b| b == b'\n') {
-                    Some(i) => {
-                        self.carry.extend_from_slice(&chunk[..i]);
-                        self.check_length()?;
-                        let carry = std::mem::take(&mut self.carry);
-                        let r = self.line(&carry);
-                        self.carry = carry;
-                        self.carry.clear();
-                        r?;
-                        chunk = &chunk[i + 1..];
-                    }
-                    None => {
-                        self.carry.extend_from_slice(chunk);
-                        return self.check_length();
-                    }
-                }
+            let mut carry = std::mem::take(&mut self.carry);
+            let short = split_lines(&mut carry, chunk, MAX_LINE_BYTES, &mut |l| self.line(l));
+            self.carry = carry;
+            if short? {
+                Ok(())
+            } else {
+                Err(self.too_long())
             }
-            while let Some(i) = chunk.iter().position(|&b| b == b'\n') {
-                self.line(&chunk[..i])?;
-                chunk = &chunk[i + 1..];
-            }
-            self.carry.extend_from_slice(chunk);
-            self.check_length()
         })();
         if result.is_err() {
             self.failed = true;
@@ -256,19 +240,17 @@ impl Summarizer {
         Error::Unsupported { what: format!("{}: the summariser stopped at an earlier error", self.source) }
     }
 
-    fn check_length(&self) -> Result<()> {
-        if self.carry.len() > MAX_LINE_BYTES {
-            return Err(located(
-                &self.source,
-                self.progress.lines as usize + 1,
-                0,
-                format!(
-                    "line longer than {} bytes; expected short rows patient_id, modality, feature[, count]",
-                    MAX_LINE_BYTES
-                ),
-            ));
-        }
-        Ok(())
+    /// The error of a line over [`MAX_LINE_BYTES`].
+    fn too_long(&self) -> Error {
+        located(
+            &self.source,
+            self.progress.lines as usize + 1,
+            0,
+            format!(
+                "line longer than {} bytes; expected short rows patient_id, modality, feature[, count]",
+                MAX_LINE_BYTES
+            ),
+        )
     }
 }
 
