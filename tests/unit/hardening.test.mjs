@@ -44,3 +44,19 @@ test('serve.mjs: a 20 KB page URL is served; a URL over the limit gets a readabl
     await server.close();
   }
 });
+
+test('inspector: names with edge spaces, line breaks or backslashes are shown escaped and found again', async () => {
+  const { findName, nameIndex, shownName } = await import('../../www/lib/inspector.js');
+  const names = [' lead', 'trail ', 'a\nb', 'c\rd', 'tab\there', 'back\\slash', 'plain', 'bell\x07'];
+  const shown = names.map(shownName);
+  assert.deepEqual(shown, ['\\x20lead', 'trail\\x20', 'a\\nb', 'c\\rd', 'tab\\there', 'back\\\\slash', 'plain', 'bell\\x07']);
+  const byShown = nameIndex(names);
+  // What a text box gives back after a suggestion is picked: the shown name (no line breaks).
+  for (const [i, s] of shown.entries()) {
+    assert.ok(!/[\r\n]/.test(s), `${s}: a text box keeps it whole`);
+    assert.equal(findName(byShown, s), names[i], `${s} finds ${JSON.stringify(names[i])}`);
+  }
+  assert.equal(findName(byShown, '  plain '), 'plain', 'spaces typed by accident are ignored');
+  assert.equal(findName(byShown, ' lead'), ' lead', 'a name typed as it is');
+  assert.equal(findName(byShown, 'nope'), null);
+});
