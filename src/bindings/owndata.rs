@@ -116,10 +116,14 @@ impl OwnData {
         self.merger.as_mut().ok_or_else(|| JsError::new("data: already merged; start again"))
     }
 
-    /// Adds a claime-summary JSON file.
+    /// Adds a claime-summary JSON file; one whose fit would be over the budget is refused
+    /// before its matrices are allocated.
     #[wasm_bindgen(js_name = addSummary)]
     pub fn add_summary(&mut self, name: &str, text: &str) -> Result<(), JsError> {
-        let s = crate::data::format::Summary::from_json(text).map_err(|e| in_file(name, e))?;
+        use crate::data::fit::check_summary_fit;
+        let budget = crate::params::DEFAULT_MEMORY_BUDGET;
+        let check = |d1, d2, within| check_summary_fit(d1, d2, within, budget);
+        let s = crate::data::format::Summary::from_json_checked(text, &check).map_err(|e| in_file(name, e))?;
         self.merger()?.add(name, &s).map_err(|e| in_file(name, e))?;
         self.names.push(name.to_string());
         Ok(())
