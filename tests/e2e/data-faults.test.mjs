@@ -2,18 +2,20 @@
 // replaced, its memory released; a summary whose fit is over the budget is refused before its
 // matrices are allocated; files too big to read as text are refused by size; an empty pairs
 // file, a JSON array and broken JSON are named errors that leave nothing of the previous files
-// on screen. Uses the system Chromium (see helpers.mjs).
+// on screen; odd feature names are found by the inspector; a long page URL is served. Uses the system Chromium (see helpers.mjs).
 
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { openPage } from './helpers.mjs';
 import { MiB } from './memory.mjs';
 import { useBrowser } from './setup.mjs';
 
 const TIMEOUT = 90_000;
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'www', 'sample');
 const SMALL = '?d1=30&d2=30&n=1000&methods=claime';
 const TMP = mkdtempSync(join(tmpdir(), 'claime-data-faults-'));
 
@@ -153,5 +155,36 @@ test('bad files: JSON array, broken JSON, empty pairs; files over the text limit
   const summary = await settled(page);
   assert.match(summary.status, /^Error: big\.summary\.json: 600 MiB is more than this page can read as text/, summary.status);
   assert.equal(summary.info, '');
+  await page.close();
+});
+
+test('inspector on your data: names with edge spaces, line breaks and returns are suggested escaped and found', { timeout: 120_000 }, async () => {
+  const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
+  const summary = JSON.parse(readFileSync(join(SAMPLE, 'sample.summary.json'), 'utf8'));
+  const odd = [' lead', 'trail ', 'a\nb', 'c\rd'];
+  summary.codes.splice(0, odd.length, ...odd);
+  await page.setInputFiles('#data-files', file('odd.summary.json', JSON.stringify(summary)));
+  await page.waitForSelector('#data-results:not([hidden])', { timeout: TIMEOUT });
+  await page.focus('#data-feature');
+  await page.waitForFunction(() => document.querySelectorAll('#data-features option').length > 0);
+  const suggested = await page.$$eval('#data-features option', (os) => os.map((o) => o.value));
+  const shown = ['\\x20lead', 'trail\\x20', 'a\\nb', 'c\\rd'];
+  assert.deepEqual(suggested.slice(0, 4), shown);
+  for (const [i, name] of shown.entries()) {
+    await page.fill('#data-feature', name);
+    await page.$eval('#data-inspector .inspector-tables', (el) => el.replaceChildren());
+    await page.click('#data-inspector button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#data-inspector .inspector-tables table')
+      || /No code or CUI|Could not/.test(document.querySelector('#data-inspector .inspector-note').textContent), null, { timeout: TIMEOUT });
+    const note = await page.textContent('#data-inspector .inspector-note');
+    assert.equal(note, `Top 10 neighbours of ${name} by cosine similarity, codes and CUIs together.`, `${JSON.stringify(odd[i])}: ${note}`);
+  }
+  await page.close();
+});
+
+test('a page URL over 16 KB is served and the page runs', { timeout: 120_000 }, async () => {
+  const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL}&note=${'x'.repeat(20_000)}`);
+  await page.waitForSelector('#views[data-state="done"], #views[data-state="error"]', { timeout: TIMEOUT });
+  assert.ok((await page.textContent('#status')).length > 0, 'the page is not blank');
   await page.close();
 });
