@@ -129,12 +129,16 @@ impl OwnData {
         Ok(())
     }
 
-    /// Ends a records reader and adds its summary.
+    /// Ends a records reader and adds its summary (refused, before it is copied into the merge,
+    /// when its fit would be over the budget).
     #[wasm_bindgen(js_name = addRecords)]
     pub fn add_records(&mut self, reader: &mut RecordsReader) -> Result<JsValue, JsError> {
         let name = reader.name.clone();
         let s = reader.inner.take().ok_or_else(|| JsError::new("records: already finished"))?;
         let done = s.finish().map_err(|e| in_file(&name, e))?;
+        let (st, budget) = (&done.summary.stats, crate::params::DEFAULT_MEMORY_BUDGET);
+        crate::data::fit::check_summary_fit(st.d1, st.d2, st.within.is_some(), budget)
+            .map_err(|e| in_file(&name, e))?;
         self.merger()?.add(&name, &done.summary).map_err(|e| in_file(&name, e))?;
         self.names.push(name);
         to_js(&done.report)
