@@ -46,6 +46,13 @@ async function settled(page) {
   };
 }
 
+// Chooses `files` in the picker, the section's state cleared first so that `settled` waits for
+// the state these files lead to (not the previous one).
+async function choose(page, files) {
+  await page.$eval('#data', (d) => { d.dataset.state = ''; });
+  await page.setInputFiles('#data-files', files);
+}
+
 // Loads the sample and waits for its evaluation.
 async function loadSample(page) {
   await page.click('#data-sample');
@@ -82,7 +89,8 @@ test('debug=1: a trapped data worker is stopped, its memory released, and a fres
   await loadSample(page);
   const [trapped] = dataWorkers(page);
   const closed = new Promise((resolve) => trapped.on('close', resolve));
-  await page.evaluate(() => window.claimeDataDebug.fault('panic'));
+  await page.$eval('#data', (d) => { d.dataset.state = ''; });
+  await page.evaluate(() => window.claimeDebug.dataFault('panic'));
   const { state, status, info } = await settled(page);
   assert.equal(state, 'error');
   assert.match(status, /^Error: the computation crashed \(.+\): a bug or memory exhausted\. The data worker was stopped and its memory released; choose your files again\.$/, status);
@@ -106,7 +114,7 @@ test('a summary whose fit is over the budget is refused before allocating, witho
   await loadSample(page);
   const [worker] = dataWorkers(page);
   const before = await dataWasmBytes(worker);
-  await page.setInputFiles('#data-files', file('wide.summary.json', bigSummary(15000, 15000)));
+  await choose(page, file('wide.summary.json', bigSummary(15000, 15000)));
   const wide = await settled(page);
   assert.equal(wide.state, 'error');
   const mib = Math.floor((8 * 2 * 15000 * 15000) / MiB);
@@ -114,7 +122,7 @@ test('a summary whose fit is over the budget is refused before allocating, witho
   assert.equal(wide.info, '', 'nothing of the sample is still described');
   const grown = (await dataWasmBytes(worker)) - before;
   assert.ok(grown < 128 * MiB, `the worker's memory did not grow by the summary's matrices (${(grown / MiB).toFixed(0)} MiB)`);
-  await page.setInputFiles('#data-files', file('huge.summary.json', bigSummary(20000, 20000)));
+  await choose(page, file('huge.summary.json', bigSummary(20000, 20000)));
   const huge = await settled(page);
   assert.match(huge.status, /^Error: huge\.summary\.json: reading a summary of 20000 codes and 20000 CUIs would need about \d+ MiB, over the memory budget of 2048 MiB$/);
   assert.doesNotMatch(huge.status, /reduce d1, d2 or n/);
@@ -126,32 +134,32 @@ test('a summary whose fit is over the budget is refused before allocating, witho
 test('bad files: JSON array, broken JSON, empty pairs; files over the text limit refused by size', { timeout: 180_000 }, async () => {
   const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
   await loadSample(page);
-  await page.setInputFiles('#data-files', file('list.json', '[{"codes": ["a"]}]'));
+  await choose(page, file('list.json', '[{"codes": ["a"]}]'));
   const list = await settled(page);
   assert.equal(list.state, 'error');
   assert.match(list.status, /^Error: list\.json: the top level: expected a JSON object \(a claime-summary\), got an array: this is not a claime-summary file$/);
   assert.equal(list.info, '', 'the sample is no longer described after the failed load');
   assert.ok(await page.locator('#data-results').isHidden());
 
-  await page.setInputFiles('#data-files', file('broken.summary.json', '{"format": "claime-summary",'));
+  await choose(page, file('broken.summary.json', '{"format": "claime-summary",'));
   const broken = await settled(page);
   assert.match(broken.status, /^Error: broken\.summary\.json: the top level: not valid JSON at line 1/);
   assert.doesNotMatch(broken.status, /`/);
 
   await loadSample(page);
-  await page.setInputFiles('#data-files', file('empty.pairs.csv', 'feature_a,feature_b,relation\n', 'text/csv'));
+  await choose(page, file('empty.pairs.csv', 'feature_a,feature_b,relation\n', 'text/csv'));
   const empty = await settled(page);
   assert.equal(empty.state, 'error');
   assert.match(empty.status, /^Error: .*empty\.pairs\.csv.*no pairs/, empty.status);
   assert.ok(await page.locator('#data-eval').isHidden(), 'no table of the previous pairs file');
 
   const bigPairs = sparseFile('big.pairs.csv', 'feature_a,feature_b,relation\n', 600 * MiB);
-  await page.setInputFiles('#data-files', bigPairs);
+  await choose(page, bigPairs);
   const pairs = await settled(page);
   assert.match(pairs.status, /^Error: big\.pairs\.csv: 600 MiB is more than this page can read as text \(at most 511 MiB\)/, pairs.status);
 
   const bigSummaryFile = sparseFile('big.summary.json', '{', 600 * MiB);
-  await page.setInputFiles('#data-files', bigSummaryFile);
+  await choose(page, bigSummaryFile);
   const summary = await settled(page);
   assert.match(summary.status, /^Error: big\.summary\.json: 600 MiB is more than this page can read as text/, summary.status);
   assert.equal(summary.info, '');
@@ -163,7 +171,7 @@ test('inspector on your data: names with edge spaces, line breaks and returns ar
   const summary = JSON.parse(readFileSync(join(SAMPLE, 'sample.summary.json'), 'utf8'));
   const odd = [' lead', 'trail ', 'a\nb', 'c\rd'];
   summary.codes.splice(0, odd.length, ...odd);
-  await page.setInputFiles('#data-files', file('odd.summary.json', JSON.stringify(summary)));
+  await choose(page, file('odd.summary.json', JSON.stringify(summary)));
   await page.waitForSelector('#data-results:not([hidden])', { timeout: TIMEOUT });
   await page.focus('#data-feature');
   await page.waitForFunction(() => document.querySelectorAll('#data-features option').length > 0);

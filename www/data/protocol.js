@@ -9,7 +9,8 @@
 //   {id, type: 'names'}                                   feature names of the loaded data
 //   {id, type: 'neighbours', name, k}                     top-k neighbours in each fit
 //   {id, type: 'debug-fault', kind, debug}                hidden test hook: traps the wasm
-//       ("panic", "oom"); refused unless `debug` is true (the page's URL has debug=1)
+//       ("panic", "oom"); refused unless `debug` is true (the page's URL has debug=1:
+//       window.claimeDebug.dataFault(kind), explorer/debug.js)
 // Worker -> page
 //   {id, type: 'progress', file, bytes, total, rows, patients}
 //   {id, type: 'loaded', info}          info: {files, patients, codes, cuis, within, notes, reports}

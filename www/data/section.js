@@ -9,7 +9,6 @@ import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
 import { createInspector } from '../lib/inspector.js';
 import { WorkerClient } from '../lib/worker-client.js';
-import { pageDebug } from '../state/url.js';
 
 const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
 const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null };
@@ -176,6 +175,12 @@ function failed(message) {
   setStatus(`Error: ${message}`, 'error');
 }
 
+/** Asks the data worker to fail on purpose (the fault tests' hook: explorer/debug.js exposes it
+ * only with debug=1 in the page's URL; data/protocol.js `debug-fault`). */
+export function faultDataWorker(kind) {
+  send(DataReq.DEBUG_FAULT, { kind: String(kind), debug: true });
+}
+
 // Takes files dropped on `zone`.
 function wireDropZone(zone) {
   const stop = (e) => {
@@ -211,8 +216,6 @@ function main() {
     evaluatePairs();
   });
   $('data-sample').addEventListener('click', trySample);
-  // The fault tests' hidden hook, only with debug=1 in the page's URL (data/protocol.js).
-  if (pageDebug()) window.claimeDataDebug = Object.freeze({ fault: (kind) => send(DataReq.DEBUG_FAULT, { kind: String(kind), debug: true }) });
   $('data-p').addEventListener('change', () => {
     if (!state.loaded) return;
     setStatus(`Refitting at p = ${p()}…`, 'busy');
