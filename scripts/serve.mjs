@@ -106,11 +106,28 @@ function handle(dir, base, req, res) {
   createReadStream(found.file).pipe(res);
 }
 
+/** Request headers up to this many bytes are read (node's default, 16 KiB, would answer a long
+ * page URL, e.g. a shared configuration, with a bare HTTP 431 and a blank page). */
+export const MAX_HEADER_BYTES = 1 << 20;
+
+// Answers a request node could not read (headers over MAX_HEADER_BYTES, malformed) with a short
+// readable page instead of an empty response.
+function onClientError(err, socket) {
+  if (!socket.writable) return socket.destroy();
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  const why = err.code === 'HPE_HEADER_OVERFLOW'
+    ? `The address (or its headers) is longer than this server reads (${MAX_HEADER_BYTES / 1024} KiB). Open the page without the long query, or load the configuration from a file.`
+    : 'The request could not be read.';
+  const body = `<!doctype html><meta charset="utf-8"><title>${status}</title><h1>${status}</h1><p>${why}</p><p><a href="/">Open the explorer</a></p>\n`;
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
 /** Starts the server; resolves to {url, close} where url ends with the base path. */
 export function startServer({ dir = ROOT, base = '/', port = 0, host = '127.0.0.1' } = {}) {
   const root = resolve(ROOT, dir);
   const prefix = normaliseBase(base);
-  const server = createServer((req, res) => handle(root, prefix, req, res));
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => handle(root, prefix, req, res));
+  server.on('clientError', onClientError);
   return new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(Number(port), host, () => {

@@ -44,7 +44,11 @@ impl fmt::Display for Error {
             Error::Param { name, got, expected } => {
                 write!(f, "{name}: got {got}, expected {expected}")
             }
-            Error::Format { field, message } => write!(f, "field `{field}`: {message}"),
+            // The root path `$` (maybe after "FILE: ") is worded, not quoted as a field.
+            Error::Format { field, message } => match field.strip_suffix('$') {
+                Some(file) if file.is_empty() || file.ends_with(": ") => write!(f, "{file}the top level: {message}"),
+                _ => write!(f, "field `{field}`: {message}"),
+            },
             Error::Memory { needed_bytes, budget_bytes, what, advice } => write!(
                 f,
                 "{what} would need about {} MiB, over the memory budget of {} MiB{advice}",

@@ -272,3 +272,29 @@ fn the_own_fit_picks_the_methods_the_summary_supports_and_checks_p() {
     assert_eq!(with_spectrum.fits.len(), 3);
     assert!(with_spectrum.singular_values.len() >= 2);
 }
+
+#[test]
+fn a_summary_whose_default_fit_is_over_the_budget_is_refused_from_its_sizes() {
+    use claime::data::fit::check_summary_fit;
+    let budget = claime::params::DEFAULT_MEMORY_BUDGET;
+    // Without within counts CLAIME alone: 2 d1 d2 doubles; with them all three methods.
+    assert!(check_summary_fit(10_000, 10_000, false, budget).is_ok());
+    match check_summary_fit(15_000, 15_000, false, budget) {
+        Err(e @ claime::Error::Memory { .. }) => {
+            assert!(
+                e.to_string().starts_with("fitting claime to 15000 codes and 15000 CUIs would need about 3433 MiB"),
+                "{e}"
+            )
+        }
+        other => panic!("expected a memory error, got {other:?}"),
+    }
+    assert!(check_summary_fit(5_000, 5_000, true, budget).is_err(), "Concate and CL need (d1 + d2)^2 matrices");
+    // The summary reader runs the check before it reads the matrices.
+    let text = r#"{"format": "claime-summary", "version": 1, "codes": ["a"], "cuis": ["b"], "patients": 1,
+        "code_counts": [1], "cui_counts": [1], "code_pair_totals": [0], "cui_pair_totals": [0], "cross": "not read"}"#;
+    let refuse = |_: usize, _: usize, _: bool| -> Result<(), claime::Error> {
+        Err(claime::Error::Unsupported { what: "refused".into() })
+    };
+    let e = claime::data::format::Summary::from_json_checked(text, &refuse).unwrap_err();
+    assert_eq!(e.to_string(), "refused");
+}

@@ -88,7 +88,7 @@ fn not_json_reports_line_and_column() {
 
 #[test]
 fn top_level_must_be_an_object() {
-    assert_err(&json!([1, 2]), "$", "expected a JSON object");
+    assert_err(&json!([1, 2]), "$", "not a claime-summary");
 }
 
 refused! {

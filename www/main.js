@@ -3,6 +3,7 @@
 // with goes to the store (state/store.js), which the other sections read. Messages:
 // explorer/protocol.js.
 
+import { faultDataWorker } from './data/section.js';
 import { createControls } from './explorer/controls.js';
 import { installDebugHook } from './explorer/debug.js';
 import { createProgress } from './explorer/progress.js';
@@ -222,7 +223,7 @@ function main() {
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
   subscribe(saveUrl);
-  installDebugHook(pageDebug(), send); // only with ?debug=1 (the fault tests)
+  installDebugHook(pageDebug(), send, faultDataWorker); // only with ?debug=1 (the fault tests)
   startWorker();
   loadArticle(); // its own static file, beside teaching/article.js
   createTraining();

@@ -116,21 +116,29 @@ impl OwnData {
         self.merger.as_mut().ok_or_else(|| JsError::new("data: already merged; start again"))
     }
 
-    /// Adds a claime-summary JSON file.
+    /// Adds a claime-summary JSON file; one whose fit would be over the budget is refused
+    /// before its matrices are allocated.
     #[wasm_bindgen(js_name = addSummary)]
     pub fn add_summary(&mut self, name: &str, text: &str) -> Result<(), JsError> {
-        let s = crate::data::format::Summary::from_json(text).map_err(|e| in_file(name, e))?;
+        use crate::data::fit::check_summary_fit;
+        let budget = crate::params::DEFAULT_MEMORY_BUDGET;
+        let check = |d1, d2, within| check_summary_fit(d1, d2, within, budget);
+        let s = crate::data::format::Summary::from_json_checked(text, &check).map_err(|e| in_file(name, e))?;
         self.merger()?.add(name, &s).map_err(|e| in_file(name, e))?;
         self.names.push(name.to_string());
         Ok(())
     }
 
-    /// Ends a records reader and adds its summary.
+    /// Ends a records reader and adds its summary (refused, before it is copied into the merge,
+    /// when its fit would be over the budget).
     #[wasm_bindgen(js_name = addRecords)]
     pub fn add_records(&mut self, reader: &mut RecordsReader) -> Result<JsValue, JsError> {
         let name = reader.name.clone();
         let s = reader.inner.take().ok_or_else(|| JsError::new("records: already finished"))?;
         let done = s.finish().map_err(|e| in_file(&name, e))?;
+        let (st, budget) = (&done.summary.stats, crate::params::DEFAULT_MEMORY_BUDGET);
+        crate::data::fit::check_summary_fit(st.d1, st.d2, st.within.is_some(), budget)
+            .map_err(|e| in_file(&name, e))?;
         self.merger()?.add(&name, &done.summary).map_err(|e| in_file(&name, e))?;
         self.names.push(name);
         to_js(&done.report)

@@ -95,6 +95,14 @@ pub fn fit_bytes(d1: usize, d2: usize, methods: &[Method]) -> u64 {
     8 * entries
 }
 
+/// Refuses, from its sizes alone, a summary whose default fit ([`OwnFit::new`] without methods:
+/// all three with within-modality counts, CLAIME alone without) would be over `budget` bytes,
+/// so that it is refused before its matrices are read.
+pub fn check_summary_fit(d1: usize, d2: usize, with_within: bool, budget: u64) -> Result<()> {
+    let methods = if with_within { vec![Method::Claime, Method::Concate, Method::Cl] } else { vec![Method::Claime] };
+    check_fit_budget(d1, d2, &methods, budget)
+}
+
 /// Refuses a fit over the memory budget, with the estimate.
 pub fn check_fit_budget(d1: usize, d2: usize, methods: &[Method], budget: u64) -> Result<()> {
     let needed = fit_bytes(d1, d2, methods);

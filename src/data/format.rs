@@ -90,15 +90,29 @@ impl Summary {
 
     /// Reads and validates a file; see `docs/formats.md` for the rules.
     pub fn from_json(text: &str) -> Result<Summary> {
+        Summary::from_json_checked(text, &|_, _, _| Ok(()))
+    }
+
+    /// As [`Summary::from_json`], with `check(d1, d2, with_within)` run once the sizes are known,
+    /// before the matrices are allocated (the page refuses there a fit over its budget).
+    pub fn from_json_checked(text: &str, check: &dyn Fn(usize, usize, bool) -> Result<()>) -> Result<Summary> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             Error::format("$", format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()))
         })?;
-        Summary::from_value(&value)
+        Summary::from_value_checked(&value, check)
     }
 
     /// Validates an already parsed document.
     pub fn from_value(value: &Value) -> Result<Summary> {
-        let obj = value.as_object().ok_or_else(|| Error::format("$", "expected a JSON object"))?;
+        Summary::from_value_checked(value, &|_, _, _| Ok(()))
+    }
+
+    /// As [`Summary::from_value`], with the `check` of [`Summary::from_json_checked`].
+    fn from_value_checked(value: &Value, check: &dyn Fn(usize, usize, bool) -> Result<()>) -> Result<Summary> {
+        let obj = value.as_object().ok_or_else(|| {
+            let got = if value.is_array() { "an array: this is not a claime-summary file" } else { "something else" };
+            Error::format("$", format!("expected a JSON object (a claime-summary), got {got}"))
+        })?;
         match obj.get("format") {
             Some(Value::String(s)) if s == FORMAT_NAME => {}
             Some(v) => return Err(Error::format("format", format!("expected \"{FORMAT_NAME}\", got {}", short(v)))),
@@ -124,6 +138,7 @@ impl Summary {
             (None, Some(_)) => return Err(missing("code_code", "it, since cui_cui is given (both or neither)")),
         };
         check_budget(d1, d2, with_within)?;
+        check(d1, d2, with_within)?;
         let d12 = parse_sparse(field(obj, "cross")?, "cross", d1, d2, false)?;
         let within = match (obj.get("code_code"), obj.get("cui_cui")) {
             (Some(a), Some(b)) if with_within => Some(Within {

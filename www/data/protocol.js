@@ -8,6 +8,9 @@
 //   {id, type: 'evaluate', pairs: File}                   evaluate the current fits
 //   {id, type: 'names'}                                   feature names of the loaded data
 //   {id, type: 'neighbours', name, k}                     top-k neighbours in each fit
+//   {id, type: 'debug-fault', kind, debug}                hidden test hook: traps the wasm
+//       ("panic", "oom"); refused unless `debug` is true (the page's URL has debug=1:
+//       window.claimeDebug.dataFault(kind), explorer/debug.js)
 // Worker -> page
 //   {id, type: 'progress', file, bytes, total, rows, patients}
 //   {id, type: 'loaded', info}          info: {files, patients, codes, cuis, within, notes, reports}
@@ -15,11 +18,13 @@
 //   {id, type: 'evaluated', evaluation, csv, pairs}
 //   {id, type: 'feature-names', codes, cuis}
 //   {id, type: 'neighbour-lists', lists}   lists: [{space: method, neighbours: [{name, modality, cosine}]}]
-//   {id, type: 'error', message}        the worker keeps working afterwards
+//   {id, type: 'error', message, fatal}  the worker keeps working afterwards, unless `fatal`
+//       (the wasm trapped): then the page terminates it, releasing its memory, and starts
+//       a fresh one for the next request
 
 /** Request types (page -> worker). */
 export const DataReq = Object.freeze({
-  LOAD: 'load', FIT: 'fit', EVALUATE: 'evaluate', NAMES: 'names', NEIGHBOURS: 'neighbours',
+  LOAD: 'load', FIT: 'fit', EVALUATE: 'evaluate', NAMES: 'names', NEIGHBOURS: 'neighbours', DEBUG_FAULT: 'debug-fault',
 });
 
 /** Reply types (worker -> page). */

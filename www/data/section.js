@@ -70,12 +70,16 @@ function evaluatePairs() {
   if (!state.pairs) return;
   if (!state.loaded) return setStatus(`Pairs file ${state.pairs.name} kept: now choose records or summaries.`, 'info');
   setStatus(`Evaluating with ${state.pairs.name}…`, 'busy');
+  $('data-eval').hidden = true; // the previous pairs file's table, until this one's arrives
+  $('data-csv').hidden = true;
   send(DataReq.EVALUATE, { pairs: state.pairs });
 }
 
-// Hides the results of the previous data.
+// Hides the results of the previous data, and what was said about its files.
 function clearResults() {
   state.loaded = false;
+  $('data-info').textContent = '';
+  $('data-progress').value = 0;
   $('data-results').hidden = true;
   $('data-eval').hidden = true;
   for (const id of ['data-vectors', 'data-metadata', 'data-csv']) $(id).hidden = true;
@@ -137,10 +141,12 @@ function onEvaluated({ evaluation, csv, pairs }) {
   setStatus(`Evaluated against ${pairs}: ${all ? `${all.found} of ${all.given} pairs found` : 'done'}.`, 'done');
 }
 
-// Forgets a worker whose wasm trapped; the next request starts a fresh one (data reloaded).
+// Ends a worker whose wasm trapped (terminating it releases its memory) and forgets its data;
+// the next request starts a fresh worker.
 function dropWorker() {
   state.client.terminate('the data worker crashed');
-  state.loaded = false;
+  clearResults();
+  state.inspector.reset();
 }
 
 // Routes one reply: answers to `ask`, else steps of the current sequence.
@@ -154,11 +160,25 @@ function onReply(msg) {
     [DataReply.PROGRESS]: onProgress, [DataReply.LOADED]: onLoaded, [DataReply.FITTED]: onFitted, [DataReply.EVALUATED]: onEvaluated,
   };
   if (msg.type === DataReply.ERROR) {
-    setStatus(`Error: ${msg.message}`, 'error');
-    if (msg.fatal) dropWorker();
+    if (!msg.fatal) return failed(msg.message);
+    dropWorker();
+    setStatus(`Error: the computation crashed (${msg.message}): a bug or memory exhausted. `
+      + 'The data worker was stopped and its memory released; choose your files again.', 'error');
     return;
   }
   handlers[msg.type]?.(msg);
+}
+
+// Shows a failed step; a failed load leaves nothing of the previous files on screen.
+function failed(message) {
+  if (!state.loaded) clearResults();
+  setStatus(`Error: ${message}`, 'error');
+}
+
+/** Asks the data worker to fail on purpose (the fault tests' hook: explorer/debug.js exposes it
+ * only with debug=1 in the page's URL; data/protocol.js `debug-fault`). */
+export function faultDataWorker(kind) {
+  send(DataReq.DEBUG_FAULT, { kind: String(kind), debug: true });
 }
 
 // Takes files dropped on `zone`.

@@ -4,9 +4,10 @@
 //
 // Messages: data/protocol.js.
 
-import init, { OwnData, RecordsReader } from '../pkg/claime.js';
+import init, { debugFault, OwnData, RecordsReader } from '../pkg/claime.js';
 import { DataReply, DataReq } from './protocol.js';
-import { loadOnce, post, serve } from '../lib/worker-side.js';
+import { readText } from '../lib/files.js';
+import { loadOnce, post, release, serve } from '../lib/worker-side.js';
 
 let data = null; // the OwnData of the last successful load
 
@@ -17,10 +18,11 @@ const PROGRESS_MS = 100;
 /** Loads the wasm the first time; later calls reuse the same promise. */
 const loadWasm = loadOnce(() => init());
 
-// Whether a file is a claime-summary JSON (its first non-blank character is `{`).
+// Whether a file is JSON (its first non-blank character is `{` or `[`): a claime-summary, or
+// refused by the core as not one (never read as records).
 async function isSummary(file) {
-  const head = await file.slice(0, 256).text();
-  return head.trimStart().startsWith('{');
+  const head = (await file.slice(0, 256).text()).trimStart();
+  return head.startsWith('{') || head.startsWith('[');
 }
 
 // Streams a records file into a RecordsReader; reads it again ungrouped when needed.
@@ -36,7 +38,7 @@ async function readRecords(id, file, grouped = true) {
         reader.feed(value);
       } catch (e) {
         if (grouped && reader.notGrouped()) {
-          reader.free();
+          release(reader);
           await stream.cancel();
           return readRecords(id, file, false);
         }
@@ -49,7 +51,7 @@ async function readRecords(id, file, grouped = true) {
       }
     }
   } catch (e) {
-    reader.free();
+    release(reader); // after a trap free() throws too: the trap is the error to report
     throw e;
   }
   post(id, DataReply.PROGRESS, { file: file.name, total: file.size, ...reader.progress() });
@@ -72,22 +74,22 @@ async function onLoad(msg) {
   try {
     for (const file of files) {
       if (await isSummary(file)) {
-        own.addSummary(file.name, await file.text());
+        own.addSummary(file.name, await readText(file));
       } else {
         const reader = await readRecords(msg.id, file);
         try {
           reports.push({ file: file.name, ...own.addRecords(reader) });
         } finally {
-          reader.free();
+          release(reader);
         }
       }
     }
     const info = own.finish();
-    data?.free();
+    release(data);
     data = own;
     post(msg.id, DataReply.LOADED, { info: { ...info, reports } });
   } catch (e) {
-    if (data !== own) own.free();
+    if (data !== own) release(own); // a trapped `own` is still borrowed: free() would throw
     throw e;
   }
   await fitAndEvaluate(msg.id, msg.p, msg.pairs);
@@ -103,7 +105,7 @@ async function onEvaluate(msg) {
   await loadWasm();
   if (!data) throw new Error('load records or summaries first');
   const file = msg.pairs;
-  const { evaluation, csv } = data.evaluate(file.name, await file.text(), NEGATIVES, BigInt(SEED));
+  const { evaluation, csv } = data.evaluate(file.name, await readText(file), NEGATIVES, BigInt(SEED));
   post(msg.id, DataReply.EVALUATED, { evaluation, csv, pairs: file.name });
 }
 
@@ -120,8 +122,17 @@ function onNeighbours(msg) {
   post(msg.id, DataReply.NEIGHBOUR_LISTS, { lists: data.neighbours(String(msg.name ?? ''), k) });
 }
 
+// Fails on purpose (the fault tests' hidden hook), only when the page passed `debug: true`
+// (its URL has debug=1). "panic" traps the wasm, "oom" grows its memory until it traps.
+async function onDebugFault(msg) {
+  if (msg.debug !== true) throw new Error('data worker: debug-fault is available only with debug=1 in the page URL');
+  await loadWasm();
+  debugFault(String(msg.kind ?? ''));
+}
+
 const handlers = {
   [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours,
+  [DataReq.DEBUG_FAULT]: onDebugFault,
 };
 
 serve('data worker', handlers);

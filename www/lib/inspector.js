@@ -9,6 +9,28 @@ import { LABELS } from './methods.js';
 const SPACE_LABELS = { truth: 'Truth', ...LABELS };
 const K_CHOICES = [5, 10, 20, 50];
 
+// A feature name as the inspector shows it (suggestions, tables, notes): backslashes, control
+// characters (a text box drops line breaks) and leading or trailing spaces (which look like
+// nothing) written as escapes, so every name can be seen, typed and found again.
+export function shownName(name) {
+  const escaped = name.replace(/[\\\u0000-\u001f\u007f]/gu, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]
+    ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.replace(/^ +| +$/gu, (spaces) => '\\x20'.repeat(spaces.length));
+}
+
+// The lookup of typed text to names: each shown name (shownName), and each name as it is.
+export function nameIndex(all) {
+  const index = new Map(all.map((n) => [shownName(n), n]));
+  for (const n of all) if (!index.has(n)) index.set(n, n);
+  return index;
+}
+
+// The feature a typed text names, among `byShown` (nameIndex): the text as typed, else
+// trimmed (spaces typed by accident); null when none.
+export function findName(byShown, typed) {
+  return byShown.get(typed) ?? byShown.get(typed.trim()) ?? null;
+}
+
 // Builds the inspector inside `root`. `fetchNames()` resolves to {codes, cuis};
 // `fetchNeighbours(name, k)` resolves to [{space, neighbours: [{name, modality, cosine}]}].
 // Returns {reset, refresh}: reset() forgets the names (a new run or new data), refresh()
@@ -31,35 +53,36 @@ export function createInspector(root, { idPrefix, fetchNames, fetchNeighbours })
   const out = el('div', { class: 'inspector-tables' });
   root.append(form, note, out);
 
-  let names = null; // Set of every feature name, once fetched
+  let names = null; // Map of every feature's shown name (shownName) to its name, once fetched
   let shown = null; // the feature whose lists are on screen
 
   // Fetches the names once per run and fills the search box's suggestions.
   async function loadNames() {
     if (names) return names;
     const { codes, cuis } = await fetchNames();
-    names = new Set([...codes, ...cuis]);
+    const all = [...codes, ...cuis];
+    names = nameIndex(all);
     const list = form.querySelector('datalist');
-    list.replaceChildren(...[...codes, ...cuis].map((n) => el('option', { value: n })));
+    list.replaceChildren(...all.map((n) => el('option', { value: shownName(n) })));
     return names;
   }
 
   // Looks up the typed feature and shows its neighbour tables (or says what is wrong).
-  async function show(name) {
+  async function show(typed) {
     const k = Number(form.querySelector('select').value);
     try {
-      const known = await loadNames();
-      if (!known.has(name)) {
+      const name = findName(await loadNames(), typed);
+      if (name === null) {
         out.replaceChildren();
         shown = null;
-        return say(name ? `No code or CUI is named “${name}”; pick one from the suggestions.` : 'Type a feature name.');
+        return say(typed.trim() ? `No code or CUI is named “${typed.trim()}”; pick one from the suggestions.` : 'Type a feature name.');
       }
       const lists = await fetchNeighbours(name, k);
-      shown = name;
+      shown = shownName(name);
       renderTables(out, name, lists);
-      say(`Top ${k} neighbours of ${name} by cosine similarity, codes and CUIs together.`);
+      say(`Top ${k} neighbours of ${shownName(name)} by cosine similarity, codes and CUIs together.`);
     } catch (e) {
-      say(`Could not inspect ${name}: ${e.message ?? e}`);
+      say(`Could not inspect ${typed.trim()}: ${e.message ?? e}`);
     }
   }
 
@@ -70,7 +93,7 @@ export function createInspector(root, { idPrefix, fetchNames, fetchNeighbours })
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    show(input.value.trim());
+    show(input.value);
   });
   input.addEventListener('focus', () => loadNames().catch(() => {}), { once: false });
   say('Fit first, then type a feature name to list its nearest codes and CUIs.');
@@ -109,7 +132,7 @@ function renderTables(out, name, lists) {
       const marker = x.modality === 'code' ? '●' : '▲';
       row.append(
         el('td', {}, String(i + 1)),
-        el('td', { title: x.modality === 'code' ? 'code' : 'CUI' }, `${marker} ${x.name}`),
+        el('td', { title: x.modality === 'code' ? 'code' : 'CUI' }, `${marker} ${shownName(x.name)}`),
         el('td', {}, x.cosine.toFixed(3)),
       );
       table.tBodies[0].append(row);
