@@ -225,9 +225,11 @@ function main() {
   subscribe(saveUrl);
   installDebugHook(pageDebug(), send, faultDataWorker); // only with ?debug=1 (the fault tests)
   startWorker();
-  loadArticle(); // its own static file, beside teaching/article.js
   createTraining();
   registerOffline(firstRunEnded); // after the first run: its install downloads the whole site
+  // The article (its own static file) once the first run has ended, or after 4 s, so that its
+  // download does not compete with the first result's.
+  Promise.race([firstRunEnded, new Promise((r) => setTimeout(r, 4000))]).then(loadArticle);
 }
 
 main();
