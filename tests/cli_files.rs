@@ -312,3 +312,17 @@ fn fit_checks_its_memory_before_fitting() {
     assert!(err.contains("fitting concate to 5000 codes and 5000 CUIs") && err.contains("memory budget"), "{err}");
     assert!(!dir.join("f.vectors.tsv").exists());
 }
+
+#[test]
+fn control_characters_in_relation_names_are_quoted_in_the_table() {
+    let (dir, summary, _) = summary_and_pairs("relation");
+    let pairs = dir.join("esc-pairs.csv");
+    std::fs::write(&pairs, "D1,D2,\x1b[31mRED\x1b]0;pwned\x07\nD1,Dnone,\x1b[2Jclear\n").unwrap();
+    let (code, out, err) = claime(&["evaluate", "--summary", &summary, "--pairs", &s(&pairs), "--p", "2"]);
+    assert_eq!(code, 0, "{err}");
+    for text in [&out, &err] {
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "no raw control character: {text:?}");
+    }
+    assert!(out.contains("\\u{1b}[31mRED"), "{out}");
+    assert!(err.contains("\\u{1b}[2Jclear"), "{err}");
+}

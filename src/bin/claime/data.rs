@@ -1,6 +1,6 @@
 //! `summarize`, `merge` and `evaluate`: the user's own data (records, sites' summaries, pairs).
 
-use crate::io::{read_bytes, refuse_overwrite, same_file, Output};
+use crate::io::{printable, printable_lines, read_bytes, refuse_overwrite, same_file, Output};
 use claime::data::csv::located;
 use claime::data::evaluate::{evaluate as eval, EvalOptions};
 use claime::data::fit::OwnFit;
@@ -252,15 +252,16 @@ pub fn evaluate(
     let fits = own.fit(&s, seed, false)?.fits;
     let refs: Vec<_> = fits.iter().map(|(m, f)| (*m, f)).collect();
     let ev = eval(&s, &pf, &refs, &EvalOptions { negatives, seed })?;
-    print!("{}", ev.to_table());
+    // Relation names come from the pairs file: their control characters are quoted.
+    print!("{}", printable_lines(&ev.to_table()));
     for r in &ev.rows {
         if r.found < r.given && r.relation != "all" {
             eprintln!(
                 "note: {}: {} of {} pairs name features not in the summary and were skipped (e.g. {})",
-                r.relation,
+                printable(&r.relation),
                 r.given - r.found,
                 r.given,
-                r.unknown.join("; ")
+                printable(&r.unknown.join("; "))
             );
         }
     }

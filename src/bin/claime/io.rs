@@ -15,6 +15,11 @@ pub(crate) fn message(e: &Error) -> String {
     })
 }
 
+/// A multi-line text (a table) as [`printable`] writes it, its line breaks kept.
+pub(crate) fn printable_lines(s: &str) -> String {
+    s.split('\n').map(printable).collect::<Vec<_>>().join("\n")
+}
+
 /// The text with its control characters written as escapes (`\u{1b}`, `\n`), so that a name
 /// or a path quoted from the input can neither recolour, move nor retitle the terminal.
 pub(crate) fn printable(s: &str) -> String {
