@@ -346,3 +346,15 @@ fn command_line_summarize_detects_ungrouped_files() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(stderr.trim(), format!("error: {}:2:2: modality must be code or cui, got 'icd'", bad.display()));
 }
+
+/// A comma-separated file whose first row has a tab inside a name is read as CSV (it was taken
+/// for TSV: "expected 3 or 4 tab-separated fields"), and a real TSV file still as TSV.
+#[test]
+fn a_tab_inside_a_name_does_not_make_a_csv_file_tsv() {
+    let s = summarize("p1,code,name\twith tab\np1,cui,C1\np2,code,D2\np2,cui,C1\n");
+    assert_eq!(s.report.delimiter, "comma");
+    assert_eq!(s.summary.codes, vec!["name\twith tab".to_string(), "D2".to_string()]);
+    let t = summarize("p1\tcode\tD,1\np1\tcui\tC1\np2\tcode\tD2\np2\tcui\tC1\n");
+    assert_eq!(t.report.delimiter, "tab");
+    assert_eq!(t.summary.codes, vec!["D,1".to_string(), "D2".to_string()]);
+}

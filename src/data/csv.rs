@@ -25,6 +25,21 @@ pub(crate) fn quoted(s: &str) -> String {
 /// Parsed fields of one line, borrowed unless a CSV field was quoted.
 pub(crate) type Fields<'a> = Vec<Cow<'a, str>>;
 
+/// The delimiter of a file of 3- or 4-field rows, from its first line: a tab when splitting on
+/// tabs gives 3 or 4 fields, else a comma when splitting on commas does, else a tab if the line
+/// has one (its error then counts tab-separated fields). So a comma-separated first row with a
+/// tab inside a name is read as CSV, not taken for TSV.
+pub(crate) fn guess_delimiter(line: &str) -> u8 {
+    let fits = |d: u8| split_fields(line, d).is_ok_and(|f| (3..=4).contains(&f.len()));
+    if line.contains('\t') && fits(b'\t') {
+        b'\t'
+    } else if fits(b',') || !line.contains('\t') {
+        b','
+    } else {
+        b'\t'
+    }
+}
+
 /// Splits a line on the delimiter. CSV fields may be double-quoted (`"a, b"`, `""` for a quote);
 /// a quoted field ends at its closing quote and cannot span lines. Errors give the field number.
 pub(crate) fn split_fields(line: &str, delim: u8) -> std::result::Result<Fields<'_>, (usize, String)> {

@@ -2,7 +2,7 @@
 //! (CSV or TSV; `docs/formats.md` §5), read into [`PairsFile`] and resolved against a summary's
 //! features by [`FeatureIndex`]. Errors name `source:line:field`.
 
-use super::csv::{line_text, located, quoted, split_fields};
+use super::csv::{guess_delimiter, line_text, located, quoted, split_fields};
 use super::format::Summary;
 use crate::error::Result;
 use serde::Serialize;
@@ -97,7 +97,7 @@ pub fn parse_pairs(source: &str, text: &str, known: &dyn Fn(&str) -> bool) -> Re
         if line.trim().is_empty() {
             continue;
         }
-        let d = *delim.get_or_insert(if line.contains('\t') { b'\t' } else { b',' });
+        let d = *delim.get_or_insert_with(|| guess_delimiter(line));
         let fields = split_fields(line, d).map_err(|(col, msg)| located(source, n, col, msg))?;
         if fields.len() < 3 || fields.len() > 4 {
             return Err(located(

@@ -3,7 +3,7 @@
 //! given its index in the pool; the row then goes to its patient ([`super::grouping`]).
 
 use super::{Grouping, Summarizer};
-use crate::data::csv::{line_text, located, quoted, split_fields};
+use crate::data::csv::{guess_delimiter, line_text, located, quoted, split_fields};
 use crate::error::{Error, Result};
 
 /// The modality of a field, if it is one.
@@ -28,7 +28,7 @@ impl Summarizer {
         if text.trim().is_empty() {
             return Ok(());
         }
-        let delim = *self.delimiter.get_or_insert(if text.contains('\t') { b'\t' } else { b',' });
+        let delim = *self.delimiter.get_or_insert_with(|| guess_delimiter(text));
         let fields = split_fields(text, delim).map_err(|(col, msg)| located(&self.source, n, col, msg))?;
         if fields.len() < 3 || fields.len() > 4 {
             let sep = if delim == b'\t' { "tab" } else { "comma" };
