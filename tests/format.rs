@@ -370,3 +370,19 @@ fn the_documented_example_matches_statistics_accumulated_from_patients() {
     assert_eq!(s.to_json(), DOC_EXAMPLE);
     assert_eq!(Summary::from_json(DOC_EXAMPLE).unwrap(), s);
 }
+
+/// A key given twice is refused (serde_json would keep the last one silently), at the top
+/// level and inside an object; the valid document still reads.
+#[test]
+fn duplicate_keys_are_refused() {
+    let text = doc().to_string();
+    assert!(Summary::from_json(&text).is_ok());
+    let twice = text.replacen('{', "{\"patients\": 1, ", 1);
+    let (f, m) = err_text(&twice);
+    assert_eq!(f, "$");
+    assert!(m.contains("key \"patients\" is given twice"), "{m}");
+    let nested = text.replacen("\"cross\":{", "\"cross\":{\"rows\":[],", 1);
+    assert_ne!(nested, text, "the document has a cross object");
+    let (_, m) = err_text(&nested);
+    assert!(m.contains("key \"rows\" is given twice"), "{m}");
+}

@@ -134,3 +134,25 @@ fn command_line_merge() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("b.json: version") && err.contains("expected 1"), "{err}");
 }
+
+/// The same name in two Unicode forms (precomposed é, and e + combining acute) stays two
+/// features, as names match byte for byte, but the merge says so.
+#[test]
+fn names_in_two_unicode_forms_are_noted() {
+    use claime::data::merge::{merge, unicode_twins};
+    let (nfc, nfd) = ("caf\u{e9}".to_string(), "cafe\u{301}".to_string());
+    assert_eq!(unicode_twins(&[nfc.clone(), "x".into(), nfd.clone()]), vec![(nfc.clone(), nfd.clone())]);
+    assert!(unicode_twins(&[nfc.clone(), "cafe".into()]).is_empty());
+    let site = |name: &str| {
+        let rows = format!("p1,code,{name}\np1,cui,C1\np2,code,{name}\np2,cui,C1\n");
+        claime::data::records::summarize_str("s.csv", &rows, Default::default()).unwrap().summary
+    };
+    let (a, b) = (site(&nfc), site(&nfd));
+    let m = merge([("a.json", &a), ("b.json", &b)]).unwrap();
+    assert_eq!(m.summary.codes.len(), 2, "kept apart");
+    assert!(
+        m.notes.iter().any(|n| n.contains("two Unicode forms") && n.contains(&nfc) && n.contains(&nfd)),
+        "{:?}",
+        m.notes
+    );
+}

@@ -99,6 +99,12 @@ impl Summary {
         let value: Value = serde_json::from_str(text).map_err(|e| {
             Error::format("$", format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()))
         })?;
+        // serde_json keeps the last of two equal keys: a file that gives a field twice is
+        // refused instead (the second pass skips arrays' contents, so it costs little).
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Err(e) = serde::Deserialize::deserialize(&mut de).map(|UniqueKeys| ()) {
+            return Err(Error::format("$", format!("{e}")));
+        }
         Summary::from_value_checked(&value, check)
     }
 
@@ -364,4 +370,61 @@ fn json_sparse(buf: &[f64], nrows: usize, ncols: usize, upper: bool) -> String {
         cols.join(", "),
         values.join(", ")
     )
+}
+
+/// A JSON value whose objects (those not inside arrays) each name a key once: deserialising it
+/// fails at the first key given twice, naming it and its place.
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!(
+                    "key \"{key}\" is given twice in one object; expected each field once (JSON readers disagree on which would count)"
+                )));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<UniqueKeys, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
 }

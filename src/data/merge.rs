@@ -61,8 +61,41 @@ impl Merger {
     pub fn finish(self) -> Result<Merged> {
         let pool = self.pool.ok_or_else(|| Error::Unsupported { what: "merge needs at least one summary".into() })?;
         let (summary, _) = pool.into_summary()?;
-        Ok(Merged { summary, notes: self.notes })
+        let mut notes = self.notes;
+        for (what, names) in [("codes", &summary.codes), ("CUIs", &summary.cuis)] {
+            for (a, b) in unicode_twins(names) {
+                notes.push(format!(
+                    "{what} '{a}' and '{b}' are the same text in two Unicode forms (NFC and NFD); they stay two features: \
+                     write the names in one form (NFC) at every site to join them"
+                ));
+            }
+        }
+        Ok(Merged { summary, notes })
     }
+}
+
+/// Pairs of distinct names that are equal once normalised to Unicode NFC (the same text
+/// written as precomposed and as combining characters, which look alike): features a merge
+/// keeps apart, since it matches names byte for byte. The first such pair per NFC text.
+pub fn unicode_twins(names: &[String]) -> Vec<(String, String)> {
+    use unicode_normalization::UnicodeNormalization;
+    let mut first: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut twins = Vec::new();
+    for name in names {
+        let nfc: String = name.nfc().collect();
+        match first.get(&nfc) {
+            Some(other) if *other != name.as_str() => {
+                if !twins.iter().any(|(a, _): &(String, String)| a == other) {
+                    twins.push((other.to_string(), name.clone()));
+                }
+            }
+            Some(_) => {}
+            None => {
+                first.insert(nfc, name);
+            }
+        }
+    }
+    twins
 }
 
 /// Merges named summaries (see the module doc for the rules).
