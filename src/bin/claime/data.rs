@@ -1,6 +1,6 @@
 //! `summarize`, `merge` and `evaluate`: the user's own data (records, sites' summaries, pairs).
 
-use crate::io::{printable, printable_lines, read_bytes, refuse_overwrite, same_file, Output};
+use crate::io::{io_error, printable, printable_lines, read_bytes, refuse_overwrite, same_file, Output};
 use claime::data::csv::located;
 use claime::data::evaluate::{evaluate as eval, EvalOptions};
 use claime::data::fit::OwnFit;
@@ -24,16 +24,12 @@ pub fn read_summary(path: &str) -> Result<Summary, Error> {
 
 /// A summary from a file's bytes; errors name the file.
 fn summary_from(path: &str, bytes: Vec<u8>) -> Result<Summary, Error> {
-    let text =
-        String::from_utf8(bytes).map_err(|e| io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| io_error(path, std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
     Summary::from_json(&text).map_err(|e| match e {
         Error::Format { field, message } => Error::Format { field: format!("{path}: {field}"), message },
         other => other,
     })
-}
-
-fn io(path: &str, e: std::io::Error) -> Error {
-    Error::Io { path: path.into(), message: e.to_string() }
 }
 
 /// The records input: standard input for `-`, else the file. Seekable when it is a regular
@@ -43,8 +39,8 @@ fn open_records(path: &str) -> Result<(Box<dyn Read>, u64, bool), Error> {
     if path == "-" {
         return Ok((Box::new(std::io::stdin().lock()), 0, false));
     }
-    let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
-    let meta = file.metadata().map_err(|e| io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let meta = file.metadata().map_err(|e| io_error(path, e))?;
     Ok((Box::new(file), if meta.is_file() { meta.len() } else { 0 }, meta.is_file()))
 }
 
@@ -65,7 +61,7 @@ fn pass(path: &str, opts: RecordsOptions) -> Result<Summarized, Failed> {
     let (mut input, total, seekable) = open_records(path).map_err(|e| Failed(e, false))?;
     let grouped = opts.grouping == Grouping::Grouped;
     let mut held: Option<Vec<Vec<u8>>> = (grouped && !seekable).then(Vec::new);
-    let (mut held_bytes, mut dropped) = (0u64, false);
+    let mut held_bytes = 0u64;
     let mut s = Summarizer::new(path, opts.clone());
     let mut buf = vec![0u8; 1 << 20];
     let start = Instant::now();
@@ -82,13 +78,13 @@ fn pass(path: &str, opts: RecordsOptions) -> Result<Summarized, Failed> {
             }
             Ok(k) => k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Failed(io(path, e), false)),
+            Err(e) => return Err(Failed(io_error(path, e), false)),
         };
         ended = buf[k - 1] == b'\n';
         if let Some(h) = held.as_mut() {
             held_bytes += k as u64;
             if held_bytes > HOLD_BYTES {
-                (held, dropped) = (None, true);
+                held = None;
             } else {
                 h.push(buf[..k].to_vec());
             }
@@ -99,7 +95,6 @@ fn pass(path: &str, opts: RecordsOptions) -> Result<Summarized, Failed> {
                 return Err(Failed(e, regroup));
             }
             let Some(chunks) = held.take() else {
-                debug_assert!(dropped);
                 return Err(Failed(
                     Error::Records {
                         at: path.into(),

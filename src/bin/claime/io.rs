@@ -34,7 +34,8 @@ pub(crate) fn printable(s: &str) -> String {
     out
 }
 
-fn io_error(path: &str, e: std::io::Error) -> Error {
+/// An I/O failure naming the file (or the flag and file).
+pub(crate) fn io_error(path: &str, e: std::io::Error) -> Error {
     Error::Io { path: path.into(), message: e.to_string() }
 }
 
@@ -123,8 +124,7 @@ impl Output {
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
-        let named = if self.flag.is_empty() { self.path.clone() } else { format!("--{} {}", self.flag, self.path) };
-        written.map_err(|e| io_error(&named, e))
+        written.map_err(|e| io_error(&format!("--{} {}", self.flag, self.path), e))
     }
 }
 

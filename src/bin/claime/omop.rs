@@ -2,7 +2,7 @@
 //! (docs/formats.md §6). The files are found and opened here (gunzipped when named `.gz`); the
 //! reading is the core's `claime::omop`, the same code the page would feed.
 
-use crate::io::{refuse_overwrite, Output};
+use crate::io::{io_error, refuse_overwrite, Output};
 use claime::omop::result::{ConceptNames, SqlResult};
 use claime::omop::sql::{omop_sql as make_sql, Dialect, SqlOptions};
 use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Selection, Table};
@@ -51,14 +51,10 @@ impl OmopFlags<'_> {
     }
 }
 
-fn io(path: &str, e: std::io::Error) -> Error {
-    Error::Io { path: path.into(), message: e.to_string() }
-}
-
 /// The export of `table` in `dir`: `table.csv`, `.tsv` or `.txt`, optionally `.gz`, any letter
 /// case; none, or an error when there are several.
 fn find_table(dir: &Path, table: &str) -> Result<Option<PathBuf>, Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| io(&dir.display().to_string(), e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
@@ -84,7 +80,7 @@ fn find_table(dir: &Path, table: &str) -> Result<Option<PathBuf>, Error> {
 /// Streams a file (gunzipped when it ends in .gz) in 1 MiB chunks to `feed`.
 fn stream(path: &Path, feed: &mut dyn FnMut(&[u8]) -> Result<(), Error>) -> Result<(), Error> {
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| io(&name, e))?;
+    let file = std::fs::File::open(path).map_err(|e| io_error(&name, e))?;
     let gz = name.to_ascii_lowercase().ends_with(".gz");
     let mut reader: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut buf = vec![0u8; 1 << 20];
@@ -93,7 +89,7 @@ fn stream(path: &Path, feed: &mut dyn FnMut(&[u8]) -> Result<(), Error>) -> Resu
             Ok(0) => return Ok(()),
             Ok(k) => feed(&buf[..k])?,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io(&name, e)),
+            Err(e) => return Err(io_error(&name, e)),
         }
     }
 }
