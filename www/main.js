@@ -21,6 +21,7 @@ import { WorkerClient } from './lib/worker-client.js';
 import { getState, subscribe, update } from './state/store.js';
 import { checkPageQuery, pageDebug, readPageAccess, writeUrl } from './state/url.js';
 import { loadArticle } from './teaching/article.js';
+import { holdStateLinks } from './teaching/class-links.js';
 import { createTeaching } from './teaching/tools.js';
 import { createTraining } from './training/section.js';
 
@@ -217,6 +218,11 @@ function main() {
     idPrefix: 'explorer',
     fetchNames: () => ask(Req.NAMES),
     fetchNeighbours: (name, k) => ask(Req.NEIGHBOURS, { name, k }).then((r) => r.lists),
+  });
+  holdStateLinks(document, {
+    getAccess: () => getState().access, getParams: () => getState().params,
+    getDefaults: () => getState().defaults, apply: applyState,
+    showProblems: (problems) => teaching.showUrlProblems(problems),
   });
   $('stop').addEventListener('click', stopRun);
   $('rerun').addEventListener('click', requestRun);

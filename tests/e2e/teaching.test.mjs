@@ -14,6 +14,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from '../../scripts/build-dist.mjs';
 import { configJson, parseConfig } from '../../www/state/config.js';
+import { classHref } from '../../www/teaching/class-links.js';
 import { embedSnippet } from '../../www/teaching/educator.js';
 import { checkQuery, readAccess, toQuery } from '../../www/state/url.js';
 import { checkState } from '../../www/state/validate.js';
@@ -232,6 +233,64 @@ test('the "Customise for a class" panel writes the educator link and an iframe s
   checkClean(seen, env.server.url);
   checkClean(lesson.seen, env.server.url);
   await Promise.all([page.close(), lesson.page.close()]);
+});
+
+test('class links: the address of a state link keeps hide, lock and the fixed values', () => {
+  const access = { hide: ['n', 'presets'], lock: ['p', 'noise'] };
+  const params = { ...DEFAULTS, n: 4000, p: 3, noise: 'spike' };
+  const link = new URL('http://h/x/?noise=ar1&rho=0.8&n=9#views');
+  const out = new URL(classHref(link, access, params));
+  assert.equal(out.hash, '#views');
+  assert.deepEqual(Object.fromEntries(out.searchParams),
+    { noise: 'spike', rho: '0.8', n: '4000', p: '3', hide: 'n,presets', lock: 'p,noise' });
+  assert.equal(classHref(link, { hide: [], lock: [] }, params), link.href, 'outside a class link nothing changes');
+});
+
+test('a class link holds its hides and locks through every in-page link and preset', { timeout: 300_000 }, async () => {
+  const { page, seen } = await open(`${SMALL}&hide=n,seed&lock=p,noise`);
+  await waitForDone(page);
+  assert.equal(await page.isVisible('#educator'), false, 'no customise panel in a class link');
+  await page.waitForSelector('#article-body a[href^="?"]', { state: 'attached', timeout: 30_000 });
+  await page.evaluate(() => {
+    const views = document.getElementById('views');
+    window.runsStarted = 0;
+    new MutationObserver(() => { if (views.dataset.state === 'running') window.runsStarted += 1; })
+      .observe(views, { attributes: true, attributeFilter: ['data-state'] });
+  });
+  const held = async (what) => {
+    const query = new URL(page.url()).searchParams;
+    assert.deepEqual([query.get('hide'), query.get('lock')], ['n,seed', 'p,noise'], `${what}: the address keeps hide and lock`);
+    assert.equal(await page.$('#in-n'), null, `${what}: n stays hidden`);
+    assert.equal(await page.$('#in-seed'), null, `${what}: the seed stays hidden`);
+    assert.equal(await page.isDisabled('#in-p'), true, `${what}: p stays locked`);
+    assert.equal(await page.isDisabled('#in-noise'), true, `${what}: the noise stays locked`);
+    assert.equal(await page.inputValue('#in-noise'), 'spike', `${what}: the locked noise keeps its value`);
+    assert.equal(await page.getAttribute('#metrics', 'data-patients'), '4000', `${what}: the hidden n keeps its value`);
+    assert.equal(await page.isVisible('#educator'), false, `${what}: still no customise panel`);
+  };
+  const hrefs = await page.$$eval('#article-body a[href^="?"]', (as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length >= 6, `the article has its try-it links (${hrefs.length})`);
+  for (const [i, href] of hrefs.entries()) {
+    const before = await page.evaluate(() => window.runsStarted);
+    const anchor = page.locator('#article-body a[href^="?"], #article-body a[data-state-href]').nth(i);
+    await anchor.focus();
+    const opened = new URL(await anchor.evaluate((a) => a.href));
+    assert.deepEqual([opened.searchParams.get('hide'), opened.searchParams.get('lock'), opened.searchParams.get('n')],
+      ['n,seed', 'p,noise', '4000'], `${href}: opened elsewhere, the link is a class link too`);
+    await anchor.click();
+    await page.waitForFunction((b) => window.runsStarted > b && document.getElementById('views').dataset.state === 'done', before, { timeout: 90_000 });
+    await held(href);
+    assert.equal(new URL(page.url()).hash, new URL(href, env.server.url).hash, `${href}: the address takes the link's fragment`);
+  }
+  assert.equal(await page.evaluate(() => document.querySelectorAll('[data-preset]').length) > 0, true);
+  for (const name of await page.$$eval('[data-preset]', (bs) => bs.map((b) => b.dataset.preset))) {
+    const before = await page.evaluate(() => window.runsStarted);
+    await page.click(`[data-preset="${name}"]`);
+    await page.waitForFunction((b) => window.runsStarted > b && document.getElementById('views').dataset.state !== 'running', before, { timeout: 90_000 });
+    await held(`preset ${name}`);
+  }
+  checkClean(seen, env.server.url);
+  await page.close();
 });
 
 test('exports: charts as SVG and PNG, metrics as CSV, embeddings as projector TSV', { timeout: 180_000 }, async () => {

@@ -22,6 +22,8 @@ export function createTeaching({ access, setStatus, fetchTsv, apply }) {
   const onError = (text) => setStatus(text, 'error');
   createCopyLink($('copy-link'), $('link-field'), setStatus);
   const educator = createEducator($('educator-body'), { access, setStatus });
+  // A class link (some control hidden or locked) is for students: no panel to undo it.
+  $('educator').hidden = access.hide.length > 0 || access.lock.length > 0;
   addChartExports(document.querySelector('main'), {
     getSeed: (chart) => (chart.closest('#views') ? now.state?.params.seed : undefined),
     onError,
