@@ -1,13 +1,21 @@
 // The controls panel: builds one labelled native input per field of state/fields.js, shows its hint
 // on hover (title) and focus (aria-describedby), reads and sets the parameters, and reports
-// changes (sliders and text boxes debounced, selects and checkboxes at once).
+// changes (sliders debounced, typed numbers once committed, selects and checkboxes at once).
 
 import { FIELDS, MAX_SEED, PRESETS, parseField } from '../state/fields.js';
 import { el } from '../lib/dom.js';
 import { LABELS, METHODS } from '../lib/methods.js';
 
-/** Delay before a slider or text-box edit restarts the run (ms). */
+/** Delay before a slider move or a number box's arrow restarts the run (ms). */
 export const DEBOUNCE_MS = 150;
+/** Pause after the last typed character before a number box's value runs uncommitted (ms). */
+export const TYPING_PAUSE_MS = 800;
+
+// Whether an input event comes from typing or deleting characters (not from the box's arrows,
+// the arrow keys or a script, which set a whole value).
+function typed(e) {
+  return typeof e.inputType === 'string' && /^(insert|delete)/.test(e.inputType);
+}
 
 // The input element of one field (number box, slider or select).
 function inputFor(f) {
@@ -89,7 +97,7 @@ function randomSeed() {
  */
 export function createControls(root, { onChange, onPreset, hide = [], lock = [] }) {
   if (!root) throw new Error('controls: missing root element');
-  const ctx = { root, fixed: {}, hidden: new Set(hide), locked: new Set(lock) };
+  const ctx = { root, fixed: {}, hidden: new Set(hide), locked: new Set(lock), ran: null };
   const blocks = [
     ctx.hidden.has('presets') ? null : presetsBlock(),
     ...FIELDS.filter((f) => !ctx.hidden.has(f.key)).map(fieldBlock),
@@ -98,17 +106,31 @@ export function createControls(root, { onChange, onPreset, hide = [], lock = [] 
   root.replaceChildren(...blocks.filter(Boolean));
   lockControls(root, ctx.locked);
   let timer = null;
+  // Runs onChange after `delay`, unless the controls still hold what last ran (a box left after
+  // its value already ran on a pause, or Enter pressed twice).
   const fire = (delay) => {
     clearTimeout(timer);
-    timer = setTimeout(onChange, delay);
+    timer = setTimeout(() => {
+      const now = snapshot(root);
+      if (now === ctx.ran) return;
+      ctx.ran = now;
+      onChange();
+    }, delay);
   };
+  // A slider or a number box's arrows run after a short debounce; typed digits wait until the
+  // number is committed (Enter, leaving the box, or a pause), so 50000 typed slowly is one run,
+  // not runs at 5, 50 and 500.
   root.addEventListener('input', (e) => {
     syncOutputs(root);
-    if (e.target.matches('input[type=number], input[type=range]')) fire(DEBOUNCE_MS);
+    if (e.target.matches('input[type=range]')) fire(DEBOUNCE_MS);
+    else if (e.target.matches('input[type=number]')) fire(typed(e) ? TYPING_PAUSE_MS : DEBOUNCE_MS);
   });
   root.addEventListener('change', (e) => {
     showNoiseLevel(root, ctx.fixed.noise);
-    if (e.target.matches('select, input[type=checkbox]')) fire(0);
+    if (e.target.matches('select, input[type=checkbox], input[type=number]')) fire(0);
+  });
+  root.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.target.matches('input[type=number]')) fire(0);
   });
   root.addEventListener('submit', (e) => e.preventDefault());
   root.addEventListener('click', (e) => {
@@ -143,6 +165,12 @@ function setValues(ctx, params, methods, { keepFixed = false } = {}) {
   }
   showNoiseLevel(root, fixed.noise);
   syncOutputs(root);
+  ctx.ran = snapshot(root); // what the caller runs next (a preset, a link, a loaded file)
+}
+
+// Every control's current value, as one string (to tell whether anything changed).
+function snapshot(root) {
+  return [...root.querySelectorAll('input, select')].map((i) => (i.type === 'checkbox' ? i.checked : i.value)).join('\u0001');
 }
 
 // Reads and checks every input (hidden ones from ctx.fixed): {params, methods} or {error} for
