@@ -59,6 +59,15 @@ test('your data: sample by button and picker, records, bad files; nothing leaves
   assert.match(await page.textContent('#data-info'), /3000 patients, 60 codes, 40 CUIs/);
   assert.equal(await page.locator('#data-scatter svg .code').count(), 60);
   assert.equal(await page.locator('#data-scatter svg .cui').count(), 40);
+  // The legend draws the marks the points use (codes circles, CUIs triangles, as in the explorer).
+  const marks = await page.$$eval('#data-scatter svg', ([svg]) => ['code', 'cui', 'legend-mark'].map(
+    (c) => [...new Set([...svg.querySelectorAll(`.${c}`)].map((e) => `${e.localName}:${e.getAttribute('fill')}`))]));
+  assert.deepEqual(marks[2], [...marks[0], ...marks[1]], 'each legend mark is drawn as its points are');
+  assert.match(await page.textContent('#data-scatter svg'), /codes \(circles\).*CUIs \(triangles\)/);
+  assert.equal(await page.textContent('#data-methods'), 'CLAIME, Concate, CL', 'methods named as everywhere else');
+  assert.match(await page.textContent('#data-info'), /simulated.*fictional labels/, 'the sample says its names are fictional');
+  assert.match(await page.textContent('#data-inspector'), /Ready: type a code or CUI name/, 'the inspector is ready after the fit');
+  assert.doesNotMatch(await page.textContent('#data-inspector'), /Fit first/);
   assert.ok(await page.locator('#data-spectrum svg').count(), 'the spectrum chart is drawn');
   for (const id of ['#data-vectors', '#data-metadata', '#data-csv']) {
     assert.match(await page.getAttribute(id, 'href'), /^blob:/, `${id} is a Blob download`);
@@ -76,6 +85,7 @@ test('your data: sample by button and picker, records, bad files; nothing leaves
   const fromRecords = await evaluationRows(page);
   assert.ok(fromRecords.some((r) => r.relation === 'all'), 'records give an evaluation table');
   assert.match(await page.textContent('#data-info'), /sample\.records\.csv.*40 patients/);
+  assert.doesNotMatch(await page.textContent('#data-info'), /fictional/, 'the note is the sample button\'s only');
 
   // 4. Two summaries: merged across sites (the same cohort twice doubles the patients).
   await clearTable(page);

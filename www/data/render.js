@@ -18,7 +18,18 @@ export function fmtAuc(x) {
   return Number.isFinite(x) ? x.toFixed(4) : '–';
 }
 
-/** Draws the first two CLAIME coordinates of every code (circle) and CUI (square). */
+/** Colour of codes and of CUIs: the explorer's (src/plot/alignment.rs, Okabe-Ito blue and vermillion). */
+const CODE_COLOUR = '#0072b2';
+const CUI_COLOUR = '#d55e00';
+
+// A code's mark (a circle) or a CUI's (a triangle), as in the explorer's charts, centred at (cx, cy).
+function mark(cui, cx, cy) {
+  if (!cui) return svgEl('circle', { cx, cy, r: 4, fill: CODE_COLOUR, 'fill-opacity': 0.8, class: 'code' });
+  const points = [[cx, cy - 5], [cx - 4.5, cy + 3.5], [cx + 4.5, cy + 3.5]].map((q) => q.join(',')).join(' ');
+  return svgEl('polygon', { points, fill: CUI_COLOUR, 'fill-opacity': 0.8, class: 'cui' });
+}
+
+/** Draws the first two CLAIME coordinates of every code (circle) and CUI (triangle). */
 export function renderScatter(host, points, width = 560, height = 360) {
   const pad = 36;
   const xs = points.map((q) => q.x);
@@ -37,17 +48,17 @@ export function renderScatter(host, points, width = 560, height = 360) {
   svg.append(svgEl('line', { x1: sx(0), x2: sx(0), y1: pad, y2: height - pad, stroke: '#ccc' }));
   for (const q of points) {
     const [cx, cy] = [sx(q.x), sy(q.y)];
-    const mark = q.cui
-      ? svgEl('rect', { x: cx - 3.5, y: cy - 3.5, width: 7, height: 7, fill: '#d95f02', 'fill-opacity': 0.8, class: 'cui' })
-      : svgEl('circle', { cx, cy, r: 4, fill: '#1b6ac9', 'fill-opacity': 0.8, class: 'code' });
+    const shape = mark(q.cui, cx, cy);
     const title = svgEl('title');
     title.textContent = `${q.cui ? 'CUI' : 'code'} ${q.name} (${q.x.toFixed(3)}, ${q.y.toFixed(3)})`;
-    mark.append(title);
-    svg.append(mark);
+    shape.append(title);
+    svg.append(shape);
   }
-  const legend = [['#1b6ac9', 'codes (circles)'], ['#d95f02', 'CUIs (squares)']];
-  legend.forEach(([colour, label], i) => {
-    svg.append(svgEl('rect', { x: pad + i * 150, y: 10, width: 10, height: 10, fill: colour }));
+  // The legend draws the marks it names.
+  [[false, 'codes (circles)'], [true, 'CUIs (triangles)']].forEach(([cui, label], i) => {
+    const key = mark(cui, pad + i * 150 + 5, 15);
+    key.setAttribute('class', 'legend-mark');
+    svg.append(key);
     const t = svgEl('text', { x: pad + i * 150 + 15, y: 19, 'font-size': 12, fill: '#333' });
     t.textContent = label;
     svg.append(t);

@@ -8,10 +8,13 @@ import { $, setBlobLink, statusLine } from '../lib/dom.js';
 import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
 import { createInspector } from '../lib/inspector.js';
+import { LABELS } from '../lib/methods.js';
 import { WorkerClient } from '../lib/worker-client.js';
 
 const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
-const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null };
+const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null, sample: false };
+/** What the sample is, said wherever its results are shown (www/sample/README.md). */
+export const SAMPLE_NOTE = 'The sample is simulated from the paper’s model: its feature names and known pairs are fictional labels, not clinical facts.';
 
 /** Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'. */
 const setStatus = statusLine('data-status', 'data');
@@ -48,8 +51,9 @@ async function isPairs(file) {
   return /^\s*"?feature_a"?\s*[,\t]/.test(head);
 }
 
-// Takes a list of files (records, summaries, maybe a pairs file) and starts the analysis.
-async function takeFiles(list) {
+// Takes a list of files (records, summaries, maybe a pairs file) and starts the analysis;
+// `sample`: they are the page's sample.
+async function takeFiles(list, sample = false) {
   const files = [];
   for (const f of list) {
     if (await isPairs(f)) state.pairs = f;
@@ -59,6 +63,7 @@ async function takeFiles(list) {
   if (!files.length) return setStatus('Choose at least one records or summary file.', 'error');
   state.files = files;
   clearResults();
+  state.sample = sample;
   state.inspector.reset();
   const names = files.map((f) => f.name).join(', ');
   setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
@@ -94,7 +99,7 @@ async function trySample() {
       if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
       return new File([await r.blob()], name);
     }));
-    await takeFiles(files);
+    await takeFiles(files, true);
   } catch (e) {
     setStatus(`Could not load the sample: ${e.message}`, 'error');
   }
@@ -112,7 +117,7 @@ function onLoaded({ info }) {
   $('data-progress').value = 1;
   state.loaded = true;
   const within = info.within ? 'with within-modality counts: CLAIME, Concate and CL' : 'without within-modality counts: CLAIME only';
-  const notes = info.notes.length ? ` Note: ${info.notes.join(' ')}` : '';
+  const notes = (info.notes.length ? ` Note: ${info.notes.join(' ')}` : '') + (state.sample ? ` ${SAMPLE_NOTE}` : '');
   $('data-info').textContent = `${info.files.length} file${info.files.length > 1 ? 's' : ''} (${info.files.join(', ')}): `
     + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`;
   setStatus('Fitting…', 'busy');
@@ -123,13 +128,13 @@ function onFitted({ fit, vectors, metadata }) {
   $('data-results').hidden = false;
   $('data-spectrum').innerHTML = fit.spectrum_svg; // SVG text rendered by our own Rust code
   renderScatter($('data-scatter'), fit.points);
-  $('data-methods').textContent = fit.methods.map((m) => m.toUpperCase()).join(', ');
+  $('data-methods').textContent = fit.methods.map((m) => LABELS[m] ?? m).join(', ');
   $('data-sv').textContent = fit.singular_values.map((s) => s.toFixed(2)).join(', ');
   state.inspector.refresh();
   setBlobLink($('data-vectors'), vectors, 'vectors.tsv', 'text/tab-separated-values');
   setBlobLink($('data-metadata'), metadata, 'metadata.tsv', 'text/tab-separated-values');
   const more = state.pairs ? ' Evaluating…' : ' Choose a pairs file to evaluate.';
-  setStatus(`Fitted ${fit.methods.join(', ')} at p = ${fit.p}.${more}`, state.pairs ? 'busy' : 'done');
+  setStatus(`Fitted ${fit.methods.map((m) => LABELS[m] ?? m).join(', ')} at p = ${fit.p}.${more}`, state.pairs ? 'busy' : 'done');
 }
 
 // Shows the evaluation table and its CSV link.

@@ -96,16 +96,20 @@ export function createInspector(root, { idPrefix, fetchNames, fetchNeighbours })
     show(input.value);
   });
   input.addEventListener('focus', () => loadNames().catch(() => {}), { once: false });
-  say('Fit first, then type a feature name to list its nearest codes and CUIs.');
+  const waiting = () => say('Fit first, then type a feature name to list its nearest codes and CUIs.');
+  waiting();
   return {
     reset() {
       names = null;
       shown = null;
       out.replaceChildren();
       form.querySelector('datalist').replaceChildren();
+      waiting();
     },
+    // After a fit: redraws the feature shown, or says the inspector is ready.
     refresh() {
       if (shown) show(shown);
+      else say('Ready: type a code or CUI name (suggestions appear as you type) to list its nearest features.');
     },
   };
 }
