@@ -186,6 +186,39 @@ fn alignment_chart_renders_codes_and_cuis() {
 }
 
 #[test]
+fn spectrum_gap_label_clears_every_bar_it_spans() {
+    // A small gap (the weak-signal landing case) put the label over bars p + 1 and p + 2; p near
+    // k puts it on the left, over the signal bars.
+    let small = [3.0, 2.97, 2.95, 2.93, 2.9, 2.8, 2.7, 2.6, 2.5, 2.4, 2.3, 2.2];
+    let cases: [(&[f64], usize, bool); 4] = [
+        (&small, 4, true),
+        (&small, 11, false),
+        (&[9.0, 7.5, 6.0, 1.2, 1.1, 1.0, 0.95, 0.9, 0.8], 3, true),
+        (&[5.0, 4.9, 0.0], 2, true),
+    ];
+    for (values, p, right) in cases {
+        let text = (150.0, 16.0);
+        let g = spectrum::gap_layout(values, p, (560.0, 350.0), text).unwrap();
+        assert_eq!(g.right, right, "{values:?} p={p}");
+        assert!(g.x_hi - g.x_lo > 0.0);
+        let half = 0.35_f64.min(0.5 - 0.5 / (values.len() as f64 + 1.0));
+        let mut spanned = 0;
+        for (i, v) in values.iter().enumerate() {
+            let x = (i + 1) as f64;
+            if x + half > g.x_lo && x - half < g.x_hi {
+                spanned += 1;
+                assert!(*v <= g.y - g.half_height + 1e-12, "bar {} ({v}) under the label at {} ± {}", i + 1, g.y, g.half_height);
+            }
+        }
+        assert!(spanned >= 1, "the label spans some bar: {g:?}");
+        assert!(g.y + g.half_height <= g.ymax, "the label fits under the top: {g:?}");
+        assert!(g.y >= (values[p - 1] + values[p]) / 2.0, "never below the bracket's middle");
+    }
+    let svg = spectrum::svg(&small, 4, 640, 400).unwrap();
+    assert_svg(&svg, &["gap s4 / s5 = 1.01x"]);
+}
+
+#[test]
 fn spectrum_chart_highlights_p_and_annotates_the_gap() {
     let values = [9.0, 7.5, 6.0, 1.2, 1.1, 1.0, 0.95, 0.9, 0.8];
     let svg = spectrum::svg(&values, 3, 640, 400).unwrap();
