@@ -207,7 +207,13 @@ fn spectrum_gap_label_clears_every_bar_it_spans() {
             let x = (i + 1) as f64;
             if x + half > g.x_lo && x - half < g.x_hi {
                 spanned += 1;
-                assert!(*v <= g.y - g.half_height + 1e-12, "bar {} ({v}) under the label at {} ± {}", i + 1, g.y, g.half_height);
+                assert!(
+                    *v <= g.y - g.half_height + 1e-12,
+                    "bar {} ({v}) under the label at {} ± {}",
+                    i + 1,
+                    g.y,
+                    g.half_height
+                );
             }
         }
         assert!(spanned >= 1, "the label spans some bar: {g:?}");

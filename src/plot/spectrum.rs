@@ -166,12 +166,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, values: &[f64], p
         let dx = if g.right { LABEL_PAD as i32 } else { -(LABEL_PAD as i32) };
         if g.y > (a + b) / 2.0 {
             // Lifted above the bars: a leader from the bracket's top to the label.
-            chart.draw_series([PathElement::new(vec![(x, a.max(b)), (x, g.y)], BLACK.mix(0.5).stroke_width(1))]).map_err(&err)?;
+            chart
+                .draw_series([PathElement::new(vec![(x, a.max(b)), (x, g.y)], BLACK.mix(0.5).stroke_width(1))])
+                .map_err(&err)?;
         }
-        chart
-            .plotting_area()
-            .draw(&(EmptyElement::at((x, g.y)) + Text::new(label, (dx, 0), style)))
-            .map_err(&err)?;
+        chart.plotting_area().draw(&(EmptyElement::at((x, g.y)) + Text::new(label, (dx, 0), style))).map_err(&err)?;
     }
     Ok(())
 }
