@@ -157,6 +157,14 @@ impl Params {
         if 2 * self.p > self.d1.min(self.d2) {
             return Err(Error::param("p", self.p, format!("at most min(d1, d2) / 2 = {}", self.d1.min(self.d2) / 2)));
         }
+        if self.noise == NoiseKind::Orthogonal && 2 * self.p + 1 > self.d1.min(self.d2) {
+            // U*, the noise basis P and the all-ones direction are orthogonal (model.md §2).
+            return Err(Error::param(
+                "p",
+                self.p,
+                format!("at most (min(d1, d2) - 1) / 2 = {} under orthogonal noise", (self.d1.min(self.d2) - 1) / 2),
+            ));
+        }
         if !(2..=MAX_PATIENTS).contains(&self.n) {
             return Err(Error::param("n", self.n, format!("an integer in [2, {MAX_PATIENTS}]")));
         }

@@ -33,6 +33,13 @@ fn p_at_most_half_the_smaller_modality() {
     assert!(err(Params { d1: 10, p: 6, ..Params::default() }).contains("at most min(d1, d2) / 2 = 5"));
 }
 #[test]
+fn orthogonal_noise_needs_room_for_the_ones_direction() {
+    let orth = Params { d1: 10, d2: 12, p: 5, noise: NoiseKind::Orthogonal, ..Params::default() };
+    assert!(err(orth.clone()).contains("at most (min(d1, d2) - 1) / 2 = 4 under orthogonal noise"));
+    assert!(Params { p: 4, ..orth.clone() }.check().is_ok());
+    assert!(Params { noise: NoiseKind::Spike, ..orth }.check().is_ok(), "other noises keep p <= d / 2");
+}
+#[test]
 fn n_at_least_two() {
     assert!(err(Params { n: 1, ..Params::default() }).starts_with("n: got 1"));
 }

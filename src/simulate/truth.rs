@@ -79,10 +79,13 @@ impl Truth {
         let mut bases = [Mat::zeros(0, 0), Mat::zeros(0, 0)];
         for (m, d) in [params.d1, params.d2].into_iter().enumerate() {
             if params.noise == NoiseKind::Orthogonal {
-                // U* (first p columns) and P (next p) from one Gram-Schmidt: orthonormal, orthogonal.
-                let q = gram_schmidt(&gaussian(d, 2 * p, &mut rng, &mut nrm));
-                v[m] = Mat::from_fn(d, p, |i, j| params.signal * q[(i, j)]);
-                bases[m] = Mat::from_fn(d, p, |i, j| q[(i, p + j)]);
+                // U* and P from one Gram-Schmidt after the all-ones direction: orthonormal,
+                // orthogonal to each other, and centred (U*^T 1 = 0 = P^T 1, model.md §2, the
+                // paper's identifiability assumption; params.rs asks 2p + 1 <= d for room).
+                let g = gaussian(d, 2 * p, &mut rng, &mut nrm);
+                let q = gram_schmidt(&Mat::from_fn(d, 2 * p + 1, |i, j| if j == 0 { 1.0 } else { g[(i, j - 1)] }));
+                v[m] = Mat::from_fn(d, p, |i, j| params.signal * q[(i, 1 + j)]);
+                bases[m] = Mat::from_fn(d, p, |i, j| q[(i, 1 + p + j)]);
             } else {
                 let mut g = gaussian(d, p, &mut rng, &mut nrm);
                 centre_and_scale(&mut g, params.signal);
