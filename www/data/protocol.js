@@ -3,7 +3,10 @@
 // worker answers with the id of the request it is answering.
 //
 // Page -> worker
-//   {id, type: 'load', files: [File], p, pairs?: File}   read + merge + fit (+ evaluate)
+//   {id, type: 'load', files: [File], p, pairs?: File, omop?: {codes, cuis}}
+//                                                         read + merge + fit (+ evaluate); files
+//       named after OMOP CDM tables are read as one site, with the domains `codes` and `cuis`
+//       (comma lists, as `claime summarize --omop`; default condition and drug)
 //   {id, type: 'fit', p, pairs?: File}                    refit the loaded data (+ evaluate)
 //   {id, type: 'evaluate', pairs: File}                   evaluate the current fits
 //   {id, type: 'names'}                                   feature names of the loaded data
@@ -12,8 +15,10 @@
 //       ("panic", "oom"); refused unless `debug` is true (the page's URL has debug=1:
 //       window.claimeDebug.dataFault(kind), explorer/debug.js)
 // Worker -> page
-//   {id, type: 'progress', file, bytes, total, rows, patients}
-//   {id, type: 'loaded', info}          info: {files, patients, codes, cuis, within, notes, reports}
+//   {id, type: 'progress', file, bytes, total, rows, patients}   (OMOP tables: file, bytes, total, step)
+//   {id, type: 'loaded', info, summary}   info: {files, patients, codes, cuis, within, notes, reports,
+//       omop: null | {report, used, ignored}}; summary: the claime-summary JSON (one OMOP input:
+//       the bytes `claime summarize --omop` writes; otherwise the merged summary)
 //   {id, type: 'fitted', fit, vectors, metadata}   fit: {methods, singular_values, spectrum_svg, points, p}
 //   {id, type: 'evaluated', evaluation, csv, pairs}
 //   {id, type: 'feature-names', codes, cuis}

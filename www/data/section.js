@@ -8,10 +8,12 @@ import { $, setBlobLink, statusLine } from '../lib/dom.js';
 import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
 import { createInspector } from '../lib/inspector.js';
+import { omopChoice, omopText, wireOmop } from './omop.js';
 import { WorkerClient } from '../lib/worker-client.js';
 
-const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
-const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null };
+// The samples in www/sample/ (README.md there): the simulated cohort with its pairs, and Eunomia.
+const SAMPLES = { sample: ['sample.summary.json', 'sample.pairs.csv'], eunomia: ['eunomia.summary.json'] };
+const state = { client: null, current: null, files: [], pairs: null, loaded: false, omop: false, inspector: null };
 
 /** Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'. */
 const setStatus = statusLine('data-status', 'data');
@@ -62,7 +64,7 @@ async function takeFiles(list) {
   state.inspector.reset();
   const names = files.map((f) => f.name).join(', ');
   setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
-  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined });
+  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined, omop: omopChoice() });
 }
 
 // Evaluates the loaded fits against the kept pairs file (or says what is missing).
@@ -78,18 +80,20 @@ function evaluatePairs() {
 // Hides the results of the previous data, and what was said about its files.
 function clearResults() {
   state.loaded = false;
+  state.omop = false;
   $('data-info').textContent = '';
   $('data-progress').value = 0;
   $('data-results').hidden = true;
   $('data-eval').hidden = true;
-  for (const id of ['data-vectors', 'data-metadata', 'data-csv']) $(id).hidden = true;
+  for (const id of ['data-vectors', 'data-metadata', 'data-summary', 'data-csv']) $(id).hidden = true;
 }
 
-// Loads the sample cohort from the page's own files.
-async function trySample() {
+// Loads a sample cohort (SAMPLES) from the page's own files; the pairs file goes with its sample.
+async function trySample(which) {
   setStatus('Loading the sample cohort from this page’s own files…', 'busy');
+  state.pairs = null;
   try {
-    const files = await Promise.all(SAMPLE.map(async (name) => {
+    const files = await Promise.all(SAMPLES[which].map(async (name) => {
       const r = await fetch(new URL(`../sample/${name}`, import.meta.url));
       if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
       return new File([await r.blob()], name);
@@ -104,17 +108,22 @@ async function trySample() {
 function onProgress(msg) {
   const pct = msg.total ? Math.min(100, (100 * msg.bytes) / msg.total) : 0;
   $('data-progress').value = pct / 100;
+  if (msg.step) return setStatus(`OMOP ${msg.step}: ${msg.file}, ${pct.toFixed(0)}% read`, 'busy');
   setStatus(`${msg.file}: ${pct.toFixed(0)}% read, ${msg.rows} rows, ${msg.patients} patients, ${msg.codes} codes, ${msg.cuis} CUIs`, 'busy');
 }
 
-// Describes the loaded data (files, patients, features, which methods can fit).
-function onLoaded({ info }) {
+// Describes the loaded data (files, patients, features, which methods can fit) and offers its summary.
+function onLoaded({ info, summary }) {
   $('data-progress').value = 1;
   state.loaded = true;
+  state.omop = Boolean(info.omop);
+  const name = info.omop && info.files.length === 1 ? 'omop.summary.json' : 'summary.json';
+  setBlobLink($('data-summary'), summary, name, 'application/json');
   const within = info.within ? 'with within-modality counts: CLAIME, Concate and CL' : 'without within-modality counts: CLAIME only';
   const notes = info.notes.length ? ` Note: ${info.notes.join(' ')}` : '';
   $('data-info').textContent = `${info.files.length} file${info.files.length > 1 ? 's' : ''} (${info.files.join(', ')}): `
-    + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`;
+    + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`
+    + (info.omop ? ` ${omopText(info.omop)}` : '');
   setStatus('Fitting…', 'busy');
 }
 
@@ -206,16 +215,22 @@ function main() {
     fetchNames: () => ask(DataReq.NAMES),
     fetchNeighbours: (name, k) => ask(DataReq.NEIGHBOURS, { name, k }).then((r) => r.lists),
   });
-  $('data-files').addEventListener('change', (e) => {
-    const files = [...e.target.files];
-    e.target.value = ''; // choosing the same file again fires `change` again
-    if (files.length) takeFiles(files);
+  for (const id of ['data-files', 'data-folder']) {
+    $(id).addEventListener('change', (e) => {
+      const files = [...e.target.files];
+      e.target.value = ''; // choosing the same file again fires `change` again
+      if (files.length) takeFiles(files);
+    });
+  }
+  wireOmop(() => { // OMOP tables are read again with the new domains
+    if (state.omop) takeFiles(state.pairs ? [...state.files, state.pairs] : state.files);
   });
   $('data-pairs').addEventListener('change', (e) => {
     state.pairs = e.target.files[0] ?? null;
     evaluatePairs();
   });
-  $('data-sample').addEventListener('click', trySample);
+  $('data-sample').addEventListener('click', () => trySample('sample'));
+  $('data-sample-eunomia').addEventListener('click', () => trySample('eunomia'));
   $('data-p').addEventListener('change', () => {
     if (!state.loaded) return;
     setStatus(`Refitting at p = ${p()}…`, 'busy');

@@ -1,5 +1,5 @@
-// The "Your data" worker: reads the user's files (records CSV/TSV streamed in chunks, or
-// claime-summary JSON), merges them across sites, fits CLAIME (and Concate and CL when the
+// The "Your data" worker: reads the user's files (records CSV/TSV streamed in chunks,
+// claime-summary JSON, or OMOP CDM table exports: data/omop-read.js), merges them across sites, fits CLAIME (and Concate and CL when the
 // within-modality counts are there) and evaluates a pairs file. Nothing leaves the page.
 //
 // Messages: data/protocol.js.
@@ -7,6 +7,7 @@
 import init, { debugFault, OwnData, RecordsReader } from '../pkg/claime.js';
 import { DataReply, DataReq } from './protocol.js';
 import { readText } from '../lib/files.js';
+import { readOmop, splitOmop } from './omop-read.js';
 import { loadOnce, post, release, serve } from '../lib/worker-side.js';
 
 let data = null; // the OwnData of the last successful load
@@ -65,13 +66,29 @@ async function fitAndEvaluate(id, p, pairs) {
   if (pairs) await onEvaluate({ id, pairs });
 }
 
+// Reads the OMOP tables among `files` into `own` as one site; returns the other files and
+// what to report ({summary JSON, per-table report, files used and ignored}), or null.
+async function addOmop(id, own, files, choice) {
+  const split = splitOmop(files);
+  if (!split) return { others: files, omop: null };
+  if (choice?.error) throw new Error(choice.error);
+  const { reader, report, used, ignored } = await readOmop(id, split.tables, choice?.codes ?? 'condition', choice?.cuis ?? 'drug');
+  try {
+    own.addOmop(`OMOP CDM (${used.join(', ')})`, reader);
+    return { others: split.others, omop: { report, used, ignored, json: reader.summaryJson() } };
+  } finally {
+    release(reader);
+  }
+}
+
 async function onLoad(msg) {
   await loadWasm();
-  const files = [...(msg.files ?? [])];
-  if (!files.length) throw new Error('no file chosen');
+  const chosen = [...(msg.files ?? [])];
+  if (!chosen.length) throw new Error('no file chosen');
   const own = new OwnData();
   const reports = [];
   try {
+    const { others: files, omop } = await addOmop(msg.id, own, chosen, msg.omop);
     for (const file of files) {
       if (await isSummary(file)) {
         own.addSummary(file.name, await readText(file));
@@ -87,7 +104,9 @@ async function onLoad(msg) {
     const info = own.finish();
     release(data);
     data = own;
-    post(msg.id, DataReply.LOADED, { info: { ...info, reports } });
+    // One input: its own summary (an OMOP one as `claime summarize --omop` writes it); several: the merge.
+    const summary = omop && !files.length ? omop.json : data.summaryJson();
+    post(msg.id, DataReply.LOADED, { info: { ...info, reports, omop: omop && { ...omop, json: undefined } }, summary });
   } catch (e) {
     if (data !== own) release(own); // a trapped `own` is still borrowed: free() would throw
     throw e;
