@@ -95,6 +95,45 @@ test('OMOP tables in the page: the command line\'s summary, byte for byte; bad t
   }
 });
 
+test('a folder of tables, roles not chosen: the domains present are read, other files left out', { timeout: 120_000 }, async () => {
+  const cli = ensureCli();
+  const dir = fixtureCopy();
+  try {
+    const folder = join(dir, 'cdm');
+    mkdirSync(folder);
+    for (const f of ['concept.csv', 'condition_occurrence.csv', 'note.csv', 'note_nlp.csv']) copyFileSync(join(dir, f), join(folder, f));
+    writeFileSync(join(folder, 'person.csv'), 'person_id,year_of_birth\n1,1970\n');
+    writeFileSync(join(folder, 'README.txt'), 'an export of four tables\n');
+    const out = join(dir, 'cli.summary.json');
+    execFileSync(cli, ['summarize', '--omop', folder, '--codes', 'condition', '--cuis', 'note_nlp', '--out', out], { stdio: 'pipe' });
+
+    const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=60&d2=40&n=2000`);
+    const [state, status] = await settled(page, () => page.setInputFiles('#data-folder', folder));
+    assert.equal(state, 'done', `status: ${status}`);
+    const info = await page.textContent('#data-info');
+    assert.match(info, /Codes: condition; CUIs: note_nlp\./, 'no drug table: note_nlp is the second modality');
+    assert.match(info, /Not read .*person\.csv/, info);
+    assert.match(info, /README\.txt/, info);
+    assert.equal(await page.inputValue('#data-omop-drug'), '', 'the selects show the domains read');
+    assert.equal(await page.inputValue('#data-omop-note_nlp'), 'cuis');
+    assert.ok((await download(page, '#data-summary')).bytes.equals(readFileSync(out)), 'the command line\'s bytes');
+
+    // Files dropped on the section (a synthetic drop: plain files, no folder entries).
+    const dropped = ['condition_occurrence.csv', 'drug_exposure.tsv'].map((f) => [f, readFileSync(join(FIXTURE, f), 'utf8')]);
+    const [dropState, dropStatus] = await settled(page, () => page.$eval('#data-drop', (zone, list) => {
+      const dt = new DataTransfer();
+      for (const [name, text] of list) dt.items.add(new File([text], name));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, dropped));
+    assert.equal(dropState, 'done', `status: ${dropStatus}`);
+    assert.match(await page.textContent('#data-info'), /Codes: condition; CUIs: drug\. No concept table/);
+    checkClean(seen, env.server.url);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the Eunomia sample: fitted, and the inspector lists clinical names', { timeout: 120_000 }, async () => {
   const { page, seen } = await openPage(env.browser.context, `${env.server.url}?d1=60&d2=40&n=2000`);
   const [state, status] = await settled(page, () => page.click('#data-sample-eunomia'));

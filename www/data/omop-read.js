@@ -66,6 +66,18 @@ async function feedFile(id, reader, table, file, step) {
   post(id, DataReply.PROGRESS, { file: file.name, bytes, total: file.size, step });
 }
 
+/** The domains to read, {codes, cuis}: the user's `choice`, unless it is the untouched default
+ * (`choice.auto`) and names a domain whose table is not among `tables` while two others are:
+ * then condition (else the first domain present) as codes and drug (else the next) as CUIs. */
+export function domainChoice(tables, choice) {
+  const present = omopDomains().filter((d) => tables.has(d.table)).map((d) => d.name);
+  const wanted = [...choice.codes.split(','), ...choice.cuis.split(',')];
+  if (!choice.auto || wanted.every((d) => present.includes(d)) || present.length < 2) return choice;
+  const codes = present.includes('condition') ? 'condition' : present[0];
+  const cuis = present.includes('drug') && codes !== 'drug' ? 'drug' : present.find((d) => d !== codes);
+  return { codes, cuis };
+}
+
 /** Reads the OMOP tables `tables` (from splitOmop) with `codes` and `cuis` (comma lists of
  * domains); returns {reader, report, used: [file names], ignored: [file names]}. The caller
  * releases the reader. */

@@ -5,15 +5,19 @@
 // page's own static files.
 
 import { $, setBlobLink, statusLine } from '../lib/dom.js';
+import { saveBlob } from '../lib/exports.js';
 import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
 import { createInspector } from '../lib/inspector.js';
-import { omopChoice, omopText, wireOmop } from './omop.js';
+import { wireDropZone } from './drop.js';
+import { omopChoice, omopText, showOmopChoice, wireOmop } from './omop.js';
 import { WorkerClient } from '../lib/worker-client.js';
 
 // The samples in www/sample/ (README.md there): the simulated cohort with its pairs, and Eunomia.
 const SAMPLES = { sample: ['sample.summary.json', 'sample.pairs.csv'], eunomia: ['eunomia.summary.json'] };
-const state = { client: null, current: null, files: [], pairs: null, loaded: false, omop: false, inspector: null };
+const state = {
+  client: null, current: null, files: [], pairs: null, loaded: false, omop: false, chosen: false, inspector: null,
+};
 
 /** Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'. */
 const setStatus = statusLine('data-status', 'data');
@@ -64,7 +68,7 @@ async function takeFiles(list) {
   state.inspector.reset();
   const names = files.map((f) => f.name).join(', ');
   setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
-  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined, omop: omopChoice() });
+  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined, omop: { ...omopChoice(), auto: !state.chosen } });
 }
 
 // Evaluates the loaded fits against the kept pairs file (or says what is missing).
@@ -113,12 +117,13 @@ function onProgress(msg) {
 }
 
 // Describes the loaded data (files, patients, features, which methods can fit) and offers its summary.
-function onLoaded({ info, summary }) {
+function onLoaded({ info }) {
   $('data-progress').value = 1;
   state.loaded = true;
   state.omop = Boolean(info.omop);
-  const name = info.omop && info.files.length === 1 ? 'omop.summary.json' : 'summary.json';
-  setBlobLink($('data-summary'), summary, name, 'application/json');
+  if (info.omop && !state.chosen) showOmopChoice(info.omop);
+  state.summaryName = info.omop && info.files.length === 1 ? 'omop.summary.json' : 'summary.json';
+  $('data-summary').hidden = false;
   const within = info.within ? 'with within-modality counts: CLAIME, Concate and CL' : 'without within-modality counts: CLAIME only';
   const notes = info.notes.length ? ` Note: ${info.notes.join(' ')}` : '';
   $('data-info').textContent = `${info.files.length} file${info.files.length > 1 ? 's' : ''} (${info.files.join(', ')}): `
@@ -178,6 +183,16 @@ function onReply(msg) {
   handlers[msg.type]?.(msg);
 }
 
+// Saves the loaded data's summary JSON, asked of the worker when clicked (it may be large).
+async function saveSummary() {
+  try {
+    const { json } = await ask(DataReq.SUMMARY);
+    saveBlob(new Blob([json], { type: 'application/json' }), state.summaryName ?? 'summary.json');
+  } catch (e) {
+    setStatus(`Could not save the summary: ${e.message}`, 'error');
+  }
+}
+
 // Shows a failed step; a failed load leaves nothing of the previous files on screen.
 function failed(message) {
   if (!state.loaded) clearResults();
@@ -190,26 +205,10 @@ export function faultDataWorker(kind) {
   send(DataReq.DEBUG_FAULT, { kind: String(kind), debug: true });
 }
 
-// Takes files dropped on `zone`.
-function wireDropZone(zone) {
-  const stop = (e) => {
-    e.preventDefault();
-    e.stopPropagation();
-  };
-  for (const type of ['dragenter', 'dragover']) zone.addEventListener(type, (e) => { stop(e); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', (e) => { stop(e); zone.classList.remove('over'); });
-  zone.addEventListener('drop', (e) => {
-    stop(e);
-    zone.classList.remove('over');
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) takeFiles(files);
-  });
-}
-
 // Wires the section; its worker starts with the first file.
 function main() {
   if (!$('data')) return;
-  wireDropZone($('data-drop'));
+  wireDropZone($('data-drop'), takeFiles, (e) => setStatus(`Could not read the dropped folder: ${e.message}`, 'error'));
   state.inspector = createInspector($('data-inspector'), {
     idPrefix: 'data',
     fetchNames: () => ask(DataReq.NAMES),
@@ -223,12 +222,14 @@ function main() {
     });
   }
   wireOmop(() => { // OMOP tables are read again with the new domains
+    state.chosen = true;
     if (state.omop) takeFiles(state.pairs ? [...state.files, state.pairs] : state.files);
   });
   $('data-pairs').addEventListener('change', (e) => {
     state.pairs = e.target.files[0] ?? null;
     evaluatePairs();
   });
+  $('data-summary').addEventListener('click', saveSummary);
   $('data-sample').addEventListener('click', () => trySample('sample'));
   $('data-sample-eunomia').addEventListener('click', () => trySample('eunomia'));
   $('data-p').addEventListener('change', () => {

@@ -7,7 +7,7 @@
 import init, { debugFault, OwnData, RecordsReader } from '../pkg/claime.js';
 import { DataReply, DataReq } from './protocol.js';
 import { readText } from '../lib/files.js';
-import { readOmop, splitOmop } from './omop-read.js';
+import { domainChoice, readOmop, splitOmop } from './omop-read.js';
 import { loadOnce, post, release, serve } from '../lib/worker-side.js';
 
 let data = null; // the OwnData of the last successful load
@@ -66,16 +66,22 @@ async function fitAndEvaluate(id, p, pairs) {
   if (pairs) await onEvaluate({ id, pairs });
 }
 
-// Reads the OMOP tables among `files` into `own` as one site; returns the other files and
-// what to report ({summary JSON, per-table report, files used and ignored}), or null.
+// Reads the OMOP tables among `files` into `own` as one site; returns the summaries among the
+// other files (further sites) and what to report ({report, used, ignored, codes, cuis}; null
+// without OMOP tables). Other files are left out, as \`claime summarize --omop DIR\` leaves
+// out the other files in DIR, and named.
 async function addOmop(id, own, files, choice) {
   const split = splitOmop(files);
   if (!split) return { others: files, omop: null };
   if (choice?.error) throw new Error(choice.error);
-  const { reader, report, used, ignored } = await readOmop(id, split.tables, choice?.codes ?? 'condition', choice?.cuis ?? 'drug');
+  const others = [];
+  const skipped = [];
+  for (const f of split.others) (await isSummary(f) ? others : skipped).push(f);
+  const { codes, cuis } = domainChoice(split.tables, choice ?? { codes: 'condition', cuis: 'drug', auto: true });
+  const { reader, report, used, ignored } = await readOmop(id, split.tables, codes, cuis);
   try {
     own.addOmop(`OMOP CDM (${used.join(', ')})`, reader);
-    return { others: split.others, omop: { report, used, ignored, json: reader.summaryJson() } };
+    return { others, omop: { report, used, ignored: [...ignored, ...skipped.map((f) => f.name)], codes, cuis } };
   } finally {
     release(reader);
   }
@@ -104,9 +110,7 @@ async function onLoad(msg) {
     const info = own.finish();
     release(data);
     data = own;
-    // One input: its own summary (an OMOP one as `claime summarize --omop` writes it); several: the merge.
-    const summary = omop && !files.length ? omop.json : data.summaryJson();
-    post(msg.id, DataReply.LOADED, { info: { ...info, reports, omop: omop && { ...omop, json: undefined } }, summary });
+    post(msg.id, DataReply.LOADED, { info: { ...info, reports, omop } });
   } catch (e) {
     if (data !== own) release(own); // a trapped `own` is still borrowed: free() would throw
     throw e;
@@ -134,6 +138,13 @@ function onNames(msg) {
   post(msg.id, DataReply.FEATURE_NAMES, data.featureNames());
 }
 
+// Answers the loaded data's summary JSON (a merge of one summary writes its bytes unchanged, so
+// one OMOP input gives the file `claime summarize --omop` writes).
+function onSummary(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  post(msg.id, DataReply.SUMMARY_JSON, { json: data.summaryJson() });
+}
+
 // Answers the neighbour lists of one feature in each fitted method.
 function onNeighbours(msg) {
   if (!data) throw new Error('load records or summaries first');
@@ -150,7 +161,7 @@ async function onDebugFault(msg) {
 }
 
 const handlers = {
-  [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours,
+  [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours, [DataReq.SUMMARY]: onSummary,
   [DataReq.DEBUG_FAULT]: onDebugFault,
 };
 
