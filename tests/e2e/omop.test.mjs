@@ -85,6 +85,13 @@ test('OMOP tables in the page: the command line\'s summary, byte for byte; bad t
     assert.equal(state, 'error', status);
     assert.match(status, /drug_exposure\.csv: missing table; expected the export of drug_exposure/);
 
+    // A .gz file that is not gzip.
+    const notGzip = join(dir, 'bad', 'condition_occurrence.csv.gz');
+    writeFileSync(notGzip, 'person_id,condition_concept_id\n1,2\n');
+    [state, status] = await settled(page, () => page.setInputFiles('#data-files', [notGzip, join(dir, 'DRUG_EXPOSURE.tsv.gz')]));
+    assert.equal(state, 'error', status);
+    assert.match(status, /condition_occurrence\.csv\.gz: could not be read as gzip/);
+
     // And the page still works.
     [state, status] = await settled(page, () => page.setInputFiles('#data-files', files.filter((f) => !/note/.test(f))));
     assert.equal(state, 'done', `status: ${status}`);
