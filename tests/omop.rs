@@ -333,6 +333,17 @@ fn bad_input_names_file_line_and_column() {
             "condition_occurrence.csv:2:4: condition_start_date must be a date YYYY-MM-DD, got '1981-13-10'",
         ),
         (
+            "two",
+            |d| {
+                std::fs::copy(d.join("condition_occurrence.csv"), d.join("CONDITION_OCCURRENCE.txt"))
+                    .map(|_| ())
+                    .unwrap()
+            },
+            "drug",
+            &[],
+            "several exports of condition_occurrence (",
+        ),
+        (
             "note",
             |d| std::fs::remove_file(d.join("note.csv")).unwrap(),
             "drug,note_nlp",

@@ -85,6 +85,11 @@ test('OMOP tables in the page: the command line\'s summary, byte for byte; bad t
     assert.equal(state, 'error', status);
     assert.match(status, /drug_exposure\.csv: missing table; expected the export of drug_exposure/);
 
+    // Two files of one table.
+    [state, status] = await settled(page, () => page.setInputFiles('#data-files', [join(dir, 'condition_occurrence.csv'), badFile, join(dir, 'DRUG_EXPOSURE.tsv.gz')]));
+    assert.equal(state, 'error', status);
+    assert.match(status, /condition_occurrence: several exports of condition_occurrence \(condition_occurrence\.csv, condition_occurrence\.csv\); expected one/);
+
     // A .gz file that is not gzip.
     const notGzip = join(dir, 'bad', 'condition_occurrence.csv.gz');
     writeFileSync(notGzip, 'person_id,condition_concept_id\n1,2\n');
