@@ -366,3 +366,13 @@ fn bad_input_names_file_line_and_column() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// The page's "Your data" offers a role select for every domain the core reads, and no other.
+#[test]
+fn the_page_offers_every_domain() {
+    let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index.html")).unwrap();
+    for d in Domain::ALL {
+        assert!(html.contains(&format!("data-domain=\"{}\"", d.name())), "a select for {}", d.name());
+    }
+    assert_eq!(html.matches("data-domain=\"").count(), Domain::ALL.len());
+}
