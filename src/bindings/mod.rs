@@ -11,6 +11,8 @@
 mod experiments;
 mod explorer;
 #[cfg(feature = "full")]
+mod omop;
+#[cfg(feature = "full")]
 mod owndata;
 #[cfg(feature = "full")]
 mod training;

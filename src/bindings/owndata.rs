@@ -144,6 +144,18 @@ impl OwnData {
         to_js(&done.report)
     }
 
+    /// Adds the summary of a finished OMOP reader as one site named `name` (refused when its
+    /// fit would be over the budget).
+    #[wasm_bindgen(js_name = addOmop)]
+    pub fn add_omop(&mut self, name: &str, reader: &super::omop::OmopReader) -> Result<(), JsError> {
+        let (summary, _) = reader.done.as_ref().ok_or_else(|| JsError::new("omop: finish first"))?;
+        let (st, budget) = (&summary.stats, crate::params::DEFAULT_MEMORY_BUDGET);
+        crate::data::fit::check_summary_fit(st.d1, st.d2, st.within.is_some(), budget).map_err(|e| in_file(name, e))?;
+        self.merger()?.add(name, summary).map_err(|e| in_file(name, e))?;
+        self.names.push(name.to_string());
+        Ok(())
+    }
+
     /// Merges what was added: {files, patients, codes, cuis, within, notes}.
     pub fn finish(&mut self) -> Result<JsValue, JsError> {
         let merged =

@@ -43,6 +43,15 @@ impl Table {
             Table::Domain(d) => d.table(),
         }
     }
+
+    /// The table of a CDM table name (`concept`, `note`, `condition_occurrence`, ...).
+    pub fn from_name(name: &str) -> Option<Table> {
+        match name {
+            "concept" => Some(Table::Concept),
+            "note" => Some(Table::Note),
+            _ => Domain::ALL.into_iter().find(|d| d.table() == name).map(Table::Domain),
+        }
+    }
 }
 
 /// Which rows count, in both routes (the tables read here and the SQL run in a database): the
@@ -261,10 +270,7 @@ impl OmopSummarizer {
         }
         for t in self.tables().into_iter().skip(1) {
             if !self.done.contains(&t) {
-                return Err(Error::Records {
-                    at: t.name().into(),
-                    message: format!("missing table; expected the export of {}", t.name()),
-                });
+                return Err(super::table::missing_table(&format!("{}.csv", t.name()), t.name()));
             }
         }
         for (m, (flag, doms)) in

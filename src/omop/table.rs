@@ -8,8 +8,48 @@
 //! - Errors are `FILE:LINE[:COLUMN]: message`, COLUMN the 1-based field number.
 
 use super::{line_text, located, split_fields, split_lines, MAX_LINE_BYTES};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use std::borrow::Cow;
+
+/// The table a file is the export of, by its name: `TABLE.csv`, `.tsv` or `.txt`, optionally
+/// followed by `.gz`, any letter case (`CONDITION_OCCURRENCE.csv.gz` -> `condition_occurrence`);
+/// `None` for any other name. The command line matches a folder's files with it, the page the
+/// files a user chose.
+pub fn table_of_file(file_name: &str) -> Option<String> {
+    let name = file_name.to_ascii_lowercase();
+    let base = name.strip_suffix(".gz").unwrap_or(&name);
+    [".csv", ".tsv", ".txt"].iter().find_map(|ext| base.strip_suffix(ext)).filter(|t| !t.is_empty()).map(str::to_string)
+}
+
+/// The error for a table to read that was not given; `at` names where it was looked for
+/// (`cdm/drug_exposure.csv`). A missing note table has its own message ([`missing_note`]).
+pub fn missing_table(at: &str, table: &str) -> Error {
+    Error::Records {
+        at: at.to_string(),
+        message: format!("missing table; expected the export of {table} (.csv or .tsv, optionally .gz)"),
+    }
+}
+
+/// The error for note_nlp chosen without the note table; `at` as for [`missing_table`].
+pub fn missing_note(at: &str) -> Error {
+    Error::Records {
+        at: at.to_string(),
+        message: "note_nlp without note: the person of a note_nlp row comes from note (note_id, person_id); expected note.csv (or .tsv, optionally .gz)".into(),
+    }
+}
+
+/// The error for two files of one table (`names`, as given).
+pub fn several_exports(at: &str, table: &str, names: &[String]) -> Error {
+    Error::Records {
+        at: at.to_string(),
+        message: format!("several exports of {table} ({}); expected one", names.join(", ")),
+    }
+}
+
+/// Whether a file is gzipped, by its name (`.gz`, any letter case).
+pub fn is_gzip_name(file_name: &str) -> bool {
+    file_name.to_ascii_lowercase().ends_with(".gz")
+}
 
 /// A table being read: its name for messages, the wanted columns and where they are.
 #[derive(Debug)]

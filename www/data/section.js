@@ -5,16 +5,25 @@
 // page's own static files.
 
 import { $, setBlobLink, statusLine } from '../lib/dom.js';
+import { saveBlob } from '../lib/exports.js';
 import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
 import { createInspector } from '../lib/inspector.js';
 import { LABELS } from '../lib/methods.js';
+import { wireDropZone } from './drop.js';
+import { omopChoice, omopText, showOmopChoice, wireOmop } from './omop.js';
 import { WorkerClient } from '../lib/worker-client.js';
 
-const SAMPLE = ['sample.summary.json', 'sample.pairs.csv'];
-const state = { client: null, current: null, files: [], pairs: null, loaded: false, inspector: null, sample: false };
-/** What the sample is, said wherever its results are shown (www/sample/README.md). */
-export const SAMPLE_NOTE = 'The sample is simulated from the paper’s model: its feature names and known pairs are fictional labels, not clinical facts.';
+// The samples in www/sample/ (README.md there): the simulated cohort with its pairs, and Eunomia.
+const SAMPLES = { sample: ['sample.summary.json', 'sample.pairs.csv'], eunomia: ['eunomia.summary.json'] };
+/** What each sample is, said beside its results (www/sample/README.md). */
+export const SAMPLE_NOTES = Object.freeze({
+  sample: 'The sample is simulated from the paper’s model: its feature names and known pairs are fictional labels, not clinical facts.',
+  eunomia: 'Eunomia’s patients are synthetic (Synthea), recorded in the OMOP CDM with real concept names.',
+});
+const state = {
+  client: null, current: null, files: [], pairs: null, loaded: false, omop: false, chosen: false, inspector: null, sample: null,
+};
 
 /** Shows a line in the section's status; `kind` is 'info', 'busy', 'done' or 'error'. */
 const setStatus = statusLine('data-status', 'data');
@@ -52,8 +61,8 @@ async function isPairs(file) {
 }
 
 // Takes a list of files (records, summaries, maybe a pairs file) and starts the analysis;
-// `sample`: they are the page's sample.
-async function takeFiles(list, sample = false) {
+// `sample`: the SAMPLES key when they are one of the page's samples.
+async function takeFiles(list, sample = null) {
   const files = [];
   for (const f of list) {
     if (await isPairs(f)) state.pairs = f;
@@ -67,7 +76,7 @@ async function takeFiles(list, sample = false) {
   state.inspector.reset();
   const names = files.map((f) => f.name).join(', ');
   setStatus(`Reading ${names}${files.length > 1 ? ' (merged across sites)' : ''}…`, 'busy');
-  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined });
+  send(DataReq.LOAD, { files, p: p(), pairs: state.pairs ?? undefined, omop: { ...omopChoice(), auto: !state.chosen } });
 }
 
 // Evaluates the loaded fits against the kept pairs file (or says what is missing).
@@ -83,23 +92,25 @@ function evaluatePairs() {
 // Hides the results of the previous data, and what was said about its files.
 function clearResults() {
   state.loaded = false;
+  state.omop = false;
   $('data-info').textContent = '';
   $('data-progress').value = 0;
   $('data-results').hidden = true;
   $('data-eval').hidden = true;
-  for (const id of ['data-vectors', 'data-metadata', 'data-csv']) $(id).hidden = true;
+  for (const id of ['data-vectors', 'data-metadata', 'data-summary', 'data-csv']) $(id).hidden = true;
 }
 
-// Loads the sample cohort from the page's own files.
-async function trySample() {
+// Loads a sample cohort (SAMPLES) from the page's own files; the pairs file goes with its sample.
+async function trySample(which) {
   setStatus('Loading the sample cohort from this page’s own files…', 'busy');
+  state.pairs = null;
   try {
-    const files = await Promise.all(SAMPLE.map(async (name) => {
+    const files = await Promise.all(SAMPLES[which].map(async (name) => {
       const r = await fetch(new URL(`../sample/${name}`, import.meta.url));
       if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
       return new File([await r.blob()], name);
     }));
-    await takeFiles(files, true);
+    await takeFiles(files, which);
   } catch (e) {
     setStatus(`Could not load the sample: ${e.message}`, 'error');
   }
@@ -109,17 +120,23 @@ async function trySample() {
 function onProgress(msg) {
   const pct = msg.total ? Math.min(100, (100 * msg.bytes) / msg.total) : 0;
   $('data-progress').value = pct / 100;
+  if (msg.step) return setStatus(`OMOP ${msg.step}: ${msg.file}, ${pct.toFixed(0)}% read`, 'busy');
   setStatus(`${msg.file}: ${pct.toFixed(0)}% read, ${msg.rows} rows, ${msg.patients} patients, ${msg.codes} codes, ${msg.cuis} CUIs`, 'busy');
 }
 
-// Describes the loaded data (files, patients, features, which methods can fit).
+// Describes the loaded data (files, patients, features, which methods can fit) and offers its summary.
 function onLoaded({ info }) {
   $('data-progress').value = 1;
   state.loaded = true;
+  state.omop = Boolean(info.omop);
+  if (info.omop && !state.chosen) showOmopChoice(info.omop);
+  state.summaryName = info.omop && info.files.length === 1 ? 'omop.summary.json' : 'summary.json';
+  $('data-summary').hidden = false;
   const within = info.within ? 'with within-modality counts: CLAIME, Concate and CL' : 'without within-modality counts: CLAIME only';
-  const notes = (info.notes.length ? ` Note: ${info.notes.join(' ')}` : '') + (state.sample ? ` ${SAMPLE_NOTE}` : '');
+  const notes = (info.notes.length ? ` Note: ${info.notes.join(' ')}` : '') + (state.sample ? ` ${SAMPLE_NOTES[state.sample]}` : '');
   $('data-info').textContent = `${info.files.length} file${info.files.length > 1 ? 's' : ''} (${info.files.join(', ')}): `
-    + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`;
+    + `${Math.round(info.patients)} patients, ${info.codes} codes, ${info.cuis} CUIs, ${within}.${notes}`
+    + (info.omop ? ` ${omopText(info.omop)}` : '');
   setStatus('Fitting…', 'busy');
 }
 
@@ -174,6 +191,16 @@ function onReply(msg) {
   handlers[msg.type]?.(msg);
 }
 
+// Saves the loaded data's summary JSON, asked of the worker when clicked (it may be large).
+async function saveSummary() {
+  try {
+    const { json } = await ask(DataReq.SUMMARY);
+    saveBlob(new Blob([json], { type: 'application/json' }), state.summaryName ?? 'summary.json');
+  } catch (e) {
+    setStatus(`Could not save the summary: ${e.message}`, 'error');
+  }
+}
+
 // Shows a failed step; a failed load leaves nothing of the previous files on screen.
 function failed(message) {
   if (!state.loaded) clearResults();
@@ -186,41 +213,33 @@ export function faultDataWorker(kind) {
   send(DataReq.DEBUG_FAULT, { kind: String(kind), debug: true });
 }
 
-// Takes files dropped on `zone`.
-function wireDropZone(zone) {
-  const stop = (e) => {
-    e.preventDefault();
-    e.stopPropagation();
-  };
-  for (const type of ['dragenter', 'dragover']) zone.addEventListener(type, (e) => { stop(e); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', (e) => { stop(e); zone.classList.remove('over'); });
-  zone.addEventListener('drop', (e) => {
-    stop(e);
-    zone.classList.remove('over');
-    const files = [...(e.dataTransfer?.files ?? [])];
-    if (files.length) takeFiles(files);
-  });
-}
-
 // Wires the section; its worker starts with the first file.
 function main() {
   if (!$('data')) return;
-  wireDropZone($('data-drop'));
+  wireDropZone($('data-drop'), takeFiles, (e) => setStatus(`Could not read the dropped folder: ${e.message}`, 'error'));
   state.inspector = createInspector($('data-inspector'), {
     idPrefix: 'data',
     fetchNames: () => ask(DataReq.NAMES),
     fetchNeighbours: (name, k) => ask(DataReq.NEIGHBOURS, { name, k }).then((r) => r.lists),
   });
-  $('data-files').addEventListener('change', (e) => {
-    const files = [...e.target.files];
-    e.target.value = ''; // choosing the same file again fires `change` again
-    if (files.length) takeFiles(files);
+  for (const id of ['data-files', 'data-folder']) {
+    $(id).addEventListener('change', (e) => {
+      const files = [...e.target.files];
+      e.target.value = ''; // choosing the same file again fires `change` again
+      if (files.length) takeFiles(files);
+    });
+  }
+  wireOmop(() => { // OMOP tables are read again with the new domains
+    state.chosen = true;
+    if (state.omop) takeFiles(state.pairs ? [...state.files, state.pairs] : state.files);
   });
   $('data-pairs').addEventListener('change', (e) => {
     state.pairs = e.target.files[0] ?? null;
     evaluatePairs();
   });
-  $('data-sample').addEventListener('click', trySample);
+  $('data-summary').addEventListener('click', saveSummary);
+  $('data-sample').addEventListener('click', () => trySample('sample'));
+  $('data-sample-eunomia').addEventListener('click', () => trySample('eunomia'));
   $('data-p').addEventListener('change', () => {
     if (!state.loaded) return;
     setStatus(`Refitting at p = ${p()}…`, 'busy');

@@ -1,5 +1,5 @@
-// The "Your data" worker: reads the user's files (records CSV/TSV streamed in chunks, or
-// claime-summary JSON), merges them across sites, fits CLAIME (and Concate and CL when the
+// The "Your data" worker: reads the user's files (records CSV/TSV streamed in chunks,
+// claime-summary JSON, or OMOP CDM table exports: data/omop-read.js), merges them across sites, fits CLAIME (and Concate and CL when the
 // within-modality counts are there) and evaluates a pairs file. Nothing leaves the page.
 //
 // Messages: data/protocol.js.
@@ -7,6 +7,7 @@
 import init, { debugFault, OwnData, RecordsReader } from '../pkg/claime.js';
 import { DataReply, DataReq } from './protocol.js';
 import { readText } from '../lib/files.js';
+import { domainChoice, readOmop, splitOmop } from './omop-read.js';
 import { loadOnce, post, release, serve } from '../lib/worker-side.js';
 
 let data = null; // the OwnData of the last successful load
@@ -65,13 +66,35 @@ async function fitAndEvaluate(id, p, pairs) {
   if (pairs) await onEvaluate({ id, pairs });
 }
 
+// Reads the OMOP tables among `files` into `own` as one site; returns the summaries among the
+// other files (further sites) and what to report ({report, used, ignored, codes, cuis}; null
+// without OMOP tables). Other files are left out, as \`claime summarize --omop DIR\` leaves
+// out the other files in DIR, and named.
+async function addOmop(id, own, files, choice) {
+  const split = splitOmop(files);
+  if (!split) return { others: files, omop: null };
+  if (choice?.error) throw new Error(choice.error);
+  const others = [];
+  const skipped = [];
+  for (const f of split.others) (await isSummary(f) ? others : skipped).push(f);
+  const { codes, cuis } = domainChoice(split.tables, choice ?? { codes: 'condition', cuis: 'drug', auto: true });
+  const { reader, report, used, ignored } = await readOmop(id, split.tables, codes, cuis);
+  try {
+    own.addOmop(`OMOP CDM (${used.join(', ')})`, reader);
+    return { others, omop: { report, used, ignored: [...ignored, ...skipped.map((f) => f.name)], codes, cuis } };
+  } finally {
+    release(reader);
+  }
+}
+
 async function onLoad(msg) {
   await loadWasm();
-  const files = [...(msg.files ?? [])];
-  if (!files.length) throw new Error('no file chosen');
+  const chosen = [...(msg.files ?? [])];
+  if (!chosen.length) throw new Error('no file chosen');
   const own = new OwnData();
   const reports = [];
   try {
+    const { others: files, omop } = await addOmop(msg.id, own, chosen, msg.omop);
     for (const file of files) {
       if (await isSummary(file)) {
         own.addSummary(file.name, await readText(file));
@@ -87,7 +110,7 @@ async function onLoad(msg) {
     const info = own.finish();
     release(data);
     data = own;
-    post(msg.id, DataReply.LOADED, { info: { ...info, reports } });
+    post(msg.id, DataReply.LOADED, { info: { ...info, reports, omop } });
   } catch (e) {
     if (data !== own) release(own); // a trapped `own` is still borrowed: free() would throw
     throw e;
@@ -115,6 +138,13 @@ function onNames(msg) {
   post(msg.id, DataReply.FEATURE_NAMES, data.featureNames());
 }
 
+// Answers the loaded data's summary JSON (a merge of one summary writes its bytes unchanged, so
+// one OMOP input gives the file `claime summarize --omop` writes).
+function onSummary(msg) {
+  if (!data) throw new Error('load records or summaries first');
+  post(msg.id, DataReply.SUMMARY_JSON, { json: data.summaryJson() });
+}
+
 // Answers the neighbour lists of one feature in each fitted method.
 function onNeighbours(msg) {
   if (!data) throw new Error('load records or summaries first');
@@ -131,7 +161,7 @@ async function onDebugFault(msg) {
 }
 
 const handlers = {
-  [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours,
+  [DataReq.LOAD]: onLoad, [DataReq.FIT]: onFit, [DataReq.EVALUATE]: onEvaluate, [DataReq.NAMES]: onNames, [DataReq.NEIGHBOURS]: onNeighbours, [DataReq.SUMMARY]: onSummary,
   [DataReq.DEBUG_FAULT]: onDebugFault,
 };
 

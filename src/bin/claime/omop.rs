@@ -5,6 +5,7 @@
 use crate::io::{io_error, refuse_overwrite, Output};
 use claime::omop::result::{ConceptNames, SqlResult};
 use claime::omop::sql::{omop_sql as make_sql, Dialect, SqlOptions};
+use claime::omop::table::{is_gzip_name, missing_note, missing_table, several_exports, table_of_file};
 use claime::omop::{Date, Domain, OmopOptions, OmopSummarizer, Selection, Table};
 use claime::Error;
 use std::io::Read;
@@ -57,9 +58,7 @@ fn find_table(dir: &Path, table: &str) -> Result<Option<PathBuf>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| io_error(&dir.display().to_string(), e))?;
     let mut found = Vec::new();
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
-        let base = name.strip_suffix(".gz").unwrap_or(&name);
-        if [".csv", ".tsv", ".txt"].iter().any(|ext| base.strip_suffix(ext) == Some(table)) {
+        if table_of_file(&entry.file_name().to_string_lossy()).as_deref() == Some(table) {
             found.push(entry.path());
         }
     }
@@ -67,13 +66,11 @@ fn find_table(dir: &Path, table: &str) -> Result<Option<PathBuf>, Error> {
     match found.len() {
         0 => Ok(None),
         1 => Ok(found.pop()),
-        _ => Err(Error::Records {
-            at: dir.join(table).display().to_string(),
-            message: format!(
-                "several exports of {table} ({}); expected one",
-                found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-            ),
-        }),
+        _ => Err(several_exports(
+            &dir.join(table).display().to_string(),
+            table,
+            &found.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        )),
     }
 }
 
@@ -81,7 +78,7 @@ fn find_table(dir: &Path, table: &str) -> Result<Option<PathBuf>, Error> {
 fn stream(path: &Path, feed: &mut dyn FnMut(&[u8]) -> Result<(), Error>) -> Result<(), Error> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| io_error(&name, e))?;
-    let gz = name.to_ascii_lowercase().ends_with(".gz");
+    let gz = is_gzip_name(&name);
     let mut reader: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(file)) } else { Box::new(file) };
     let mut buf = vec![0u8; 1 << 20];
     loop {
@@ -115,17 +112,10 @@ pub fn summarize_omop(dir: &str, flags: &OmopFlags<'_>, source_values: bool, out
             None if t == Table::Concept => {
                 eprintln!("note: no concept table in {dir}: features are named by concept id alone")
             }
-            None if t == Table::Note => {
-                return Err(Error::Records {
-                    at: dir_path.join("note.csv").display().to_string(),
-                    message: "note_nlp without note: the person of a note_nlp row comes from note (note_id, person_id); expected note.csv (or .tsv, optionally .gz)".into(),
-                })
-            }
+            None if t == Table::Note => return Err(missing_note(&dir_path.join("note.csv").display().to_string())),
             None => {
-                return Err(Error::Records {
-                    at: dir_path.join(format!("{}.csv", t.name())).display().to_string(),
-                    message: format!("missing table; expected the export of {} (.csv or .tsv, optionally .gz)", t.name()),
-                })
+                let at = dir_path.join(format!("{}.csv", t.name())).display().to_string();
+                return Err(missing_table(&at, t.name()));
             }
         }
     }
