@@ -95,16 +95,18 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, limit: f64) -> Re
     let err = draw_err("regime map key");
     let (_, h) = area.dim_in_pixel();
     let (x0, x1) = (10, 30);
-    let (top, bottom) = (58, (h as i32 - 110).max(120));
+    let (top, bottom) = (66, (h as i32 - 110).max(128));
     let steps = 48;
     for k in 0..steps {
         let (ya, yb) = (top + (bottom - top) * k / steps, top + (bottom - top) * (k + 1) / steps);
         let t = 1.0 - 2.0 * (k as f64 + 0.5) / steps as f64; // +1 at the top, -1 at the bottom
+        // One pixel of overlap, so no seam shows between the steps.
+        let yb = if k + 1 < steps { yb + 1 } else { yb };
         area.draw(&Rectangle::new([(x0, ya), (x1, yb)], diverging(t).filled())).map_err(&err)?;
     }
     area.draw(&Rectangle::new([(x0, top), (x1, bottom)], BLACK.mix(0.5).stroke_width(1))).map_err(&err)?;
     let head = TextStyle::from(LABEL_FONT.into_font()).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Bottom));
-    area.draw_text(BAR_LABEL, &head, (x0 - 4, top - 22)).map_err(&err)?;
+    area.draw_text(BAR_LABEL, &head, (x0 - 4, top - 24)).map_err(&err)?;
     let tick = TextStyle::from(TICK_FONT.into_font()).color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
     let mid = (top + bottom) / 2;
     for (y, v) in [(top, limit), (mid, 0.0), (bottom, -limit)] {
@@ -114,7 +116,7 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, limit: f64) -> Re
     }
     let grey = BLACK.mix(0.75);
     let small = TextStyle::from(TICK_FONT.into_font()).color(&grey).pos(Pos::new(HPos::Left, VPos::Center));
-    area.draw_text(BAR_ENDS[0], &small, (x0 - 4, top - 9)).map_err(&err)?;
+    area.draw_text(BAR_ENDS[0], &small, (x0 - 4, top - 12)).map_err(&err)?;
     area.draw_text(BAR_ENDS[1], &small, (x0 - 4, bottom + 12)).map_err(&err)?;
     let y = bottom + 44;
     area.draw(&Rectangle::new([(x0, y - 9), (x1, y + 9)], diverging(-0.6).filled())).map_err(&err)?;
