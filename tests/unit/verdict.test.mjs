@@ -75,3 +75,16 @@ test('verdict: waits for both ends of the grid, and counts the fewest replicates
   assert.match(verdict(t, 'spike').text, /\(2 replicates\)/);
   assert.throws(() => verdict({ experiment: 'x', rows: [] }, 'spike'), /unknown experiment/);
 });
+
+test('verdict: with every method at the no-recovery level at both ends there is nothing to test', () => {
+  const level = Math.sqrt(8);
+  const lines = { claime: [2.81, 2.81], concate: [2.82, 2.80], cl: [2.81, 2.81] };
+  const v = verdict(table('n', 'n', [1000, 5000], lines, 2), 'ar1', level);
+  assert.equal(v.holds, null);
+  assert.match(v.text, /^From n = 1000 to 5000 \(2 replicates\): every method is within 0\.05 of the no-recovery level √\(2p\) = 2\.83 at both ends \(CLAIME 2\.81 → 2\.81, Concate 2\.82 → 2\.80, CL 2\.81 → 2\.81\): nothing is recovered/);
+  assert.equal(verdict(table('n', 'n', [1000, 5000], lines, 2), 'ar1').holds, false, 'without the level, the rule alone');
+  // One method below the level at one end (2.77 < 2.83 - 0.05): a verdict again.
+  const some = verdict(table('n', 'n', [1000, 5000], { ...lines, claime: [2.81, 2.77] }, 2), 'ar1', level);
+  assert.equal(some.holds, false);
+  assert.match(some.text, /CLAIME stays flat but should fall/);
+});

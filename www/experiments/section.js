@@ -113,7 +113,7 @@ async function render(run) {
     const drawn = await run.helper.ask('render', { run: run.id, ...FIGURE });
     if (st.run !== run) return;
     showFigures($('exp-figure'), drawn.tables);
-    showVerdicts($('exp-figure'), drawn.tables, run.spec.noise);
+    showVerdicts($('exp-figure'), drawn.tables, run.spec.noise, Math.sqrt(2 * run.spec.base.p));
     showRows($('exp-table'), drawn.tables.flatMap((table) => table.rows));
     if (upto === run.total && run.ended === 'done') finish(run, drawn);
   } catch (e) {

@@ -77,10 +77,12 @@ function describe(ms) {
 
 /**
  * The verdict of one panel: `table` = {experiment: 'n'|'d'|'noise', rows}, `noise` = 'spike'
- * or 'ar1'. Returns {holds (true, false, or null when the grid's ends are not in yet), text,
- * breakers (labels of the methods that break the claim)}.
+ * or 'ar1', `level` the no-recovery level √(2p) (optional). Returns {holds (true, false, or
+ * null when the grid's ends are not in yet or, with `level`, every method is within FLAT of it
+ * at both ends: nothing recovered, nothing to test), text, breakers (labels of the methods that
+ * break the claim)}.
  */
-export function verdict(table, noise) {
+export function verdict(table, noise, level = null) {
   const claim = CLAIMS[table?.experiment];
   if (!claim || !Array.isArray(table.rows)) throw new Error(`verdict: unknown experiment ${table?.experiment}`);
   const xs = [...new Set(table.rows.map((r) => r.x))].sort((a, b) => a - b);
@@ -96,6 +98,16 @@ export function verdict(table, noise) {
   const name = table.rows[0].x_name ?? 'x';
   const reps = Math.min(...ms.map((m) => m.reps));
   const head = `From ${name} = ${showX(start)} to ${showX(end)} (${reps} replicate${reps === 1 ? '' : 's'}): ${describe(ms)}.`;
+  if (level !== null && ms.every((m) => Math.min(m.from, m.to) >= hundredths(level) - hundredths(FLAT))) {
+    const values = ms.map((m) => `${m.label} ${show(m.from)} → ${show(m.to)}`).join(', ');
+    return {
+      holds: null,
+      text: `From ${name} = ${showX(start)} to ${showX(end)} (${reps} replicate${reps === 1 ? '' : 's'}): every method is within `
+        + `${show(hundredths(FLAT))} of the no-recovery level √(2p) = ${level.toFixed(2)} at both ends (${values}): `
+        + `nothing is recovered, so this grid cannot test the paper’s claim (${claim.words}).`,
+      breakers: [],
+    };
+  }
   const breakers = ms.filter((m) => !m.ok);
   if (!breakers.length) {
     return { holds: true, text: `${head} The paper’s claim (${claim.words}) holds here.`, breakers: [] };

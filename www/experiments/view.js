@@ -84,14 +84,15 @@ function panel(host, experiment) {
 
 // Writes each figure's verdict (verdict.js, from its table's rows): in its panel's
 // `.exp-verdict`, or for a figure alone in the element `${host.id}-verdict`; data-holds is
-// "true", "false" or "" (waiting for the grid's ends).
-export function showVerdicts(host, tables, noise) {
+// "true", "false" or "" (waiting for the grid's ends, or nothing recovered at the no-recovery
+// `level` √(2p)).
+export function showVerdicts(host, tables, noise, level = null) {
   if (!Array.isArray(tables)) throw new Error('experiments: tables must be an array');
   const alone = document.getElementById(`${host.id}-verdict`);
   const panels = tables.length > 1 ? [...host.querySelectorAll('figure.exp-panel')] : [];
   const slots = panels.length ? panels.map((f) => f.querySelector('.exp-verdict')) : [alone];
   if (panels.length && alone) write(alone, null);
-  tables.forEach((table, i) => slots[i] && write(slots[i], verdict(table, noise), table.experiment));
+  tables.forEach((table, i) => slots[i] && write(slots[i], verdict(table, noise, level), table.experiment));
   if (!tables.length && alone) write(alone, null);
 }
 
