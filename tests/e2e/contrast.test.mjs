@@ -102,6 +102,32 @@ test('the temperature trainer shows its minibatch; τ sharpens or flattens the w
   // weighted mean similarity, >= 0), so τ = 100 gives each hardest negative less.
   flat.rows.forEach((r, i) => assert.ok(r.weights[hardIndex(flat, i)] < hardest[i], `row ${i + 1}: τ = 100 spreads the weight`));
 
+  // The section restarts training at τ = 100; the picture follows the new trainer. Its own lens
+  // then weighs that trainer's block at another τ without restarting training, and keeps that
+  // τ for the pictures of later steps.
+  const pictureAt = (tau, it) => page.waitForFunction(([t, i]) => {
+    const d = document.querySelector('#train-contrast .contrast-picture').dataset;
+    return d.tau === t && d.iteration === i;
+  }, [tau, it], { timeout: TIMEOUT, polling: 5 });
+  await pictureAt('100', '0');
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  await page.click('#train-step');
+  await pictureAt('100', '1');
+  assert.equal(await page.inputValue('#contrast-logtau'), '2', 'the lens followed the trainer’s τ');
+  await page.$eval('#contrast-logtau', (el) => {
+    el.value = '-1';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await pictureAt('0.1', '1');
+  const lens = await picture(page);
+  checkRows(lens);
+  assert.equal(await page.textContent('#train-iter'), '1', 'the lens does not restart training');
+  assert.equal(await page.textContent('#train-tau-out'), 'τ = 100', 'nor change the trainer’s τ');
+  assert.match(lens.text, /^At τ = 0\.1 the hardest negative/);
+  await page.click('#train-step');
+  await pictureAt('0.1', '2');
+  checkRows(await picture(page));
+
   // τ = ∞: each negative's weight is its CUI tokens' share, whatever its similarity.
   await page.check('#train-tau-inf');
   await page.waitForFunction(() => document.querySelector('#train-contrast .contrast-picture').dataset.tau === 'inf', null, { timeout: TIMEOUT });

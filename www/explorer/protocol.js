@@ -42,7 +42,8 @@
 //       The contrastive picture (training/contrast.js) of trainer `session`'s latest minibatch
 //       at temperature `tau` (null = infinity), without stepping; answers `contrast` with
 //       {session, contrast} (null for a trainer without in-batch negatives). Every
-//       `train-state` also carries `contrast` at the trainer's own temperature.
+//       `train-state` also carries `contrast`, at the trainer's own temperature until a
+//       `train-contrast` names another.
 //   {id, type: 'names'}
 //       The feature names of the latest run (the neighbour inspector's suggestions); answers
 //       `feature-names`.

@@ -3,7 +3,8 @@
 // patient j's CUIs (positives, same patient, on the outlined diagonal), and each row's softmax
 // weights on its negatives at τ, p_ij ∝ T2_j exp(s_ij / τ) (src/train/contrast.rs, the weights
 // the loss puts on in-batch negatives). The worker sends it with every state of a temperature
-// trainer; moving τ asks for the same block at the new τ at once, even while paused.
+// trainer; moving τ (the trainer's, or the picture's own lens, which does not restart training)
+// asks for the same block at the new τ at once, even while paused.
 
 import { Reply, Req } from '../explorer/protocol.js';
 import { $ } from '../lib/dom.js';
@@ -142,25 +143,62 @@ function show(v) {
   host.querySelector('.contrast-where').textContent = `Iteration ${v.iteration}: ${v.m} of the ${v.batch} patients of the latest minibatch.`;
 }
 
+// The lens's τ: 10^slider, or Infinity when its "∞" is ticked.
+function lensTau() {
+  return $('contrast-tau-inf').checked ? Infinity : 10 ** Number($('contrast-logtau').value);
+}
+
+// Sets the lens to τ (the trainer's, when that changes) and shows it.
+function setLens(tau) {
+  $('contrast-tau-inf').checked = !Number.isFinite(tau);
+  if (Number.isFinite(tau)) $('contrast-logtau').value = String(Math.log10(tau));
+  showLens();
+}
+
+// Writes the lens's τ beside its slider.
+function showLens() {
+  const tau = lensTau();
+  $('contrast-tau-out').textContent = `τ = ${Number.isFinite(tau) ? tauText(tau) : '∞'}`;
+  $('contrast-logtau').disabled = !Number.isFinite(tau);
+}
+
 /**
  * Wires the picture: `send(type, fields)` sends to the training worker, `session()` is the id of
- * the trainer held there (null before one is built), `temperature()` the controls' τ.
- * Returns `onReply(msg)`, to be given every message of that worker.
+ * the trainer held there (null before one is built), `temperature()` the controls' τ. The
+ * picture has a lens of its own, a τ at which it weighs the block without restarting training;
+ * it follows the trainer's τ whenever that changes, and the worker keeps using the lens's τ for
+ * the pictures it sends with later steps. Returns `onReply(msg)`, to be given every message of
+ * that worker.
  */
 export function createContrast({ send, session, temperature }) {
   let lastSession = null; // the session whose picture is shown
+  // Asks the held trainer for its block at the lens's τ (without a step).
   const ask = () => {
     const id = session();
     if (id === null || id !== lastSession) return;
-    const tau = temperature();
+    const tau = lensTau();
     send(Req.TRAIN_CONTRAST, { session: id, tau: Number.isFinite(tau) ? tau : null });
   };
+  const follow = () => {
+    setLens(temperature());
+    ask();
+  };
   show(null);
-  $('train-logtau').addEventListener('input', ask);
-  $('train-tau-inf').addEventListener('change', ask);
+  setLens(temperature());
+  $('train-logtau').addEventListener('input', follow);
+  $('train-tau-inf').addEventListener('change', follow);
+  $('contrast-logtau').addEventListener('input', () => {
+    showLens();
+    ask();
+  });
+  $('contrast-tau-inf').addEventListener('change', () => {
+    showLens();
+    ask();
+  });
   return (msg) => {
     if ((msg.type !== Reply.TRAIN_STATE && msg.type !== Reply.CONTRAST) || msg.stale || msg.session !== session()) return;
     if (msg.contrast === undefined) return;
+    if (msg.session !== lastSession && msg.contrast) setLens(msg.contrast.tau === null ? Infinity : msg.contrast.tau);
     lastSession = msg.session;
     show(msg.contrast);
   };

@@ -43,7 +43,7 @@ export function trainingHandlers({ loadWasm, post }) {
     drop();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
-    current = { id: msg.id, session, msPerStep: 0, tau };
+    current = { id: msg.id, session, msPerStep: 0, tau }; // tau: the picture's, the trainer's until a lens moves
     const point = session.step(0);
     post(msg.id, Reply.TRAIN_STATE, {
       session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),
@@ -83,11 +83,14 @@ export function trainingHandlers({ loadWasm, post }) {
   }
 
   // {id, type: 'train-contrast', session, tau}: the contrastive picture of the held trainer's
-  // latest minibatch at `tau` (null = infinity), without a step; answers `contrast`.
+  // latest minibatch at `tau` (null = infinity), without a step; answers `contrast`. Later
+  // states carry the picture at this τ.
   async function onTrainContrast(msg) {
     if (!current || current.id !== msg.session) return post(msg.id, Reply.CONTRAST, { session: msg.session, contrast: null, stale: true });
     const tau = msg.tau === null || msg.tau === undefined ? Infinity : Number(msg.tau);
-    post(msg.id, Reply.CONTRAST, { session: msg.session, contrast: contrastOf(current.session, tau) });
+    const contrast = contrastOf(current.session, tau); // throws (an error reply) on a bad tau
+    current.tau = tau;
+    post(msg.id, Reply.CONTRAST, { session: msg.session, contrast });
   }
 
   // {id, type: 'train-stop'}: frees the trainer.
