@@ -417,3 +417,45 @@ fn sweep_figure_ticks_read_as_the_grid() {
     let c = texts(&svg("c", "c", &[band(&[0.2, 0.4, 0.6, 0.8, 1.0])], 2.83, 640, 400).unwrap());
     assert!(c.iter().any(|t| t == "0.40") && c.iter().any(|t| t == "1.00"), "levels keep their decimals: {c:?}");
 }
+
+/// The experiment figure draws each method's 10-90% band when the replicates spread (and says
+/// so in the legend), draws none from one replicate (p10 = p90), and labels the dashed
+/// no-recovery line with its value.
+#[test]
+fn sweep_figure_band_and_no_recovery_label() {
+    use claime::plot::sweep::{svg, Band, BAND_LABEL, NO_RECOVERY_LABEL};
+    let band = |name: &str, spread: f64| Band {
+        name: name.into(),
+        points: [20e3, 40e3, 60e3].iter().map(|&x| (x, 2.5, 2.5 - spread, 2.5 + spread)).collect(),
+    };
+    let many = svg("n", "n", &[band("CLAIME", 0.1), band("Concate", 0.05)], 2.83, 720, 440).unwrap();
+    let t = texts(&many);
+    assert!(t.iter().any(|s| s == BAND_LABEL), "band in the legend: {t:?}");
+    assert!(t.iter().any(|s| s == &format!("{NO_RECOVERY_LABEL} = 2.83")), "{t:?}");
+    // Each band: one filled polygon at the band's opacity (plotters writes it as `opacity`).
+    let fills = many.matches("<polygon").filter(|_| true).count();
+    assert!(fills >= 2, "two band polygons: {fills}");
+    assert!(many.contains(&format!("opacity=\"{}\"", claime::plot::sweep::BAND_OPACITY)), "band opacity");
+    let one = svg("n", "n", &[band("CLAIME", 0.0), band("Concate", 0.0)], 2.83, 720, 440).unwrap();
+    assert!(!texts(&one).iter().any(|s| s == BAND_LABEL), "no band from one replicate");
+    assert!(!one.contains(&format!("opacity=\"{}\"", claime::plot::sweep::BAND_OPACITY)));
+}
+
+/// The regime map has a colour bar with its values (-L, 0, +L, L the largest |difference|) and
+/// a legend for the outline of the cells where CLAIME wins.
+#[test]
+fn regime_map_has_a_colour_bar_and_an_outline_legend() {
+    use claime::plot::regime::{svg, RegimeMap, BAR_ENDS, BAR_LABEL, OUTLINE_LABEL};
+    let map = RegimeMap {
+        signals: vec![1.0, 2.0, 3.0],
+        levels: vec![0.2, 0.6],
+        level_name: "c".into(),
+        values: vec![-0.42, -0.1, 0.05, 0.2, 0.1, 0.03],
+        wins: vec![true, true, false, false, false, false],
+    };
+    let s = svg(&map, 720, 480).unwrap();
+    let t = texts(&s);
+    for want in [BAR_LABEL, BAR_ENDS[0], BAR_ENDS[1], OUTLINE_LABEL[0], OUTLINE_LABEL[1], "+0.42", "0.00", "-0.42"] {
+        assert!(t.iter().any(|x| x == want), "{want:?} in {t:?}");
+    }
+}

@@ -3,6 +3,9 @@
 use super::{js_err, params_from, to_js};
 use wasm_bindgen::prelude::*;
 
+/// Patients in the contrastive picture (`contrast`).
+pub const CONTRAST_PATIENTS: usize = 12;
+
 /// A trainer driven step by step (the "Training" section): simulates all n patients, fits the
 /// matching SVD solution, then `step(k)` trains. `settings` is a `TrainParams` object (lambda,
 /// lr, batch, ...; missing keys take defaults); `temperature` is tau (Infinity = the linear loss).
@@ -40,6 +43,23 @@ impl TrainerSession {
     pub fn alignment(&self, width: u32, height: u32) -> Result<String, JsError> {
         let (w, h) = (width.max(crate::plot::MIN_SIDE), height.max(crate::plot::MIN_SIDE));
         self.live.alignment_svg(crate::explorer::ALIGNMENT_POINTS, w, h).map_err(js_err)
+    }
+
+    /// The contrastive picture at temperature `tau` (Infinity: the linear limit): at most 12
+    /// patients of the latest minibatch, {iteration, tau (null = infinity), m, batch, patients,
+    /// sims, t2, weights}; null for a trainer without in-batch negatives.
+    pub fn contrast(&self, tau: f64) -> Result<JsValue, JsError> {
+        if !(tau > 0.0) {
+            return Err(js_err(crate::error::Error::param(
+                "tau",
+                tau,
+                "a temperature > 0 (Infinity: the linear loss)",
+            )));
+        }
+        match self.live.contrast(CONTRAST_PATIENTS, tau) {
+            Some(view) => to_js(&view),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// Steps in one epoch.

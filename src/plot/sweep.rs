@@ -1,12 +1,28 @@
 //! A sweep figure (the paper's Figure 1 panels): for each method, the mean projection distance
 //! against the varied quantity as a line with markers, and the band between the 10th and 90th
-//! percentiles over replicates, with the no-recovery level sqrt(2p) dashed.
+//! percentiles over replicates (drawn where some point has a spread, i.e. with two or more
+//! replicates, and named in the legend), with the no-recovery level sqrt(2p) dashed and labelled.
 
-use super::{check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, GREY};
+use super::{
+    check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Glyph, GREY, LABEL_FONT,
+};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+/// Fill opacity of a method's 10-90% band (its edges are drawn too, thin, at 0.6).
+pub const BAND_OPACITY: f64 = 0.3;
+/// Legend label of the band (shown when some point has a spread).
+pub const BAND_LABEL: &str = "10-90% of replicates";
+/// Label of the dashed no-recovery line (followed by " = 2.83").
+pub const NO_RECOVERY_LABEL: &str = "no recovery, sqrt(2p)";
+
+/// Whether any point has p90 > p10: with one replicate the band is a line and is not drawn.
+pub fn has_spread(bands: &[Band]) -> bool {
+    bands.iter().any(|b| b.points.iter().any(|p| p.3 > p.2))
+}
 
 /// One method's summary along the grid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,7 +65,15 @@ pub fn draw<DB: DrawingBackend>(
     let err = draw_err("sweep figure");
     let whole = bands.iter().all(|b| b.points.iter().all(|p| p.0.fract() == 0.0));
     let body = title(area, heading)?;
-    let plot = legend_beside(&body, &series_entries(bands.iter().map(|b| b.name.as_str())))?;
+    let spread = has_spread(bands);
+    let mut entries = series_entries(bands.iter().map(|b| b.name.as_str()));
+    if spread {
+        // The band's look over white, in grey: it stands for every method's band.
+        let over_white = |v: u8| (255.0 - 2.0 * BAND_OPACITY * (255.0 - v as f64)).round() as u8;
+        let swatch = RGBColor(over_white(GREY.0), over_white(GREY.1), over_white(GREY.2));
+        entries.push((Glyph::Swatch(swatch), BAND_LABEL.to_string()));
+    }
+    let plot = legend_beside(&body, &entries)?;
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(8)
         .margin_right(12)
@@ -67,11 +91,25 @@ pub fn draw<DB: DrawingBackend>(
     chart
         .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
         .map_err(&err)?;
+    let label = format!("{NO_RECOVERY_LABEL} = {no_recovery:.2}");
+    let ink = BLACK.mix(0.75);
+    let style = TextStyle::from(LABEL_FONT.into_font()).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
+    chart
+        .plotting_area()
+        .draw(&(EmptyElement::at((hi, no_recovery)) + Text::new(label, (-6, -4), style)))
+        .map_err(&err)?;
     for (k, b) in bands.iter().enumerate() {
         let (c, m) = series_style(k);
-        let mut poly: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.3)).collect();
-        poly.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
-        chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(0.15).filled()))).map_err(&err)?;
+        if spread {
+            let mut poly: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.3)).collect();
+            poly.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
+            chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(BAND_OPACITY).filled()))).map_err(&err)?;
+            for edge in
+                [b.points.iter().map(|p| (p.0, p.2)).collect::<Vec<_>>(), b.points.iter().map(|p| (p.0, p.3)).collect()]
+            {
+                chart.draw_series(std::iter::once(PathElement::new(edge, c.mix(0.6).stroke_width(1)))).map_err(&err)?;
+            }
+        }
         chart.draw_series(LineSeries::new(b.points.iter().map(|p| (p.0, p.1)), c.stroke_width(2))).map_err(&err)?;
         for p in &b.points {
             super::draw_marker(chart.plotting_area(), m, (p.0, p.1), 4, c, true).map_err(&err)?;

@@ -3,6 +3,7 @@
 //! iteration, loss, recovery error (projection distance to the truth) and distance to the SVD
 //! solution. No wasm types here: the bindings wrap it, and native tests drive it directly.
 
+use super::contrast::ContrastView;
 use super::report::distance_between;
 use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
 use crate::error::Result;
@@ -81,6 +82,13 @@ impl LiveTrainer {
         crate::plot::alignment::svg(&view, width, height)
     }
 
+    /// The contrastive picture at temperature `tau` (infinite: the linear limit) of at most `m`
+    /// patients of the trainer's latest minibatch; None for a trainer without in-batch negatives.
+    pub fn contrast(&self, m: usize, tau: f64) -> Option<ContrastView> {
+        let (block, batch) = self.trainer.contrast(m)?;
+        Some(ContrastView::new(block, batch, self.trainer.iterations(), tau))
+    }
+
     /// Steps in one epoch.
     pub fn steps_per_epoch(&self) -> usize {
         self.trainer.steps_per_epoch()
@@ -110,5 +118,30 @@ mod tests {
         assert!(svg.starts_with("<svg") && svg.contains("</svg>"));
         // The points moved with the embeddings.
         assert!(svg != svg0, "the alignment SVG did not change in 401 steps");
+        assert!(live.contrast(12, 1.0).is_none(), "full-batch GD has no in-batch negatives");
+    }
+
+    #[test]
+    fn the_temperature_trainer_shows_its_latest_minibatch() {
+        let params = Params { d1: 40, d2: 40, n: 1000, signal: 3.0, ..Params::default() }.check().unwrap();
+        let train = TrainParams { temperature: 0.5, ..TrainParams::default() }.check().unwrap();
+        let mut live = LiveTrainer::new(params, TrainerKind::ClaimeTemp, &train).unwrap();
+        let first = live.contrast(12, 0.5).unwrap();
+        assert_eq!((first.iteration, first.m, first.batch), (0, 12, 256));
+        assert_eq!(first.block.patients, (0..12).collect::<Vec<_>>(), "before a step: the first batch");
+        live.step(5);
+        let v = live.contrast(12, 0.5).unwrap();
+        assert_eq!((v.iteration, v.m, v.block.sims.len(), v.weights.len()), (5, 12, 144, 144));
+        assert_ne!(v.block.patients, first.block.patients, "a shuffled minibatch");
+        for i in 0..12 {
+            let sum: f64 = v.weights[i * 12..(i + 1) * 12].iter().sum();
+            assert!((sum - 1.0).abs() < 1e-12 && v.weights[i * 13] == 0.0);
+        }
+        // Another temperature: the same block, other weights; infinity: token shares alone.
+        let inf = live.contrast(12, f64::INFINITY).unwrap();
+        assert_eq!((inf.block.sims.clone(), inf.tau), (v.block.sims.clone(), None));
+        assert_ne!(inf.weights, v.weights);
+        let total: f64 = inf.block.t2[1..].iter().sum();
+        assert!((inf.weights[1] - inf.block.t2[1] / total).abs() < 1e-12);
     }
 }

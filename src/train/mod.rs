@@ -16,6 +16,7 @@
 
 pub mod cohort;
 pub mod concat;
+pub mod contrast;
 pub mod linear;
 pub mod live;
 mod optim;
@@ -47,6 +48,12 @@ pub trait Trainer {
     fn iterations(&self) -> usize;
     /// Steps in one epoch (one pass over the patients).
     fn steps_per_epoch(&self) -> usize;
+    /// The contrastive picture's block: the first `m` patients of the latest minibatch (the
+    /// first one before any step), with their similarities at the current embeddings, and the
+    /// size of that minibatch; None for a trainer without in-batch negatives.
+    fn contrast(&self, _m: usize) -> Option<(contrast::ContrastBlock, usize)> {
+        None
+    }
     /// Runs one epoch.
     fn epoch(&mut self) {
         for _ in 0..self.steps_per_epoch() {

@@ -13,6 +13,7 @@
 //! Optimiser: Adam as for CLAIME-SGD.
 
 use super::cohort::Cohort;
+use super::contrast::{representations, ContrastBlock};
 use super::optim::AdamState;
 use super::params::ValidTrainParams;
 use super::{add_reg_grad, dot, gram, Trainer};
@@ -35,20 +36,7 @@ pub fn batch_loss_grad(
     let m = batch.len();
     let (t1, t2) = (&c.bags[0].total, &c.bags[1].total);
     // a_i, b_j (m, k): normalised representations.
-    let mut a = vec![0.0; m * k];
-    let mut b = vec![0.0; m * k];
-    for (bi, &i) in batch.iter().enumerate() {
-        for (mm, v, out, t) in [(0usize, v1, &mut a, t1), (1, v2, &mut b, t2)] {
-            let (idx, cnt) = c.bags[mm].patient(i);
-            let row = &mut out[bi * k..(bi + 1) * k];
-            for (&w, &x) in idx.iter().zip(cnt) {
-                let f = x * r[mm][w as usize] / t[i];
-                for q in 0..k {
-                    row[q] += f * v[w as usize * k + q];
-                }
-            }
-        }
-    }
+    let (a, b) = representations(r, c, batch, v1, v2, k);
     let wsum: f64 = batch.iter().map(|&i| t1[i] * t2[i]).sum();
     let mut ga = vec![0.0; m * k];
     let mut gb = vec![0.0; m * k];
@@ -132,6 +120,8 @@ pub struct ClaimeTemp {
     /// Batch losses of the current and the previous epoch.
     recent: Vec<f64>,
     previous: Vec<f64>,
+    /// The latest minibatch (empty before the first step).
+    last_batch: Vec<usize>,
 }
 
 impl ClaimeTemp {
@@ -146,6 +136,7 @@ impl ClaimeTemp {
             state,
             recent: Vec::new(),
             previous: Vec::new(),
+            last_batch: Vec::new(),
             cohort,
         })
     }
@@ -170,6 +161,7 @@ impl Trainer for ClaimeTemp {
         }
         let batch = self.state.next_batch(n, true);
         let (value, g1, g2) = self.batch_loss_grad(&batch);
+        self.last_batch = batch;
         self.recent.push(value);
         let steps = self.steps_per_epoch();
         self.state.update(&g1, &g2, steps);
@@ -193,6 +185,19 @@ impl Trainer for ClaimeTemp {
 
     fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
         self.state.embeddings()
+    }
+
+    fn contrast(&self, m: usize) -> Option<(ContrastBlock, usize)> {
+        let first: Vec<usize>;
+        let batch = if self.last_batch.is_empty() {
+            first = (0..self.state.batch.min(self.cohort.len())).collect();
+            &first
+        } else {
+            &self.last_batch
+        };
+        let shown = &batch[..m.min(batch.len())];
+        let s = &self.state;
+        Some((ContrastBlock::of(&self.r, &self.cohort, shown, &s.v1, &s.v2, s.p), batch.len()))
     }
 
     fn iterations(&self) -> usize {

@@ -118,6 +118,38 @@ function compareCsv(web, cli) {
   return { identical, lines: a.length, worst };
 }
 
+// Checks a verdict paragraph against the results table's rows of its experiment: for each
+// method, the mean at the grid's two ends (as the claim reads them: n up, d down, c down, rho up)
+// appears in the text, to two decimals, with the trend the numbers give (a change of more than
+// 0.05 down "falls", up "rises", else flat), and data-holds is "true" exactly when the text
+// says the claim holds.
+async function checkVerdict(page, selector, experiment, noise) {
+  const said = await page.$eval(selector, (p) => ({ text: p.textContent, holds: p.dataset.holds, exp: p.dataset.experiment }));
+  assert.equal(said.exp, experiment, `${selector} names its experiment`);
+  const rows = await page.$$eval('#exp-table tbody tr', (trs, e) => trs.filter((tr) => tr.dataset.experiment === e).map((tr) => ({
+    x: Number(tr.dataset.x), label: tr.children[1].textContent, mean: Number(tr.children[3].dataset.value),
+  })), experiment);
+  const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
+  const up = experiment === 'n' || (experiment === 'noise' && noise === 'ar1');
+  const [start, end] = up ? [xs[0], xs.at(-1)] : [xs.at(-1), xs[0]];
+  assert.ok(said.text.startsWith('From '), said.text);
+  assert.match(said.text, new RegExp(`= ${start} to ${end} `), `${selector}: reads the grid from ${start} to ${end}`);
+  for (const label of new Set(rows.map((r) => r.label))) {
+    const [a, b] = [start, end].map((x) => rows.find((r) => r.label === label && r.x === x).mean);
+    const [from, to] = [a, b].map((v) => (Math.round(v * 100) / 100).toFixed(2));
+    const delta = Math.round(b * 100) - Math.round(a * 100);
+    const trend = delta < -5 ? 'falls' : delta > 5 ? 'rises' : 'flat';
+    assert.ok(said.text.includes(`${from} → ${to}`), `${selector}: ${label} ${from} → ${to} in "${said.text}"`);
+    if (trend !== 'flat') assert.ok(said.text.includes(`${label} ${trend} ${from} → ${to}`), `${label} ${trend}: "${said.text}"`);
+  }
+  assert.equal(said.holds === 'true', /holds here\.$/.test(said.text), `data-holds ${said.holds}: "${said.text}"`);
+  // Once the run is done: a verdict, or (data-holds "") every mean within 0.05 of √(2p) at both ends.
+  const near = rows.filter((r) => r.x === start || r.x === end).every((r) => Math.round(r.mean * 100) >= 283 - 5);
+  assert.equal(said.holds === '', near, `data-holds "${said.holds}" and nothing recovered: ${near}`);
+  if (near) assert.match(said.text, /nothing is recovered, so this grid cannot test the paper’s claim/);
+  return said;
+}
+
 /** Scripts of the section (and the helpers it draws with), as long-animation-frame entries name them. */
 const OURS = /\/www\/(experiments[\w-]*|pool|regime|data-render|table)\.js$/;
 
@@ -149,7 +181,11 @@ async function longFrames(page) {
 test('(a) a preset panel fills in: progress N of N, a line per method, a row per point and method', { timeout: 150_000 }, async (t) => {
   const { page, seen } = await openSection();
   assert.match(await page.textContent('#exp-workers'), /^[1-8]$/, 'the pool size is shown');
+  // The buttons run at the paper's scale by default, with the replicates the hint names.
+  assert.equal(await page.inputValue('#exp-nscale'), '1');
+  assert.equal(await page.textContent('#exp-reps-shown'), await page.inputValue('#exp-reps'));
   await fillForm(page, PRESET);
+  assert.equal(await page.textContent('#exp-reps-shown'), String(PRESET.reps), 'the hint follows the form');
   await watchFrames(page);
   await page.click(`#exp-presets button[data-exp="${PRESET.exp}"][data-noise="${PRESET.noise}"]`);
   await waitForState(page, 'done');
@@ -176,6 +212,12 @@ test('(a) a preset panel fills in: progress N of N, a line per method, a row per
     for (const c of r.cells.slice(3)) assert.match(c, /^\d+\.\d{4}$/, `${r.x} ${r.method}: "${c}" is a number`);
   }
   assert.equal(await page.textContent('#exp-table thead th[data-col="x"]'), 'd');
+  // The band (two replicates) is drawn and named; the no-recovery line is labelled; the verdict
+  // under the figure reads the table.
+  assert.ok(texts.includes('10-90% of replicates') && texts.includes('no recovery, sqrt(2p) = 2.83'), `${texts}`);
+  assert.ok(await page.$$eval('#exp-figure svg polygon[opacity="0.3"]', (ps) => ps.length) >= PRESET.methods.length, 'a band per method');
+  const said = await checkVerdict(page, '#exp-figure-verdict', 'd', 'spike');
+  t.diagnostic(said.text);
 
   // With a worker per core the main thread shares the cores with them; test (f) measures it alone.
   const frames = await longFrames(page);
@@ -219,6 +261,8 @@ test('(b2) "all three" runs n, d and noise as one job, shared points once, with 
   })));
   assert.deepEqual(panels.map((f) => f.exp), ['n', 'd', 'noise'], 'a figure per experiment, in order');
   assert.ok(panels.every((f) => f.svg && f.caption.startsWith(`Experiment ${f.exp}`)), 'each drawn, with its caption');
+  for (const e of ['n', 'd', 'noise']) await checkVerdict(page, `#exp-figure figure.exp-panel[data-experiment="${e}"] .exp-verdict`, e, 'spike');
+  assert.equal(await page.textContent('#exp-figure-verdict'), '', 'no verdict of its own beside the panels');
   // Each panel exports its own figure; the figure's own buttons (one SVG only) are hidden.
   const [svg] = await Promise.all([page.waitForEvent('download'), page.click('button[data-chart="exp-figure-d"][data-export="svg"]')]);
   assert.equal(svg.suggestedFilename(), 'claime-exp-figure-d.svg');
@@ -281,6 +325,11 @@ test('(d) a small regime map draws its SVG, with the command line\'s numbers', {
   const texts = await page.$$eval('#regime-figure svg text', (ts) => ts.map((s) => s.textContent.trim()));
   assert.ok(texts.some((s) => /CLAIME minus best baseline/.test(s)), 'the map has its title');
   assert.ok(texts.includes('signal scale s') && texts.includes('noise level c'), 'the axes are named');
+  // The colour bar, its values (symmetric about 0) and the outline's legend.
+  for (const want of ['CLAIME - best', '0.00', 'CLAIME wins:', '95% CI below 0']) assert.ok(texts.includes(want), `${want} in ${texts}`);
+  const top = texts.filter((s) => /^\+\d+\.\d\d$/.test(s));
+  assert.equal(top.length, 1, `the bar's top, +L: ${top}`);
+  assert.ok(texts.includes(`-${top[0].slice(1)}`), `the bar runs from -L to ${top[0]}: ${texts}`);
 
   const out = join(tmp, 'map.csv');
   execFileSync(BIN, ['regime', '--noise', 'spike', '--signal', '0.5:4', '--level', '0.05:1', '--grid', '2', '--reps', '1',

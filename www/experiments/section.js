@@ -7,7 +7,7 @@
 
 import { createForms, formDefaults, markTouched } from './form.js';
 import { startWorkers } from './helper.js';
-import { joinCsv, showCsv, showFigures, showProgress, showRows } from './view.js';
+import { joinCsv, showCsv, showFigures, showProgress, showRows, showVerdicts } from './view.js';
 import { poolSize } from './pool.js';
 import { createRegime } from './regime.js';
 import { $, statusLine } from '../lib/dom.js';
@@ -35,6 +35,7 @@ function readForm() {
 // Clears the figure, table, progress and CSV link of the previous run.
 function clearResults() {
   showFigures($('exp-figure'), []);
+  showVerdicts($('exp-figure'), [], '');
   showRows($('exp-table'), []);
   showCsv($('exp-csv'), null);
   $('exp-progress').value = 0;
@@ -112,6 +113,7 @@ async function render(run) {
     const drawn = await run.helper.ask('render', { run: run.id, ...FIGURE });
     if (st.run !== run) return;
     showFigures($('exp-figure'), drawn.tables);
+    showVerdicts($('exp-figure'), drawn.tables, run.spec.noise, Math.sqrt(2 * run.spec.base.p));
     showRows($('exp-table'), drawn.tables.flatMap((table) => table.rows));
     if (upto === run.total && run.ended === 'done') finish(run, drawn);
   } catch (e) {
@@ -197,6 +199,10 @@ export async function faultForTests(kind = 'panic') {
 function createExperiments() {
   createForms($('experiments'));
   $('exp-workers').textContent = String(poolSize());
+  // The presets' hint names the replicates a button will run (the form's).
+  const showReps = () => ($('exp-reps-shown').textContent = String(Math.floor(Number($('exp-reps').value)) || 'the form’s'));
+  $('exp-reps').addEventListener('input', showReps);
+  showReps();
   $('exp-run').addEventListener('click', runExperiment);
   $('exp-cancel').addEventListener('click', () => stopRun('cancel'));
   for (const b of document.querySelectorAll('#exp-presets button')) b.addEventListener('click', () => runPreset(b));

@@ -6,6 +6,7 @@ import { setBlobLink } from '../lib/dom.js';
 import { chartButtons } from '../lib/exports.js';
 import { fmt, fmtInt } from '../lib/format.js';
 import { LABELS } from '../lib/methods.js';
+import { verdict } from './verdict.js';
 
 /** Numeric columns of the results table after x and the method: [row key, decimals]. */
 const COLUMNS = Object.freeze([
@@ -76,8 +77,30 @@ function panel(host, experiment) {
   const line = Object.assign(document.createElement('span'), { className: 'chart-exports' });
   line.append(' Download: ', ...chartButtons(chart));
   caption.append(`Experiment ${experiment}: ${VARIES[experiment] ?? experiment}.`, line);
-  figure.append(caption, chart);
+  const said = Object.assign(document.createElement('p'), { className: 'exp-verdict' });
+  figure.append(caption, chart, said);
   return figure;
+}
+
+// Writes each figure's verdict (verdict.js, from its table's rows): in its panel's
+// `.exp-verdict`, or for a figure alone in the element `${host.id}-verdict`; data-holds is
+// "true", "false" or "" (waiting for the grid's ends, or nothing recovered at the no-recovery
+// `level` √(2p)).
+export function showVerdicts(host, tables, noise, level = null) {
+  if (!Array.isArray(tables)) throw new Error('experiments: tables must be an array');
+  const alone = document.getElementById(`${host.id}-verdict`);
+  const panels = tables.length > 1 ? [...host.querySelectorAll('figure.exp-panel')] : [];
+  const slots = panels.length ? panels.map((f) => f.querySelector('.exp-verdict')) : [alone];
+  if (panels.length && alone) write(alone, null);
+  tables.forEach((table, i) => slots[i] && write(slots[i], verdict(table, noise, level), table.experiment));
+  if (!tables.length && alone) write(alone, null);
+}
+
+// Sets one verdict paragraph (null clears it).
+function write(node, v, experiment = '') {
+  node.textContent = v ? v.text : '';
+  node.dataset.holds = v && v.holds !== null ? String(v.holds) : '';
+  node.dataset.experiment = experiment;
 }
 
 // One CSV from several of the command line's (the same header): the first whole, then the

@@ -38,6 +38,12 @@
 //       again after each answer it draws; pause = it stops asking.
 //   {id, type: 'train-stop'}
 //       Frees the held trainer.
+//   {id, type: 'train-contrast', session, tau}
+//       The contrastive picture (training/contrast.js) of trainer `session`'s latest minibatch
+//       at temperature `tau` (null = infinity), without stepping; answers `contrast` with
+//       {session, contrast} (null for a trainer without in-batch negatives). Every
+//       `train-state` also carries `contrast`, at the trainer's own temperature until a
+//       `train-contrast` names another.
 //   {id, type: 'names'}
 //       The feature names of the latest run (the neighbour inspector's suggestions); answers
 //       `feature-names`.
@@ -95,6 +101,7 @@ export const Req = Object.freeze({
   TRAIN: 'train',
   TRAIN_STEP: 'train-step',
   TRAIN_STOP: 'train-stop',
+  TRAIN_CONTRAST: 'train-contrast',
   NAMES: 'names',
   NEIGHBOURS: 'neighbours',
   PROJECTOR: 'projector',
@@ -111,6 +118,7 @@ export const Reply = Object.freeze({
   REPORT: 'report',
   PRESET: 'preset',
   TRAIN_STATE: 'train-state',
+  CONTRAST: 'contrast',
   FEATURE_NAMES: 'feature-names',
   NEIGHBOUR_LISTS: 'neighbour-lists',
   PROJECTOR_TSV: 'projector-tsv',

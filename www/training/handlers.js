@@ -18,6 +18,12 @@ function alignmentOf(session, size) {
   return session.alignment(Math.floor(Number(size.width) || 0), Math.floor(Number(size.height) || 0));
 }
 
+// The contrastive picture of the held trainer at `tau` (training/contrast.js), null for a
+// trainer without in-batch negatives.
+function contrastOf(session, tau) {
+  return session.contrast(tau);
+}
+
 // Builds the `train-*` handlers around the worker's wasm loader and poster. Trainers live in
 // the full wasm module, loaded here on first use (the explorer's module has no trainers).
 export function trainingHandlers({ loadWasm, post }) {
@@ -37,10 +43,11 @@ export function trainingHandlers({ loadWasm, post }) {
     drop();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
-    current = { id: msg.id, session, msPerStep: 0 };
+    current = { id: msg.id, session, msPerStep: 0, tau }; // tau: the picture's, the trainer's until a lens moves
     const point = session.step(0);
     post(msg.id, Reply.TRAIN_STATE, {
       session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),
+      contrast: contrastOf(session, tau),
     });
   }
 
@@ -71,7 +78,19 @@ export function trainingHandlers({ loadWasm, post }) {
       chunk = Math.max(1, Math.floor(left / current.msPerStep));
     }
     const alignment = alignmentOf(current.session, msg.alignment);
-    post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0, alignment });
+    const contrast = contrastOf(current.session, current.tau);
+    post(msg.id, Reply.TRAIN_STATE, { session: msg.session, point, steps: done, ms: performance.now() - t0, alignment, contrast });
+  }
+
+  // {id, type: 'train-contrast', session, tau}: the contrastive picture of the held trainer's
+  // latest minibatch at `tau` (null = infinity), without a step; answers `contrast`. Later
+  // states carry the picture at this τ.
+  async function onTrainContrast(msg) {
+    if (!current || current.id !== msg.session) return post(msg.id, Reply.CONTRAST, { session: msg.session, contrast: null, stale: true });
+    const tau = msg.tau === null || msg.tau === undefined ? Infinity : Number(msg.tau);
+    const contrast = contrastOf(current.session, tau); // throws (an error reply) on a bad tau
+    current.tau = tau;
+    post(msg.id, Reply.CONTRAST, { session: msg.session, contrast });
   }
 
   // {id, type: 'train-stop'}: frees the trainer.
@@ -79,5 +98,5 @@ export function trainingHandlers({ loadWasm, post }) {
     drop();
   }
 
-  return { train: onTrain, 'train-step': onTrainStep, 'train-stop': onTrainStop };
+  return { train: onTrain, 'train-step': onTrainStep, 'train-stop': onTrainStop, 'train-contrast': onTrainContrast };
 }

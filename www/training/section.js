@@ -7,6 +7,7 @@ import { Reply, Req, message } from '../explorer/protocol.js';
 import { $, statusLine } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-client.js';
 import { currentParams } from '../state/store.js';
+import { createContrast } from './contrast.js';
 import { createLive } from './live.js';
 import { createSweep } from './sweep.js';
 
@@ -190,8 +191,13 @@ function onReply(msg) {
 
 // Wires the section and starts its worker.
 export function createTraining() {
+  const contrastReply = createContrast({ send, session: () => st.session, temperature });
   st.client = new WorkerClient(new URL('../explorer/worker.js', import.meta.url), {
-    onReply, wrap: message,
+    onReply: (msg) => {
+      onReply(msg);
+      contrastReply(msg);
+    },
+    wrap: message,
     onError: (e) => setStatus(`Training worker failed: ${e.message ?? 'could not start'}`, 'error'),
   }).start();
   $('train-play').addEventListener('click', play);
