@@ -34,8 +34,8 @@ const drawn = new WeakMap(); // host -> the parts of the chart it shows
 // when there is a floor) and the series.
 function build(host, title, colour) {
   const svg = node('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: 'img', 'aria-label': title });
-  svg.append(node('rect', { x: PAD_L, y: PAD_T, width: W - PAD_L - PAD_R, height: H - PAD_B - PAD_T, fill: 'none', stroke: '#d9dde5' }));
-  const label = (x, y, anchor) => node('text', { x, y, 'font-size': 10, fill: '#5b6475', 'text-anchor': anchor }, '');
+  svg.append(node('rect', { x: PAD_L, y: PAD_T, width: W - PAD_L - PAD_R, height: H - PAD_B - PAD_T, fill: 'none', style: 'stroke: var(--line, #d9dde5)' }));
+  const label = (x, y, anchor) => node('text', { x, y, 'font-size': 10, style: 'fill: var(--muted, #5b6475)', 'text-anchor': anchor }, '');
   const labels = [label(PAD_L - 4, PAD_T + 8, 'end'), label(PAD_L - 4, H - PAD_B, 'end'), label(PAD_L, H - 6, 'start'), label(W - PAD_R, H - 6, 'end')];
   svg.append(...labels);
   const floor = node('line', { x1: PAD_L, x2: W - PAD_R, stroke: '#969696', 'stroke-dasharray': '4 3' });

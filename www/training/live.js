@@ -40,6 +40,8 @@ export function createLive(onFrame) {
       if (fresh) onFrame();
       showNumbers();
       $('train-chart-align').innerHTML = live.alignment ?? ''; // SVG text from our Rust code
+      const lessonAlign = $('lesson-train-align'); // the lesson's alignment view, while training
+      if (lessonAlign && !lessonAlign.hidden) lessonAlign.innerHTML = live.alignment ?? '';
       const floor = live.points.length ? live.points[live.points.length - 1].svd_error : undefined;
       drawLine($('train-chart-loss'), live.points, 'loss', { title: 'Loss against iterations' });
       drawLine($('train-chart-error'), live.points, 'error', { title: 'Recovery error against iterations', colour: '#c2410c', floor });
