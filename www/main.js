@@ -5,6 +5,7 @@
 
 import { faultDataWorker } from './data/section.js';
 import { createControls } from './explorer/controls.js';
+import { createFeedback } from './explorer/feedback.js';
 import { createLesson } from './explorer/lesson.js';
 import { installDebugHook } from './explorer/debug.js';
 import { createProgress } from './explorer/progress.js';
@@ -31,6 +32,7 @@ const state = { client: null, runId: null, restarts: 0, started: false, view: 'c
 let [controls, progress, inspector, shown] = [null, null, null, null]; // the page's parts, built in main()
 let teaching = null; // links, educator panel, exports (teaching/tools.js), built in main()
 let lesson = null; // the pipeline strip, the landing label, the trainer's view (explorer/lesson.js)
+let feedback = null; // the note beside the control that restarted the run (explorer/feedback.js)
 let firstRunOver = null; // resolves when the page's first run has ended (done, stopped or error)
 const firstRunEnded = new Promise((resolve) => { firstRunOver = resolve; });
 /** Shows a message in the status line; `kind` is 'info' or 'error'. */
@@ -97,6 +99,7 @@ function startRun(params, methods) {
   setRunState($('views'), 'running');
   setButtons(true);
   setStatus('Running: patients stream in and every method is refit after each step.');
+  feedback?.noteRestart();
 }
 
 // Marks the current run as over (done, stopped or error).
@@ -209,6 +212,7 @@ function main() {
     onPreset: (name) => send(Req.PRESET, { name }),
     ...access,
   });
+  feedback = createFeedback($('controls-form'));
   teaching = createTeaching({
     access,
     setStatus,
