@@ -1,6 +1,7 @@
 // Browser tests of the lesson screen (issue 27, items 1 and 2): at 1280 x 800 the controls a
 // lecture uses, both lesson charts and the trainer's Play/Step lie within the first screen; the
-// pipeline strip gives the current sizes and links to existing views; the bare address lands
+// pipeline strip gives the current sizes and links to existing views; a trainer's step shows
+// in the lesson's alignment view; the bare address lands
 // on the preset where CLAIME recovers (labelled, and the command line's numbers for the same
 // parameters), with the paper's setting one click away and kept by its permalink.
 
@@ -53,6 +54,17 @@ test('at 1280 x 800 the lesson is one screen; the strip gives the current sizes'
   for (const href of await page.$$eval('#pipeline a', (as) => as.map((a) => a.getAttribute('href')))) {
     assert.ok(await page.$(href), `${href} exists`);
   }
+  // The trainer on the same screen: a step shows its embeddings in the lesson's alignment view,
+  // within the viewport, and a button brings the SVD fit back.
+  await page.waitForSelector('#training[data-state="idle"]', { timeout: 60_000 });
+  await page.click('#train-step');
+  await page.waitForSelector('#lesson-alignment[data-source="trainer"] #lesson-train-align svg', { timeout: 60_000 });
+  const live = await page.locator('#lesson-train-align svg').boundingBox();
+  assert.ok(live.y >= 0 && live.y + live.height <= SCREEN.height, `the trainer's view is on screen: ${JSON.stringify(live)}`);
+  assert.equal(await page.isVisible('#chart-alignment'), false, 'it takes the SVD fit’s place');
+  await page.click('#lesson-show-svd');
+  assert.equal(await page.getAttribute('#lesson-alignment', 'data-source'), 'svd');
+  assert.equal(await page.isVisible('#chart-alignment'), true, 'the SVD fit is back');
   await page.close();
 
   // Other sizes through the address: the strip follows them.
