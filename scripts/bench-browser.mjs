@@ -11,7 +11,8 @@
 // Usage: node scripts/bench-browser.mjs [--reps N]   (npm run bench:browser)
 //        node scripts/bench-browser.mjs --visits-only [--reps N]: only the page loads of (a)
 //        (first and repeat visits at the landing) and a control change to the first updated
-//        chart (the signal typed, a method ticked), printed, docs/benchmarks.md left alone.
+//        chart (the signal typed, a method ticked), printed, docs/benchmarks.md left alone;
+//        --query '?signal=1' loads that address instead of the bare one (the landing).
 // scripts/bench.mjs imports `measureBrowser` (the figures as an object) and `writeBrowserSection`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -316,26 +317,26 @@ async function measureChange(context, url, reps) {
 /** Times only page loads at the landing on the built site: first visits (a fresh profile
  * each) and repeat visits (one profile, its service worker answering), then a control change
  * to the first updated chart; resolves to medians. */
-export async function measureVisits({ reps = 5 } = {}) {
+export async function measureVisits({ reps = 5, query = '' } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'claime-bench-'));
   const out = buildDist({ skipWasm: true, out: join(tmp, 'site') });
   const site = await startServer({ dir: out, base: '/claime/', port: 0 });
   const browser = await launch();
   try {
     const runs = { firstVisit: [], repeat: [] };
-    await pageTimes(browser.context, site.url, ''); // installs the service worker
+    await pageTimes(browser.context, site.url, query); // installs the service worker
     for (let i = 0; i < reps; i += 1) {
       const fresh = await launch();
       try {
-        runs.firstVisit.push(await pageTimes(fresh.context, site.url, ''));
+        runs.firstVisit.push(await pageTimes(fresh.context, site.url, query));
       } finally {
         await fresh.close();
       }
-      runs.repeat.push(await pageTimes(browser.context, site.url, ''));
+      runs.repeat.push(await pageTimes(browser.context, site.url, query));
       say(`first visit ${JSON.stringify(runs.firstVisit.at(-1))}, repeat ${JSON.stringify(runs.repeat.at(-1))}`);
     }
     const pick = (list, key) => median(list.map((x) => x[key]));
-    const change = await measureChange(browser.context, site.url, reps);
+    const change = await measureChange(browser.context, `${site.url}${query}`, reps);
     return {
       reps,
       load: loadavg().map((x) => x.toFixed(2)).join(' '),
@@ -354,7 +355,9 @@ export async function measureVisits({ reps = 5 } = {}) {
 async function main() {
   const repsArg = process.argv.indexOf('--reps');
   const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : undefined;
-  if (process.argv.includes('--visits-only')) return say(JSON.stringify(await measureVisits({ reps })));
+  const queryArg = process.argv.indexOf('--query');
+  const query = queryArg > 0 ? process.argv[queryArg + 1] : '';
+  if (process.argv.includes('--visits-only')) return say(JSON.stringify(await measureVisits({ reps, query })));
   const result = await measureBrowser({ reps: reps ?? 3 });
   say(JSON.stringify(result));
   writeBrowserSection(result);
