@@ -62,6 +62,7 @@ test('at 1280 x 800 the lesson is one screen; the strip gives the current sizes'
   const live = await page.locator('#lesson-train-align svg').boundingBox();
   assert.ok(live.y >= 0 && live.y + live.height <= SCREEN.height, `the trainer's view is on screen: ${JSON.stringify(live)}`);
   assert.equal(await page.isVisible('#chart-alignment'), false, 'it takes the SVD fit’s place');
+  assert.equal(await page.isVisible('#summary-alignment'), false, 'with the SVD fit’s summary');
   await page.click('#lesson-show-svd');
   assert.equal(await page.getAttribute('#lesson-alignment', 'data-source'), 'svd');
   assert.equal(await page.isVisible('#chart-alignment'), true, 'the SVD fit is back');

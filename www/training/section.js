@@ -66,7 +66,7 @@ export function temperature() {
 function showTau() {
   const tau = temperature();
   const has = WITH_TEMPERATURE.has($('train-trainer').value);
-  $('train-tau-out').textContent = !has ? 'no τ (linear loss)' : Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
+  $('train-tau-out').textContent = !has ? 'no τ' : Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
   $('train-logtau').disabled = !has || !Number.isFinite(tau);
   $('train-tau-inf').disabled = !has;
 }
@@ -210,7 +210,7 @@ function onReply(msg) {
   const change = st.playing ? converged(msg.point) : null;
   if (change !== null) {
     pause();
-    setStatus(`Converged at iteration ${msg.point.iteration}: the loss changed by ${change.toExponential(1)} of its size per epoch, under the tolerance ${CONVERGED_TOL.toExponential(0)}. Play goes on.`, 'converged');
+    setStatus(`Converged at iteration ${msg.point.iteration}: the loss changed by ${change.toExponential(1)} of its size per epoch, under the tolerance ${CONVERGED_TOL.toExponential(0)}. Press Play to go on.`, 'converged');
     if (!st.inFlight) setState('paused');
     return;
   }
