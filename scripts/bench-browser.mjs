@@ -269,9 +269,9 @@ export async function measureBrowser({ reps = 3 } = {}) {
 }
 
 // Runs in the page once a run is done: changes one control (`how`: 'typed', the signal box
-// typed into, which waits out the controls' debounce; or 'ticked', a method checkbox, which
-// fires at once) and resolves to the ms from the change to the first redraw of the error chart
-// (the new run's first snapshot).
+// typed into and committed as by Enter, today after the controls' debounce; or 'ticked', a
+// method checkbox, which fires at once) and resolves to the ms from the change to the first
+// redraw of the error chart (the new run's first snapshot), or NaN after 10 s without one.
 function changeToChart(how) {
   return new Promise((resolve) => {
     const chart = document.getElementById('chart-error');
@@ -280,11 +280,13 @@ function changeToChart(how) {
       obs.disconnect();
       resolve(performance.now() - t0);
     }).observe(chart, { childList: true, subtree: true });
+    setTimeout(() => resolve(NaN), 10_000); // no redraw: the change started no run
     t0 = performance.now();
     if (how === 'typed') {
       const input = document.getElementById('in-signal');
       input.value = String(Number(input.value) === 2 ? 2.5 : 2);
       input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true })); // as Enter or leaving the box
     } else {
       const box = document.getElementById('m-cl');
       box.checked = !box.checked;
