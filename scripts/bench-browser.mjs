@@ -10,7 +10,9 @@
 // Writes the figures into the "Browser" section of docs/benchmarks.md (other sections kept).
 // Usage: node scripts/bench-browser.mjs [--reps N]   (npm run bench:browser)
 //        node scripts/bench-browser.mjs --visits-only [--reps N]: only the page loads of (a)
-//        (first and repeat visits at the defaults), printed, docs/benchmarks.md left alone.
+//        (first and repeat visits at the landing) and a control change to the first updated
+//        chart (the signal typed, a method ticked), printed, docs/benchmarks.md left alone;
+//        --query '?signal=1' loads that address instead of the bare one (the landing).
 // scripts/bench.mjs imports `measureBrowser` (the figures as an object) and `writeBrowserSection`.
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -266,31 +268,83 @@ export async function measureBrowser({ reps = 3 } = {}) {
   }
 }
 
-/** Times only page loads at the defaults on the built site: first visits (a fresh profile
- * each) and repeat visits (one profile, its service worker answering); resolves to medians. */
-export async function measureVisits({ reps = 5 } = {}) {
+// Runs in the page once a run is done: changes one control (`how`: 'typed', the signal box
+// typed into and committed as by Enter, today after the controls' debounce; or 'ticked', a
+// method checkbox, which fires at once) and resolves to the ms from the change to the first
+// redraw of the error chart (the new run's first snapshot), or NaN after 10 s without one.
+function changeToChart(how) {
+  return new Promise((resolve) => {
+    const chart = document.getElementById('chart-error');
+    let t0 = 0;
+    new MutationObserver((_, obs) => {
+      obs.disconnect();
+      resolve(performance.now() - t0);
+    }).observe(chart, { childList: true, subtree: true });
+    setTimeout(() => resolve(NaN), 10_000); // no redraw: the change started no run
+    t0 = performance.now();
+    if (how === 'typed') {
+      const input = document.getElementById('in-signal');
+      input.value = String(Number(input.value) === 2 ? 2.5 : 2);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true })); // as Enter or leaving the box
+    } else {
+      const box = document.getElementById('m-cl');
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  });
+}
+
+/** Times a control change to the first updated chart at the landing (`reps` of each kind, on
+ * the page of `context`, each after the previous run is done); resolves to medians (ms). */
+async function measureChange(context, url, reps) {
+  const page = await context.newPage();
+  try {
+    await page.goto(url);
+    const times = { typed: [], ticked: [] };
+    for (let i = 0; i < reps; i += 1) {
+      for (const how of ['typed', 'ticked']) {
+        await page.waitForSelector('#views[data-state="done"]', { timeout: 120_000 });
+        times[how].push(await page.evaluate(changeToChart, how));
+        await page.waitForSelector('#views[data-state="running"], #views[data-state="done"]');
+      }
+    }
+    say(`control change -> first chart: ${JSON.stringify(times)}`);
+    return { typed: median(times.typed), ticked: median(times.ticked) };
+  } finally {
+    await page.close();
+  }
+}
+
+/** Times only page loads at the landing on the built site: first visits (a fresh profile
+ * each) and repeat visits (one profile, its service worker answering), then a control change
+ * to the first updated chart; resolves to medians. */
+export async function measureVisits({ reps = 5, query = '' } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'claime-bench-'));
   const out = buildDist({ skipWasm: true, out: join(tmp, 'site') });
   const site = await startServer({ dir: out, base: '/claime/', port: 0 });
   const browser = await launch();
   try {
     const runs = { firstVisit: [], repeat: [] };
-    await pageTimes(browser.context, site.url, ''); // installs the service worker
+    await pageTimes(browser.context, site.url, query); // installs the service worker
     for (let i = 0; i < reps; i += 1) {
       const fresh = await launch();
       try {
-        runs.firstVisit.push(await pageTimes(fresh.context, site.url, ''));
+        runs.firstVisit.push(await pageTimes(fresh.context, site.url, query));
       } finally {
         await fresh.close();
       }
-      runs.repeat.push(await pageTimes(browser.context, site.url, ''));
+      runs.repeat.push(await pageTimes(browser.context, site.url, query));
       say(`first visit ${JSON.stringify(runs.firstVisit.at(-1))}, repeat ${JSON.stringify(runs.repeat.at(-1))}`);
     }
     const pick = (list, key) => median(list.map((x) => x[key]));
+    const change = await measureChange(browser.context, `${site.url}${query}`, reps);
     return {
       reps,
+      load: loadavg().map((x) => x.toFixed(2)).join(' '),
       firstVisit: { first: pick(runs.firstVisit, 'first'), done: pick(runs.firstVisit, 'done') },
       repeat: { first: pick(runs.repeat, 'first'), done: pick(runs.repeat, 'done') },
+      changeToChart: change,
     };
   } finally {
     await browser.close();
@@ -303,7 +357,9 @@ export async function measureVisits({ reps = 5 } = {}) {
 async function main() {
   const repsArg = process.argv.indexOf('--reps');
   const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : undefined;
-  if (process.argv.includes('--visits-only')) return say(JSON.stringify(await measureVisits({ reps })));
+  const queryArg = process.argv.indexOf('--query');
+  const query = queryArg > 0 ? process.argv[queryArg + 1] : '';
+  if (process.argv.includes('--visits-only')) return say(JSON.stringify(await measureVisits({ reps, query })));
   const result = await measureBrowser({ reps: reps ?? 3 });
   say(JSON.stringify(result));
   writeBrowserSection(result);

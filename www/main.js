@@ -5,6 +5,8 @@
 
 import { faultDataWorker } from './data/section.js';
 import { createControls } from './explorer/controls.js';
+import { createFeedback } from './explorer/feedback.js';
+import { createLesson } from './explorer/lesson.js';
 import { installDebugHook } from './explorer/debug.js';
 import { createProgress } from './explorer/progress.js';
 import { Reply, Req, message } from './explorer/protocol.js';
@@ -19,7 +21,7 @@ import { LABELS, fillMethodLabels } from './lib/methods.js';
 import { registerOffline } from './lib/offline.js';
 import { WorkerClient } from './lib/worker-client.js';
 import { getState, subscribe, update } from './state/store.js';
-import { checkPageQuery, pageDebug, readPageAccess, writeUrl } from './state/url.js';
+import { checkPageQuery, pageDebug, pageHasParams, readPageAccess, writeUrl } from './state/url.js';
 import { loadArticle } from './teaching/article.js';
 import { holdStateLinks } from './teaching/class-links.js';
 import { createTeaching } from './teaching/tools.js';
@@ -30,6 +32,8 @@ const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
 const state = { client: null, runId: null, restarts: 0, started: false, view: 'claime' };
 let [controls, progress, inspector, shown] = [null, null, null, null]; // the page's parts, built in main()
 let teaching = null; // links, educator panel, exports (teaching/tools.js), built in main()
+let lesson = null; // the pipeline strip, the landing label, the trainer's view (explorer/lesson.js)
+let feedback = null; // the note beside the control that restarted the run (explorer/feedback.js)
 let firstRunOver = null; // resolves when the page's first run has ended (done, stopped or error)
 const firstRunEnded = new Promise((resolve) => { firstRunOver = resolve; });
 /** Shows a message in the status line; `kind` is 'info' or 'error'. */
@@ -96,6 +100,7 @@ function startRun(params, methods) {
   setRunState($('views'), 'running');
   setButtons(true);
   setStatus('Running: patients stream in and every method is refit after each step.');
+  feedback?.noteRestart();
 }
 
 // Marks the current run as over (done, stopped or error).
@@ -134,15 +139,18 @@ function onReply(msg) {
 }
 
 // Builds the controls from the defaults (and the URL) and starts the first run.
-function onReady({ defaults }) {
-  update({ defaults });
+function onReady({ defaults, landing }) {
+  update({ defaults, landing });
   state.restarts = 0;
   // Only the first `ready` starts a run: a restarted worker must not replay a run that trapped.
   if (state.started) return;
   const fromUrl = checkPageQuery(defaults);
   teaching.showUrlProblems(fromUrl.problems);
   state.view = fromUrl.view;
-  controls.set(fromUrl.params, fromUrl.methods);
+  // An address without any model parameter opens the landing preset (the paper's setting is
+  // the defaults, one preset button away); with parameters, the defaults fill the gaps.
+  const params = pageHasParams(defaults) || !landing ? fromUrl.params : landing;
+  controls.set(params, fromUrl.methods);
   requestRun();
 }
 
@@ -205,6 +213,7 @@ function main() {
     onPreset: (name) => send(Req.PRESET, { name }),
     ...access,
   });
+  feedback = createFeedback($('controls-form'));
   teaching = createTeaching({
     access,
     setStatus,
@@ -229,6 +238,11 @@ function main() {
   $('view-method').addEventListener('change', onViewChange);
   setButtons(false);
   subscribe(saveUrl);
+  lesson = createLesson({
+    preset: (name) => send(Req.PRESET, { name }),
+    apply: (params) => applyState({ params, methods: getState().methods, view: state.view }),
+  });
+  subscribe((current, patch) => 'params' in patch && lesson.update(current));
   installDebugHook(pageDebug(), send, faultDataWorker); // only with ?debug=1 (the fault tests)
   startWorker();
   createTraining();

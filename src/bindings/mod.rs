@@ -149,8 +149,8 @@ pub fn default_params() -> Result<JsValue, JsError> {
     to_js(&Params::default())
 }
 
-/// The parameters of a named preset (`params::preset`: "paper-spike", "paper-ar1",
-/// "orthogonal", "claime-wins", "concate-wins", "no-signal"), so the page's preset buttons
+/// The parameters of a named preset (`params::preset`: "paper-spike", "claime-recovers",
+/// "paper-ar1", "orthogonal", "claime-wins", "concate-wins", "no-signal"), so the page's preset buttons
 /// use the same table as the command line.
 #[wasm_bindgen(js_name = presetParams)]
 pub fn preset_params(name: &str) -> Result<JsValue, JsError> {

@@ -1,6 +1,7 @@
 // Browser tests of the "Training" section: Play advances the iteration counter and the loss
-// chart grows, Pause stops it, Step advances exactly one step, and changing the temperature (or
-// the trainer) restarts training. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
+// chart grows, Pause stops it, Step advances exactly one step, a converged trainer pauses
+// itself, τ is disabled for trainers without one, the charts keep their reference levels in
+// view, and changing the temperature (or the trainer) restarts training. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -29,7 +30,9 @@ async function openTraining() {
 
 test('play advances the counter and the charts grow; pause stops; step takes one step', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
-  await page.selectOption('#train-trainer', 'claime-gd');
+  // The temperature trainer (minibatches and Adam) does not converge within this test, so Play
+  // runs until paused (CLAIME-GD here would converge and pause itself: the next test).
+  await page.selectOption('#train-trainer', 'claime-temp');
   await page.click('#train-step');
   await waitForIteration(page, 0);
   await page.waitForFunction(() => document.getElementById('train-chart-align').innerHTML.startsWith('<svg'));
@@ -65,9 +68,73 @@ test('play advances the counter and the charts grow; pause stops; step takes one
   await page.waitForTimeout(300);
   assert.equal(await iteration(page), paused + 2, 'a second step advances one more');
 
-  // Gradient descent on the linear loss moves towards the SVD solution.
   const dist = Number(await page.textContent('#train-dist'));
   assert.ok(Number.isFinite(dist) && dist >= 0, `distance to SVD ${dist} is a number`);
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
+test('CLAIME-GD pauses itself once converged, and says so', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.selectOption('#train-trainer', 'claime-gd');
+  await page.click('#train-play');
+  await page.waitForSelector('#train-status[data-kind="converged"]', { timeout: TIMEOUT });
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  const status = await page.textContent('#train-status');
+  const m = status.match(/^Converged at iteration (\d+): the loss changed by ([\d.e+-]+) of its size per epoch, under the tolerance 1e-6/);
+  assert.ok(m, `status: ${status}`);
+  assert.ok(Number(m[2]) < 1e-6, `the change ${m[2]} is under the tolerance`);
+  // Converged means at the SVD solution: gradient descent on the linear loss ends there.
+  const dist = Number(await page.textContent('#train-dist'));
+  assert.ok(dist < 0.01, `distance to CLAIME-SVD ${dist} at convergence`);
+  const stopped = await iteration(page);
+  assert.ok(stopped >= Number(m[1]), 'the counter is at or past the converged iteration');
+  await page.waitForTimeout(500);
+  assert.equal(await iteration(page), stopped, 'the counter stays put once converged');
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
+test('the temperature control is disabled for trainers without one', { timeout: 60_000 }, async () => {
+  const { page, seen } = await openTraining();
+  const tauState = () => page.evaluate(() => ({
+    slider: document.getElementById('train-logtau').disabled,
+    inf: document.getElementById('train-tau-inf').disabled,
+    text: document.getElementById('train-tau-out').textContent,
+  }));
+  assert.deepEqual(await tauState(), { slider: false, inf: false, text: 'τ = 1' }, 'the temperature trainer has τ');
+  for (const trainer of ['claime-gd', 'cl-gd']) {
+    await page.selectOption('#train-trainer', trainer);
+    assert.deepEqual(await tauState(), { slider: true, inf: true, text: 'no τ' }, trainer);
+  }
+  await page.selectOption('#train-trainer', 'claime-temp');
+  assert.equal((await tauState()).slider, false, 'enabled again');
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
+test('after one step: "1 iteration", distinct loss ends, and the error chart keeps both levels', { timeout: 60_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.click('#train-step');
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('#train-chart-loss polyline.series')?.getAttribute('points').trim().split(/\s+/).length === 2);
+  const labels = (id) => page.$$eval(`#${id} svg text`, (ts) => ts.map((t) => t.textContent));
+  const loss = await labels('train-chart-loss');
+  assert.equal(loss[3], '1 iteration', `x axis: ${loss[3]}`);
+  assert.notEqual(loss[0], loss[1], `the loss axis ends differ (${loss[0]}, ${loss[1]})`);
+  // The error chart's range holds the SVD solution's error (dashed) and √(2p) (dotted), both
+  // inside the frame, and its ends bracket them: p = 4 here, √8 = 2.828.
+  const chart = await page.$eval('#train-chart-error svg', (svg) => {
+    const frame = svg.querySelector('rect');
+    const [top, bottom] = [Number(frame.getAttribute('y')), Number(frame.getAttribute('y')) + Number(frame.getAttribute('height'))];
+    const y = (cls) => Number(svg.querySelector(`line.${cls}`)?.getAttribute('y1'));
+    return { top, bottom, floor: y('floor'), ceiling: y('ceiling'), labels: [...svg.querySelectorAll('text')].map((t) => Number(t.textContent)) };
+  });
+  for (const level of ['floor', 'ceiling']) {
+    assert.ok(chart[level] >= chart.top && chart[level] <= chart.bottom, `${level} at ${chart[level]} inside [${chart.top}, ${chart.bottom}]`);
+  }
+  assert.ok(chart.labels[0] >= Number(Math.sqrt(8).toPrecision(4)), `top of the error axis ${chart.labels[0]} is at least √(2p) (to its 4 digits)`);
+  assert.ok(chart.ceiling < chart.floor, 'the no-recovery level is above the SVD solution’s');
   checkClean(seen, env.server.url);
   await page.close();
 });
@@ -132,7 +199,8 @@ test('the temperature sweep fills in a row per temperature', { timeout: 120_000 
 test('at the default size (d1 = d2 = 500, n = 20000) training stays responsive', { timeout: 240_000 }, async () => {
   const { page, seen } = await openPage(env.browser.context, env.server.url);
   await page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
-  await page.selectOption('#train-trainer', 'claime-gd');
+  // The temperature trainer: CLAIME-GD converges here within about a second and pauses itself.
+  await page.selectOption('#train-trainer', 'claime-temp');
   await page.click('#train-play');
   await page.waitForFunction(() => Number(document.getElementById('train-iter').textContent) > 5, null, { timeout: 180_000 });
   // The page's main thread stays free: a timer fires on time while the worker trains.

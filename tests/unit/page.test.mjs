@@ -40,12 +40,14 @@ test('splitStretch: parts cover the stretch in order, cut at block multiples', (
   }
 });
 
-test('URL: only non-default values are written, and they read back', () => {
+test('URL: only non-default values (and the signal) are written, and they read back', () => {
   const state = { params: { ...DEFAULTS, noise: 'orthogonal', tau2: 25, signal: 2 }, methods: ['claime', 'cl'], view: 'cl' };
   const query = toQuery(state, DEFAULTS);
   assert.equal(query, '?noise=orthogonal&tau2=25&signal=2&methods=claime%2Ccl&view=cl');
   assert.deepEqual(readUrl(query, DEFAULTS), state);
-  assert.equal(toQuery({ params: DEFAULTS, methods: [...METHODS], view: 'claime' }, DEFAULTS), '');
+  // The signal is written even at its default: an address without any parameter opens the
+  // landing preset, so the defaults' own permalink must name one.
+  assert.equal(toQuery({ params: DEFAULTS, methods: [...METHODS], view: 'claime' }, DEFAULTS), `?signal=${DEFAULTS.signal}`);
 });
 
 test('URL: unknown keys and methods are ignored', () => {

@@ -5,6 +5,7 @@
 // The explorer uses the small wasm module (www/pkg-explorer); the training handlers load the
 // full one (www/pkg) the first time a trainer is built.
 
+import { LANDING_PRESET } from '../state/fields.js';
 import init, { debugFault, defaultParams, Explorer, patientBlock, presetParams, runOnce } from '../pkg-explorer/claime.js';
 import { errorText, loadOnce, release, serve } from '../lib/worker-side.js';
 import { Reply, Req, message, schedule } from './protocol.js';
@@ -29,10 +30,10 @@ function yieldToMessages() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-// Answers `init` with the default parameters.
+// Answers `init` with the default parameters and those of the landing preset.
 async function onInit(msg) {
   await loadWasm();
-  post(msg.id, Reply.READY, { defaults: defaultParams() });
+  post(msg.id, Reply.READY, { defaults: defaultParams(), landing: presetParams(LANDING_PRESET) });
 }
 
 // The patient counts after which a run snapshots: fixed chunks, or the geometric schedule.

@@ -36,9 +36,14 @@ export const FIELDS = Object.freeze([
     hint: 'Seed of every random stream: the same seed gives the same numbers as the command line.' },
 ]);
 
+/** The preset a bare address opens (no model parameter in the URL): a setting where CLAIME
+ * recovers the embeddings and the baselines do not (docs/decisions.md, "The landing"). */
+export const LANDING_PRESET = 'claime-recovers';
+
 /** Named starting points (the Rust table `params::preset`), with button labels. */
 export const PRESETS = Object.freeze([
-  ['paper-spike', 'Paper, spike', 'The paper’s setting with spike noise (weak signal: little is recovered).'],
+  ['claime-recovers', 'CLAIME recovers', 'The paper’s spike noise (c = 0.2) with signal 2: CLAIME recovers the embeddings, Concate and CL much less (the page’s landing).'],
+  ['paper-spike', 'Paper, spike', 'The paper’s exact setting (signal 1) with spike noise: at n = 20,000 too few patients for any method to recover much.'],
   ['paper-ar1', 'Paper, AR(1)', 'The paper’s setting with AR(1) noise.'],
   ['claime-wins', 'Strong signal', 'Signal 4 and c = 0.05: CLAIME recovers the embeddings best.'],
   ['orthogonal', 'Orthogonal noise', 'τ² = 25, signal 2, d = 200: the noise outweighs the signal (τ² > 2 × signal²), and only CLAIME recovers (Corollary 3.1).'],

@@ -11,6 +11,7 @@ const state = {
   view: 'claime',
   access: { hide: [], lock: [] },
   defaults: null, // defaultParams()
+  landing: null, // presetParams(LANDING_PRESET): what an address without parameters opens
   experimentDefaults: null, // defaultExperimentSpec()
   regimeDefaults: null, // defaultRegimeSpec()
 };

@@ -32,11 +32,16 @@ export function readAccess(search) {
   return { hide: list('hide'), lock: list('lock') };
 }
 
-// The query string of a state: only what differs from the defaults, then hide and lock.
+/** Written even at its default, so that a permalink always names a parameter: an address
+ * without any opens the landing preset instead of the defaults (fields.js LANDING_PRESET). */
+const ALWAYS_WRITTEN = 'signal';
+
+// The query string of a state: what differs from the defaults (and the signal), then hide
+// and lock.
 export function toQuery({ params, methods, view, hide = [], lock = [] }, defaults) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (defaults[key] !== value) query.set(key, String(value));
+    if (defaults[key] !== value || key === ALWAYS_WRITTEN) query.set(key, String(value));
   }
   if (methods.join(',') !== METHODS.join(',')) query.set('methods', methods.join(','));
   if (view !== methods[0]) query.set('view', view);
@@ -56,6 +61,13 @@ export function writeUrl(state, defaults) {
 // Reads and checks the page's own query against `defaults` (checkQuery).
 export function checkPageQuery(defaults) {
   return checkQuery(location.search, defaults);
+}
+
+// Whether the page's query names any model parameter (without one, the page lands on the
+// landing preset).
+export function pageHasParams(defaults) {
+  const query = new URLSearchParams(location.search);
+  return Object.keys(defaults).some((key) => query.has(key));
 }
 
 // Reads {params, methods, view} from the page's own query.

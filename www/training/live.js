@@ -14,7 +14,8 @@ const MAX_POINTS = 1500;
  */
 export function createLive(onFrame) {
   // fresh: a state (point and alignment view) has arrived that is not drawn yet
-  const live = { points: [], alignment: null, fresh: false, queued: false, frames: 0 };
+  // noRecovery: the level √(2p) of an estimate unrelated to the truth, kept in the error chart
+  const live = { points: [], alignment: null, fresh: false, queued: false, frames: 0, noRecovery: undefined };
 
   // The latest point's numbers as text. While playing they change with the charts, in the
   // animation frame; otherwise at once (so the counter is final when the state says 'paused').
@@ -40,10 +41,16 @@ export function createLive(onFrame) {
       if (fresh) onFrame();
       showNumbers();
       $('train-chart-align').innerHTML = live.alignment ?? ''; // SVG text from our Rust code
+      const lessonAlign = $('lesson-train-align'); // the lesson's alignment view, while training
+      if (lessonAlign && !lessonAlign.hidden) lessonAlign.innerHTML = live.alignment ?? '';
       const floor = live.points.length ? live.points[live.points.length - 1].svd_error : undefined;
       drawLine($('train-chart-loss'), live.points, 'loss', { title: 'Loss against iterations' });
-      drawLine($('train-chart-error'), live.points, 'error', { title: 'Recovery error against iterations', colour: '#c2410c', floor });
-      drawLine($('train-chart-dist'), live.points, 'distance_to_svd', { title: 'Distance to the SVD solution against iterations', colour: '#15803d', log: true });
+      drawLine($('train-chart-error'), live.points, 'error', {
+        title: 'Recovery error against iterations', colour: '#c2410c', floor, ceiling: live.noRecovery,
+      });
+      drawLine($('train-chart-dist'), live.points, 'distance_to_svd', {
+        title: 'Distance to the SVD solution against iterations', colour: '#15803d', log: true, ceiling: live.noRecovery,
+      });
       if (fresh) {
         live.frames += 1;
         $('training').dataset.frames = String(live.frames);
@@ -52,9 +59,10 @@ export function createLive(onFrame) {
   }
 
   return {
-    // Forgets the points and the alignment view (a new trainer); the charts clear at the next frame.
-    reset() {
-      Object.assign(live, { points: [], alignment: null, fresh: false });
+    // Forgets the points and the alignment view (a new trainer); the charts clear at the next
+    // frame. noRecovery: the new trainer's √(2p).
+    reset(noRecovery) {
+      Object.assign(live, { points: [], alignment: null, fresh: false, noRecovery });
       queueDraw();
     },
     // Keeps an answer's point and alignment view for the next frame (only the latest answer

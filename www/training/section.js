@@ -27,10 +27,18 @@ const ALIGN_SIZE = Object.freeze({ width: 560, height: 360 });
  * budget (ms) instead, so the charts jump a few times a second rather than animate each frame. */
 const CALM = Object.freeze({ steps: 100000, budget: 400 });
 const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+/** Playing stops, "converged", once an epoch changes the loss by less than this fraction of its
+ * size (averaged over the epochs of the latest answer when it spans several): the paper's
+ * stopping rule, a change below 10^-6, made relative so that it does not depend on the loss's
+ * scale (docs/decisions.md). */
+export const CONVERGED_TOL = 1e-6;
+/** The trainers with a temperature; the others ignore τ and their control is disabled. */
+const WITH_TEMPERATURE = new Set(['claime-temp']);
 
 const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
   pending: null, inFlight: 0,
+  stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
 /** The charts and numbers, drawn once per animation frame (live.js). */
 const live = createLive(() => onFrame());
@@ -55,10 +63,25 @@ export function temperature() {
   return $('train-tau-inf').checked ? Infinity : 10 ** Number($('train-logtau').value);
 }
 
+// Shows the temperature; its controls are disabled for a trainer without one.
 function showTau() {
   const tau = temperature();
-  $('train-tau-out').textContent = Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
-  $('train-logtau').disabled = !Number.isFinite(tau);
+  const has = WITH_TEMPERATURE.has($('train-trainer').value);
+  $('train-tau-out').textContent = !has ? 'no τ' : Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
+  $('train-logtau').disabled = !has || !Number.isFinite(tau);
+  $('train-tau-inf').disabled = !has;
+}
+
+// Whether `point` ends an epoch (or more) that changed the loss by less than CONVERGED_TOL of
+// its size; returns the relative change per epoch when it does, else null.
+function converged(point) {
+  const a = st.anchor;
+  if (!a || !point || !Number.isFinite(point.loss)) return null;
+  const epochs = (point.iteration - a.iteration) / st.stepsPerEpoch;
+  if (epochs < 1) return null;
+  st.anchor = point;
+  const change = Math.abs(point.loss - a.loss) / Math.max(Math.abs(a.loss), 1e-12) / epochs;
+  return change < CONVERGED_TOL ? change : null;
 }
 
 // The training settings from the inputs (an empty learning rate = each trainer's default).
@@ -72,11 +95,11 @@ function settings() {
 // Builds a new trainer (iteration 0); `then` runs once it is ready ('play' or 'step').
 function rebuild(then = null) {
   if (!st.defaults) return;
-  live.reset();
   st.inFlight = 0;
   st.pending = then;
   st.building = true;
   const params = currentParams(st.defaults);
+  live.reset(Math.sqrt(2 * params.p)); // the no-recovery level, kept in the error chart's range
   const tau = temperature();
   st.session = send(Req.TRAIN, {
     params, trainer: $('train-trainer').value, settings: settings(), temperature: Number.isFinite(tau) ? tau : null,
@@ -119,6 +142,7 @@ function onFrame() {
 
 function play() {
   st.playing = true;
+  st.anchor = null; // measured afresh from the next answer
   setState('playing');
   if (st.building) st.pending = 'play';
   else if (st.session === null) rebuild('play');
@@ -171,7 +195,9 @@ function onReply(msg) {
     st.building = false;
     const then = st.pending;
     st.pending = null;
-    setStatus(`Ready: ${msg.stepsPerEpoch} step(s) per epoch.`);
+    st.stepsPerEpoch = Math.max(1, msg.stepsPerEpoch);
+    st.anchor = msg.point;
+    setStatus(`Ready: ${msg.stepsPerEpoch} ${msg.stepsPerEpoch === 1 ? 'step' : 'steps'} per epoch.`);
     live.add(msg.point, msg.alignment);
     live.showNumbers();
     setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
@@ -181,6 +207,14 @@ function onReply(msg) {
   }
   st.inFlight = Math.max(0, st.inFlight - 1);
   live.add(msg.point, msg.alignment);
+  if (!st.anchor) st.anchor = msg.point;
+  const change = st.playing ? converged(msg.point) : null;
+  if (change !== null) {
+    pause();
+    setStatus(`Converged at iteration ${msg.point.iteration}: the loss changed by ${change.toExponential(1)} of its size per epoch, under the tolerance ${CONVERGED_TOL.toExponential(0)}. Press Play to go on.`, 'converged');
+    if (!st.inFlight) setState('paused');
+    return;
+  }
   if (st.playing) {
     if (document.hidden) pump(); // no animation frame will ask for the next message
     return;
