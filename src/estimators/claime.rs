@@ -29,6 +29,7 @@ fn pmi_oriented(stats: &SummaryStats, transposed: bool) -> Result<Mat<f64>> {
             what: "CLAIME needs same-patient and cross-patient pairs in both modalities (at least two patients with tokens)".into(),
         });
     }
+    let d12 = crate::stats::row_major(&stats.d12);
     let mut out = if transposed { Mat::zeros(d2, d1) } else { Mat::zeros(d1, d2) };
     for i in 0..d1 {
         let gi = stats.gamma1[i];
@@ -40,7 +41,7 @@ fn pmi_oriented(stats: &SummaryStats, transposed: bool) -> Result<Mat<f64>> {
             if gj <= 0.0 {
                 continue;
             }
-            let dij = stats.d12[i * d2 + j];
+            let dij = d12[i * d2 + j];
             let cc = stats.n1[i] * stats.n2[j] - dij;
             let x = (g1 * g2 / (gi * gj)) * (dij / dtot - cc / ctot);
             if transposed {

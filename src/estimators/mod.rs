@@ -6,7 +6,7 @@ pub mod claime;
 pub mod concate;
 
 use crate::error::{Error, Result};
-use crate::stats::SummaryStats;
+use crate::stats::{row_major, SummaryStats};
 use faer::Mat;
 use serde::{Deserialize, Serialize};
 
@@ -113,12 +113,13 @@ pub(crate) fn concatenated_c(stats: &SummaryStats, method: &str) -> Result<Mat<f
     })?;
     let (d1, d2) = (stats.d1, stats.d2);
     let d = d1 + d2;
+    let (c11, c22, d12) = (row_major(&within.c11), row_major(&within.c22), row_major(&stats.d12));
     // Entry (i, j) of the upper triangle (i <= j), from the row-major blocks of the statistics.
     let upper = |i: usize, j: usize| -> f64 {
         match (i < d1, j < d1) {
-            (true, true) => within.c11[i * d1 + j],
-            (true, false) => stats.d12[i * d2 + (j - d1)],
-            _ => within.c22[(i - d1) * d2 + (j - d1)],
+            (true, true) => c11[i * d1 + j],
+            (true, false) => d12[i * d2 + (j - d1)],
+            _ => c22[(i - d1) * d2 + (j - d1)],
         }
     };
     // Filled by tiles, each written and mirrored while it is in the cache (C is column-major:

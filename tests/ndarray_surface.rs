@@ -1,0 +1,43 @@
+//! The library's public matrices are `ndarray` arrays of the documented shapes, and faer (the
+//! factorization engine) reads them through views of the same memory, not copies.
+
+use claime::data::format::Summary;
+use claime::linalg::{array_view, faer_ref};
+use claime::stats::row_major;
+use claime::{NoiseKind, Params, SummaryStats};
+
+fn simulated(d1: usize, d2: usize, with_within: bool) -> SummaryStats {
+    let params = Params { d1, d2, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
+    claime::simulate::simulate(&params.check().unwrap(), with_within).1
+}
+
+#[test]
+fn summary_statistics_are_arrays_of_the_documented_shapes() {
+    let s = simulated(12, 9, true);
+    assert_eq!(s.d12.dim(), (12, 9));
+    let w = s.within.as_ref().unwrap();
+    assert_eq!(w.c11.dim(), (12, 12));
+    assert_eq!(w.c22.dim(), (9, 9));
+    assert!(s.d12.is_standard_layout() && w.c11.is_standard_layout() && w.c22.is_standard_layout());
+    // The upper triangle only: C11 is symmetric, its lower half stays zero.
+    assert!((0..12).all(|i| (0..i).all(|j| w.c11[[i, j]] == 0.0)));
+    assert!(s.d12.iter().any(|&x| x > 0.0));
+    assert_eq!(s.d12_at(3, 7), s.d12[[3, 7]]);
+    // Read back from the file format, the arrays keep their shapes and entries.
+    let back = Summary::from_json(&Summary::with_default_names(s.clone()).to_json()).unwrap().stats;
+    assert_eq!(back.d12.dim(), (12, 9));
+    assert_eq!(back, s);
+}
+
+#[test]
+fn faer_reads_the_statistics_in_place() {
+    let s = simulated(12, 9, false);
+    let m = faer_ref(s.d12.view());
+    assert_eq!(m.as_ptr(), s.d12.as_ptr(), "the faer view is the array's memory");
+    assert_eq!(m.as_ptr(), row_major(&s.d12).as_ptr());
+    assert_eq!((m.nrows(), m.ncols()), (12, 9));
+    assert!((0..12).all(|i| (0..9).all(|j| m[(i, j)] == s.d12[[i, j]])));
+    let back = array_view(m);
+    assert_eq!(back.as_ptr(), s.d12.as_ptr());
+    assert_eq!(back, s.d12.view());
+}
