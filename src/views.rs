@@ -127,8 +127,8 @@ pub fn alignment_view(truth: &Truth, fit: &Fit, max_points: usize) -> Result<Ali
     }
     let (d1, d2, p) = (truth.v1.nrows(), truth.v2.nrows(), truth.v1.ncols());
     let d = d1 + d2;
-    let t = stack(truth.v1.as_ref(), truth.v2.as_ref());
-    let e = stack(fit.v1.as_ref(), fit.v2.as_ref());
+    let t = stack(crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2));
+    let e = stack(crate::linalg::mat(&fit.v1), crate::linalg::mat(&fit.v2));
     let (nt, ne) = (frobenius(t.as_ref()), frobenius(e.as_ref()));
     let scale = if ne > 0.0 { nt / ne } else { 0.0 };
     let es = Mat::from_fn(d, p, |i, j| scale * e[(i, j)]);
@@ -201,10 +201,10 @@ pub fn similarity_heatmaps(truth: &Truth, fit: &Fit, max_side: usize) -> Result<
     }
     let (rows, cols) = (evenly_spaced(truth.v1.nrows(), max_side), evenly_spaced(truth.v2.nrows(), max_side));
     let p = truth.v1.ncols();
-    let nt = product_norm(truth.v1.as_ref(), truth.v2.as_ref());
-    let ne = product_norm(fit.v1.as_ref(), fit.v2.as_ref());
+    let nt = product_norm(crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2));
+    let ne = product_norm(crate::linalg::mat(&fit.v1), crate::linalg::mat(&fit.v2));
     let factor = if ne > 0.0 { nt / ne } else { 0.0 };
-    let product = |a: &Mat<f64>, b: &Mat<f64>, f: f64| -> Vec<f64> {
+    let product = |a: &ndarray::Array2<f64>, b: &ndarray::Array2<f64>, f: f64| -> Vec<f64> {
         rows.iter()
             .flat_map(|&i| cols.iter().map(move |&j| f * (0..p).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>()))
             .collect()

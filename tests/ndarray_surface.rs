@@ -41,3 +41,22 @@ fn faer_reads_the_statistics_in_place() {
     assert_eq!(back.as_ptr(), s.d12.as_ptr());
     assert_eq!(back, s.d12.view());
 }
+
+#[test]
+fn embeddings_are_column_major_arrays_that_faer_views_in_place() {
+    let params = Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
+    let (truth, stats) = claime::simulate::simulate(&params.check().unwrap(), true);
+    assert_eq!((truth.v1.dim(), truth.v2.dim()), ((12, 2), (9, 2)));
+    for m in claime::Method::ALL.map(|(m, _)| m) {
+        let fit = m.fit(&stats, 2, 1).unwrap();
+        assert_eq!((fit.v1.dim(), fit.v2.dim()), ((12, 2), (9, 2)), "{}", m.name());
+        for a in [&fit.v1, &fit.v2, &truth.v1, &truth.v2] {
+            // Column-major: faer sees contiguous columns, as in its own matrices.
+            assert!(a.t().is_standard_layout());
+            let v = claime::linalg::mat(a);
+            assert_eq!(v.as_ptr(), a.as_ptr());
+            assert_eq!((v.row_stride(), v.col_stride()), (1, a.nrows() as isize));
+            assert!((0..a.nrows()).all(|i| (0..2).all(|j| v[(i, j)] == a[[i, j]])));
+        }
+    }
+}

@@ -25,7 +25,7 @@ mod small;
 mod views;
 
 pub use small::{gram_schmidt, jacobi_eigen};
-pub use views::{array_view, faer_ref};
+pub use views::{array_view, col_major, faer_ref, mat, to_array};
 
 use kernels::{frobenius, mul, mul_nt, mul_tn};
 

@@ -3,7 +3,7 @@
 //! elements, so a view of either is a view of the same memory, whatever the layout.
 
 use faer::MatRef;
-use ndarray::{ArrayView2, ShapeBuilder};
+use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 /// The faer view of a 2-D array: same memory, same strides (a row-major array gives a
 /// row-major `MatRef`, a column-major one a column-major `MatRef`).
@@ -13,6 +13,29 @@ pub fn faer_ref(a: ArrayView2<'_, f64>) -> MatRef<'_, f64> {
     // SAFETY: the pointer, dimensions and strides are the array's own, so every (i, j) with
     // i < rows, j < cols addresses one of its elements, borrowed for the view's lifetime.
     unsafe { MatRef::from_raw_parts(a.as_ptr(), rows, cols, s[0], s[1]) }
+}
+
+/// [`faer_ref`] of an owned array: how the estimators, metrics and trainers read the embeddings
+/// (column-major arrays, so faer sees contiguous columns, as its own matrices have).
+pub fn mat(a: &Array2<f64>) -> MatRef<'_, f64> {
+    faer_ref(a.view())
+}
+
+/// A (rows, cols) column-major array with entries `f(i, j)`, filled column by column: the layout
+/// of the embeddings ([`crate::Fit`], [`crate::simulate::Truth`]).
+pub fn col_major(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> f64) -> Array2<f64> {
+    let mut data = Vec::with_capacity(rows * cols);
+    for j in 0..cols {
+        for i in 0..rows {
+            data.push(f(i, j));
+        }
+    }
+    Array2::from_shape_vec((rows, cols).f(), data).expect("rows * cols entries")
+}
+
+/// A column-major array with a faer matrix's entries (a copy).
+pub fn to_array(m: MatRef<'_, f64>) -> Array2<f64> {
+    col_major(m.nrows(), m.ncols(), |i, j| m[(i, j)])
 }
 
 /// The `ndarray` view of a faer matrix: same memory, same strides.
