@@ -60,3 +60,22 @@ fn embeddings_are_column_major_arrays_that_faer_views_in_place() {
         }
     }
 }
+
+#[test]
+fn similarity_heats_are_arrays_serialised_flat_as_before() {
+    let params = Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
+    let (truth, stats) = claime::simulate::simulate(&params.check().unwrap(), false);
+    let fit = claime::Method::Claime.fit(&stats, 2, 1).unwrap();
+    let (t, e) = claime::views::similarity_heatmaps(&truth, &fit, 5).unwrap();
+    assert_eq!((t.values.dim(), e.values.dim()), ((5, 5), (5, 5)));
+    assert_eq!((t.rows(), t.cols()), (5, 5));
+    // Entry (a, b): V*_1 V*_2^T at code row_index[a], CUI col_index[b].
+    let (i, j) = (t.row_index[3], t.col_index[2]);
+    let want: f64 = (0..2).map(|k| truth.v1[[i, k]] * truth.v2[[j, k]]).sum();
+    assert_eq!(t.values[[3, 2]], want);
+    let json: serde_json::Value = serde_json::to_value(&t).unwrap();
+    assert_eq!((json["rows"].as_u64(), json["cols"].as_u64()), (Some(5), Some(5)));
+    let flat: Vec<f64> = json["values"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    assert_eq!(flat, t.values.iter().copied().collect::<Vec<_>>());
+    assert_eq!(flat[3 * 5 + 2], want, "row-major");
+}

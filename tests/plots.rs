@@ -233,7 +233,7 @@ fn similarity_heatmaps_undo_the_scale_and_the_a_transform() {
     let a_inv_t = Mat::from_fn(3, 3, |i, j| [[0.5, 0.0, 0.0], [-0.125, 0.5, 0.0], [0.03125, -0.125, 0.5]][i][j]);
     let fit = fit_of(mat(&t.v1) * &a * (1.0 / 4.0), mat(&t.v2) * &a_inv_t);
     let (truth_heat, est) = similarity_heatmaps(&t, &fit, 10).unwrap();
-    assert_eq!((truth_heat.rows, truth_heat.cols, est.values.len()), (10, 10, 100));
+    assert_eq!((truth_heat.values.dim(), est.values.dim()), ((10, 10), (10, 10)));
     assert_eq!(truth_heat.row_index, evenly_spaced(30, 10));
     for (x, y) in truth_heat.values.iter().zip(&est.values) {
         assert!((x - y).abs() < 1e-9, "{x} vs {y}");
@@ -248,9 +248,7 @@ fn similarity_heatmaps_undo_the_scale_and_the_a_transform() {
 fn heatmap_rejects_bad_input() {
     let heat = Heat {
         title: "m".into(),
-        rows: 2,
-        cols: 3,
-        values: vec![1.0, -1.0, 0.0, 0.5, 0.25, -0.25],
+        values: ndarray::arr2(&[[1.0, -1.0, 0.0], [0.5, 0.25, -0.25]]),
         limit: 0.0,
         row_label: "rows".into(),
         col_label: "cols".into(),
@@ -263,16 +261,12 @@ fn heatmap_rejects_bad_input() {
         f(&mut h);
         heatmap::svg(&h, 400, 300).unwrap_err().to_string()
     };
-    assert!(with(&|h| h.values.pop().map(drop).unwrap_or(())).contains("heat.values"));
-    assert!(with(&|h| h.values[4] = f64::NAN).contains("heat.values[4]"));
-    assert!(with(&|h| h.rows = 0).contains("heat.rows"));
+    // (A values/shape mismatch cannot be built: the shape is the array's.)
+    assert!(with(&|h| h.values[[1, 1]] = f64::NAN).contains("heat.values[4]"));
+    assert!(with(&|h| h.values = ndarray::Array2::zeros((0, 3))).contains("heat.values"));
     assert!(with(&|h| h.limit = -1.0).contains("heat.limit"));
     assert!(with(&|h| h.row_index = vec![1]).contains("heat.row_index"));
-    assert!(with(&|h| {
-        h.rows = 300;
-        h.cols = 300;
-    })
-    .contains("cells"));
+    assert!(with(&|h| h.values = ndarray::Array2::zeros((300, 300))).contains("cells"));
 }
 
 /// Writes one SVG of each chart to the temporary directory, for looking at.
