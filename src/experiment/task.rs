@@ -80,7 +80,7 @@ impl Spec {
                     let mut trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
                     crate::train::train_epochs(trainer.as_mut(), train);
                     let (v1, v2) = trainer.embeddings();
-                    push(self.methods.len() + ti, v1.as_ref(), v2.as_ref());
+                    push(self.methods.len() + ti, crate::linalg::mat(&v1), crate::linalg::mat(&v2));
                 }
             }
             Ok(())

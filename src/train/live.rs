@@ -7,7 +7,7 @@ use super::report::distance_between;
 use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
 use crate::error::Result;
 use crate::estimators::Fit;
-use crate::linalg::{mat, to_array};
+use crate::linalg::mat;
 use crate::params::ValidParams;
 use crate::session::Session;
 use crate::views::alignment_view;
@@ -67,8 +67,8 @@ impl LiveTrainer {
         LivePoint {
             iteration: self.trainer.iterations(),
             loss: self.trainer.loss(),
-            error: distance_between((v1.as_ref(), v2.as_ref()), (mat(&t.v1), mat(&t.v2))),
-            distance_to_svd: distance_between((v1.as_ref(), v2.as_ref()), (mat(&self.reference.v1), mat(&self.reference.v2))),
+            error: distance_between((mat(&v1), mat(&v2)), (mat(&t.v1), mat(&t.v2))),
+            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&self.reference.v1), mat(&self.reference.v2))),
             svd_error: self.svd_error,
         }
     }
@@ -77,7 +77,7 @@ impl LiveTrainer {
     /// matched, Procrustes-rotated onto the truth, at most `max_points` features), as SVG.
     pub fn alignment_svg(&self, max_points: usize, width: u32, height: u32) -> Result<String> {
         let (v1, v2) = self.trainer.embeddings();
-        let fit = Fit { v1: to_array(v1.as_ref()), v2: to_array(v2.as_ref()), spectrum: Vec::new(), zero_rows: (0, 0) };
+        let fit = Fit { v1, v2, spectrum: Vec::new(), zero_rows: (0, 0) };
         let view = alignment_view(self.session.truth(), &fit, max_points)?;
         crate::plot::alignment::svg(&view, width, height)
     }

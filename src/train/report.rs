@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::estimators::{Fit, Method};
 use crate::metrics::{projection_distance, Metrics};
 use crate::session::Session;
-use crate::linalg::{mat, to_array};
+use crate::linalg::mat;
 use faer::MatRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -59,8 +59,8 @@ pub fn run_trainers(
         let t1 = clock();
         let (v1, v2) = trainer.embeddings();
         let reference = &refs[&method];
-        let distance = distance_between((v1.as_ref(), v2.as_ref()), (mat(&reference.v1), mat(&reference.v2)));
-        let fit = Fit { v1: to_array(v1.as_ref()), v2: to_array(v2.as_ref()), spectrum: Vec::new(), zero_rows: (0, 0) };
+        let distance = distance_between((mat(&v1), mat(&v2)), (mat(&reference.v1), mat(&reference.v2)));
+        let fit = Fit { v1, v2, spectrum: Vec::new(), zero_rows: (0, 0) };
         out.insert(
             kind.name().to_string(),
             TrainerReport {
