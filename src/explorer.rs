@@ -186,10 +186,10 @@ impl LiveRun {
         let names = Names { codes: &self.names.0, cuis: &self.names.1 };
         let feature = names.find(name)?;
         let truth = self.session.truth();
-        let mut lists = vec![neighbours::top_k("truth", truth.v1.as_ref(), truth.v2.as_ref(), names, feature, k)];
+        let mut lists = vec![neighbours::top_k("truth", crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2), names, feature, k)];
         for m in &self.methods {
             if let Some(f) = self.fits.get(m) {
-                lists.push(neighbours::top_k(m.name(), f.v1.as_ref(), f.v2.as_ref(), names, feature, k));
+                lists.push(neighbours::top_k(m.name(), crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2), names, feature, k));
             }
         }
         Ok(lists)
@@ -200,14 +200,14 @@ impl LiveRun {
     pub fn vectors_tsv(&self, space: &str) -> Result<String> {
         if space == "truth" {
             let t = self.session.truth();
-            return Ok(export::projector_vectors_tsv(t.v1.as_ref(), t.v2.as_ref()));
+            return Ok(export::projector_vectors_tsv(crate::linalg::mat(&t.v1), crate::linalg::mat(&t.v2)));
         }
         let m = Method::parse(space)?;
         let f = self
             .fits
             .get(&m)
             .ok_or_else(|| Error::Unsupported { what: format!("method: {space} has not been fitted in this run") })?;
-        Ok(export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
+        Ok(export::projector_vectors_tsv(crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2)))
     }
 
     /// The Embedding Projector's metadata.tsv (header, then name and modality per feature).

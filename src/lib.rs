@@ -14,6 +14,7 @@
 //! let mut session = Session::new(params.check().unwrap(), true);
 //! session.advance(usize::MAX);                       // simulate every patient
 //! let fit = session.fit(Method::Claime).unwrap();     // rank-p SVD of the cross-modal PMI
+//! assert_eq!(fit.v1.dim(), (60, 2));                 // (d1, p) code embeddings, an ndarray Array2
 //! let m = session.evaluate(&fit);
 //! assert!(m.projection_distance < 2.0_f64.sqrt() * 2.0); // below the no-recovery level sqrt(2p)
 //! ```

@@ -191,8 +191,8 @@ impl RegimeSpec {
             .iter()
             .map(|&m| {
                 let f = session.fit(m)?;
-                Ok(projection_distance(f.v1.as_ref(), truth.v1.as_ref())
-                    .max(projection_distance(f.v2.as_ref(), truth.v2.as_ref())))
+                Ok(projection_distance(crate::linalg::mat(&f.v1), crate::linalg::mat(&truth.v1))
+                    .max(projection_distance(crate::linalg::mat(&f.v2), crate::linalg::mat(&truth.v2))))
             })
             .collect()
     }

@@ -8,16 +8,37 @@
 //!
 //! Statistics of two cohorts add entry by entry ([`SummaryStats::merge`]): the federated use.
 
-use crate::error::{Error, Result};
+//!
+//! The matrices are `ndarray` arrays in standard (row-major, contiguous) layout, the layout
+//! [`SummaryStats::new`] and [`Array2::from_shape_vec`] give; the accumulation reads them as
+//! flat row-major slices ([`row_major`]) and panics on another layout (a bug, not an input).
 
-/// Within-modality same-patient co-occurrence counts C_MM, upper triangle (w <= w') of a
-/// row-major d_M x d_M buffer; the lower triangle stays zero.
+use crate::error::{Error, Result};
+use ndarray::Array2;
+
+/// Within-modality same-patient co-occurrence counts C_MM: the upper triangle (w <= w') of a
+/// dense (d_M, d_M) array; the lower triangle stays zero. [`upper_at`] reads it symmetrically.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Within {
     /// (d1, d1) upper triangle of C11.
-    pub c11: Vec<f64>,
+    pub c11: Array2<f64>,
     /// (d2, d2) upper triangle of C22.
-    pub c22: Vec<f64>,
+    pub c22: Array2<f64>,
+}
+
+/// The row-major storage of one of the statistics' matrices.
+///
+/// # Panics
+/// If the array is not in standard layout (the statistics never build one that is not).
+#[inline]
+pub fn row_major(a: &Array2<f64>) -> &[f64] {
+    a.as_slice().expect("summary statistics matrices are in standard (row-major) layout")
+}
+
+/// [`row_major`], mutable.
+#[inline]
+pub fn row_major_mut(a: &mut Array2<f64>) -> &mut [f64] {
+    a.as_slice_mut().expect("summary statistics matrices are in standard (row-major) layout")
 }
 
 /// The privacy-preserving summary of a cohort.
@@ -37,8 +58,8 @@ pub struct SummaryStats {
     pub gamma1: Vec<f64>,
     /// (d2,) gamma_2: within-modality pair totals of each CUI.
     pub gamma2: Vec<f64>,
-    /// (d1, d2) row-major D12 = X_1^T X_2.
-    pub d12: Vec<f64>,
+    /// (d1, d2) D12 = X_1^T X_2.
+    pub d12: Array2<f64>,
     /// C11 and C22, when collected.
     pub within: Option<Within>,
 }
@@ -54,8 +75,8 @@ impl SummaryStats {
             n2: vec![0.0; d2],
             gamma1: vec![0.0; d1],
             gamma2: vec![0.0; d2],
-            d12: vec![0.0; d1 * d2],
-            within: with_within.then(|| Within { c11: vec![0.0; d1 * d1], c22: vec![0.0; d2 * d2] }),
+            d12: Array2::zeros((d1, d2)),
+            within: with_within.then(|| Within { c11: Array2::zeros((d1, d1)), c22: Array2::zeros((d2, d2)) }),
         }
     }
 
@@ -64,12 +85,13 @@ impl SummaryStats {
     pub fn to_flat(&self) -> Vec<f64> {
         let within = self.within.as_ref();
         let mut out = vec![self.d1 as f64, self.d2 as f64, self.patients, within.map_or(0.0, |_| 1.0)];
-        for part in [&self.n1, &self.n2, &self.gamma1, &self.gamma2, &self.d12] {
+        for part in [&self.n1, &self.n2, &self.gamma1, &self.gamma2] {
             out.extend_from_slice(part);
         }
+        out.extend_from_slice(row_major(&self.d12));
         if let Some(w) = within {
-            out.extend_from_slice(&w.c11);
-            out.extend_from_slice(&w.c22);
+            out.extend_from_slice(row_major(&w.c11));
+            out.extend_from_slice(row_major(&w.c22));
         }
         out
     }
@@ -96,7 +118,7 @@ impl SummaryStats {
         let mut stats = SummaryStats::new(d1, d2, with_within);
         stats.patients = header[2];
         let mut rest = &buf[4..];
-        let mut take = |dst: &mut Vec<f64>| {
+        let mut take = |dst: &mut [f64]| {
             let (head, tail) = rest.split_at(dst.len());
             dst.copy_from_slice(head);
             rest = tail;
@@ -105,10 +127,10 @@ impl SummaryStats {
         take(&mut stats.n2);
         take(&mut stats.gamma1);
         take(&mut stats.gamma2);
-        take(&mut stats.d12);
+        take(row_major_mut(&mut stats.d12));
         if let Some(w) = stats.within.as_mut() {
-            take(&mut w.c11);
-            take(&mut w.c22);
+            take(row_major_mut(&mut w.c11));
+            take(row_major_mut(&mut w.c22));
         }
         Ok(stats)
     }
@@ -132,11 +154,11 @@ impl SummaryStats {
     pub fn add_patient(&mut self, codes: &[(u32, u32)], cuis: &[(u32, u32)]) {
         self.add_counts(codes, cuis);
         for &(w, a) in codes {
-            add_cross_row(&mut self.d12, self.d2, w as usize, a, cuis);
+            add_cross_row(row_major_mut(&mut self.d12), self.d2, w as usize, a, cuis);
         }
         if let Some(within) = &mut self.within {
-            add_upper(&mut within.c11, self.d1, codes);
-            add_upper(&mut within.c22, self.d2, cuis);
+            add_upper(row_major_mut(&mut within.c11), self.d1, codes);
+            add_upper(row_major_mut(&mut within.c22), self.d2, cuis);
         }
     }
 
@@ -155,11 +177,11 @@ impl SummaryStats {
         add(&mut self.n2, &other.n2);
         add(&mut self.gamma1, &other.gamma1);
         add(&mut self.gamma2, &other.gamma2);
-        add(&mut self.d12, &other.d12);
+        add(row_major_mut(&mut self.d12), row_major(&other.d12));
         self.within = match (self.within.take(), &other.within) {
             (Some(mut a), Some(b)) => {
-                add(&mut a.c11, &b.c11);
-                add(&mut a.c22, &b.c22);
+                add(row_major_mut(&mut a.c11), row_major(&b.c11));
+                add(row_major_mut(&mut a.c22), row_major(&b.c22));
                 Some(a)
             }
             _ => None,
@@ -170,12 +192,12 @@ impl SummaryStats {
     /// D12(w, w').
     #[inline]
     pub fn d12_at(&self, w: usize, v: usize) -> f64 {
-        self.d12[w * self.d2 + v]
+        self.d12[[w, v]]
     }
 
-    /// D12(.,.) = sum_i T_i^(1) T_i^(2).
+    /// D12(.,.) = sum_i T_i^(1) T_i^(2), summed in row-major order.
     pub fn d12_total(&self) -> f64 {
-        self.d12.iter().sum()
+        row_major(&self.d12).iter().sum()
     }
 
     /// Gamma_M = sum_w gamma_M(w) for M = 1, 2.
@@ -323,6 +345,7 @@ impl PairStaging {
         // Dense when a vector addition over the whole row costs less than the entries one by
         // one (each of those a load, an add and a store).
         let dense = 16 * cuis.len() >= d2;
+        let d12 = row_major_mut(&mut stats.d12);
         if dense {
             for &(v, b) in cuis {
                 self.dense[v as usize] = b as u8;
@@ -330,8 +353,8 @@ impl PairStaging {
         }
         for &(w, a) in codes {
             let w = w as usize;
-            if !self.d12.reserve(&mut stats.d12, w, a as u64 * tops[1]) {
-                add_cross_row(&mut stats.d12, d2, w, a, cuis);
+            if !self.d12.reserve(d12, w, a as u64 * tops[1]) {
+                add_cross_row(d12, d2, w, a, cuis);
                 continue;
             }
             // (a <= the bound <= 255, and no entry passes 255: byte arithmetic is exact.)
@@ -352,7 +375,7 @@ impl PairStaging {
         }
         if let (Some(rows), Some(out)) = (&mut self.within, &mut stats.within) {
             for (m, (staged, out)) in rows.iter_mut().zip([&mut out.c11, &mut out.c22]).enumerate() {
-                let (bag, d) = (bags[m], sizes[m]);
+                let (bag, d, out) = (bags[m], sizes[m], row_major_mut(out));
                 for (k, &(w, a)) in bag.iter().enumerate() {
                     // Row w of x x^T - diag(x), upper part: a b_v after w, a (a - 1) at w;
                     // every entry at most a * top (a <= top).
@@ -378,19 +401,19 @@ impl PairStaging {
 
     /// Adds the staged pair counts to `stats` and clears the staging.
     pub fn flush(&mut self, stats: &mut SummaryStats) {
-        self.d12.flush(&mut stats.d12);
+        self.d12.flush(row_major_mut(&mut stats.d12));
         if let (Some([c11, c22]), Some(out)) = (&mut self.within, &mut stats.within) {
-            c11.flush(&mut out.c11);
-            c22.flush(&mut out.c22);
+            c11.flush(row_major_mut(&mut out.c11));
+            c22.flush(row_major_mut(&mut out.c22));
         }
     }
 }
 
-/// Upper-triangle symmetric accessor of a row-major (d, d) buffer.
+/// Entry (a, b) of a symmetric (d, d) matrix stored as its upper triangle ([`Within`]).
 #[inline]
-pub fn upper_at(buf: &[f64], d: usize, a: usize, b: usize) -> f64 {
+pub fn upper_at(upper: &Array2<f64>, a: usize, b: usize) -> f64 {
     let (i, j) = if a <= b { (a, b) } else { (b, a) };
-    buf[i * d + j]
+    upper[[i, j]]
 }
 
 fn add(a: &mut [f64], b: &[f64]) {

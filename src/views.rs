@@ -14,6 +14,7 @@ use crate::linalg::{dense_svd, procrustes};
 use crate::simulate::Truth;
 use crate::stats::SummaryStats;
 use faer::{Mat, MatRef};
+use ndarray::Array2;
 use serde::Serialize;
 
 /// Which vocabulary a feature belongs to.
@@ -64,17 +65,14 @@ pub struct AlignmentView {
     pub points: Vec<AlignedPoint>,
 }
 
-/// A matrix for a heatmap.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A matrix for a heatmap. Serialised as before it was an array: `rows`, `cols` and `values`
+/// flat in row-major order.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Heat {
     /// Chart title.
     pub title: String,
-    /// Number of rows (codes).
-    pub rows: usize,
-    /// Number of columns (CUIs).
-    pub cols: usize,
-    /// (rows, cols) row-major values.
-    pub values: Vec<f64>,
+    /// (rows, cols) values: rows are codes, columns CUIs.
+    pub values: Array2<f64>,
     /// The colour map spans [-limit, limit]; 0 means max |value|.
     pub limit: f64,
     /// What the rows are (axis label), e.g. "code index".
@@ -85,6 +83,36 @@ pub struct Heat {
     pub row_index: Vec<usize>,
     /// (cols,) feature index of each column.
     pub col_index: Vec<usize>,
+}
+
+impl Heat {
+    /// Number of rows (codes).
+    pub fn rows(&self) -> usize {
+        self.values.nrows()
+    }
+
+    /// Number of columns (CUIs).
+    pub fn cols(&self) -> usize {
+        self.values.ncols()
+    }
+}
+
+impl Serialize for Heat {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Heat", 9)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("rows", &self.rows())?;
+        st.serialize_field("cols", &self.cols())?;
+        let flat: Vec<f64> = self.values.iter().copied().collect(); // logical row-major order
+        st.serialize_field("values", &flat)?;
+        st.serialize_field("limit", &self.limit)?;
+        st.serialize_field("row_label", &self.row_label)?;
+        st.serialize_field("col_label", &self.col_label)?;
+        st.serialize_field("row_index", &self.row_index)?;
+        st.serialize_field("col_index", &self.col_index)?;
+        st.end()
+    }
 }
 
 /// min(d, m) indices spread evenly over 0..d: floor(k d / m).
@@ -127,8 +155,8 @@ pub fn alignment_view(truth: &Truth, fit: &Fit, max_points: usize) -> Result<Ali
     }
     let (d1, d2, p) = (truth.v1.nrows(), truth.v2.nrows(), truth.v1.ncols());
     let d = d1 + d2;
-    let t = stack(truth.v1.as_ref(), truth.v2.as_ref());
-    let e = stack(fit.v1.as_ref(), fit.v2.as_ref());
+    let t = stack(crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2));
+    let e = stack(crate::linalg::mat(&fit.v1), crate::linalg::mat(&fit.v2));
     let (nt, ne) = (frobenius(t.as_ref()), frobenius(e.as_ref()));
     let scale = if ne > 0.0 { nt / ne } else { 0.0 };
     let es = Mat::from_fn(d, p, |i, j| scale * e[(i, j)]);
@@ -201,10 +229,10 @@ pub fn similarity_heatmaps(truth: &Truth, fit: &Fit, max_side: usize) -> Result<
     }
     let (rows, cols) = (evenly_spaced(truth.v1.nrows(), max_side), evenly_spaced(truth.v2.nrows(), max_side));
     let p = truth.v1.ncols();
-    let nt = product_norm(truth.v1.as_ref(), truth.v2.as_ref());
-    let ne = product_norm(fit.v1.as_ref(), fit.v2.as_ref());
+    let nt = product_norm(crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2));
+    let ne = product_norm(crate::linalg::mat(&fit.v1), crate::linalg::mat(&fit.v2));
     let factor = if ne > 0.0 { nt / ne } else { 0.0 };
-    let product = |a: &Mat<f64>, b: &Mat<f64>, f: f64| -> Vec<f64> {
+    let product = |a: &ndarray::Array2<f64>, b: &ndarray::Array2<f64>, f: f64| -> Vec<f64> {
         rows.iter()
             .flat_map(|&i| cols.iter().map(move |&j| f * (0..p).map(|k| a[(i, k)] * b[(j, k)]).sum::<f64>()))
             .collect()
@@ -214,9 +242,8 @@ pub fn similarity_heatmaps(truth: &Truth, fit: &Fit, max_side: usize) -> Result<
     let limit = tv.iter().chain(ev.iter()).fold(0.0_f64, |a, x| a.max(x.abs()));
     let heat = |title: &str, values: Vec<f64>| Heat {
         title: title.to_string(),
-        rows: rows.len(),
-        cols: cols.len(),
-        values,
+        // Moved into the array, not copied.
+        values: Array2::from_shape_vec((rows.len(), cols.len()), values).expect("rows x cols values"),
         limit,
         row_label: "code index".into(),
         col_label: "CUI index".into(),

@@ -64,7 +64,7 @@ fn fit_from_file_equals_fit_in_memory() {
     let mut s = claime::Session::new(params, true);
     s.advance(usize::MAX);
     let f = s.fit(claime::Method::Claime).unwrap();
-    let expect = claime::data::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref());
+    let expect = claime::data::export::projector_vectors_tsv(claime::linalg::mat(&f.v1), claime::linalg::mat(&f.v2));
     assert_eq!(std::fs::read_to_string(format!("{out}.vectors.tsv")).unwrap(), expect);
 }
 

@@ -7,6 +7,7 @@ use claime::data::evaluate::{build_sets, evaluate, EvalOptions, Unit};
 use claime::data::format::Summary;
 use claime::data::pairs::{parse_pairs, FeatureIndex, Kind, PairsFile};
 use claime::estimators::{Fit, Method};
+use claime::linalg::mat;
 use claime::metrics::unit_rows;
 use claime::simulate::simulate;
 use claime::Params;
@@ -15,7 +16,7 @@ use claime::Params;
 fn cohort() -> (Summary, faer::Mat<f64>, faer::Mat<f64>) {
     let params = Params { d1: 60, d2: 40, p: 2, n: 3000, signal: 3.0, seed: 4, ..Params::default() }.check().unwrap();
     let (truth, stats) = simulate(&params, true);
-    (Summary::with_default_names(stats), truth.v1, truth.v2)
+    (Summary::with_default_names(stats), mat(&truth.v1).to_owned(), mat(&truth.v2).to_owned())
 }
 
 /// Pairs whose true cosine is above 0.97, per kind, as a pairs-file text with a header.

@@ -147,7 +147,7 @@ fn neighbour_inspector_and_projector_exports() {
     // The truth's best neighbour, by brute force over every other feature.
     let t = run.session().truth();
     let (codes, cuis) = run.names();
-    let row = |m: &faer::Mat<f64>, i: usize| (0..m.ncols()).map(|j| m[(i, j)]).collect::<Vec<f64>>();
+    let row = |m: &ndarray::Array2<f64>, i: usize| m.row(i).to_vec();
     let cos = |a: &[f64], b: &[f64]| {
         let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
         dot / (a.iter().map(|x| x * x).sum::<f64>().sqrt() * b.iter().map(|x| x * x).sum::<f64>().sqrt())

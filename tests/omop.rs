@@ -101,11 +101,10 @@ fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
             assert_eq!(g[i], persons.iter().map(|&p| x(p, m, w) * (t(p, m) - 1.0)).sum::<f64>(), "gamma_{m}({w})");
         }
     }
-    let d2 = feats[1].len();
     for (i, &w) in feats[0].iter().enumerate() {
         for (j, &v) in feats[1].iter().enumerate() {
             assert_eq!(
-                st.d12[i * d2 + j],
+                st.d12[[i, j]],
                 persons.iter().map(|&p| x(p, 0, w) * x(p, 1, v)).sum::<f64>(),
                 "D12({w}, {v})"
             );
@@ -122,7 +121,7 @@ fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
                         std::cmp::Ordering::Equal => persons.iter().map(|&p| x(p, m, w) * (x(p, m, w) - 1.0)).sum(),
                         std::cmp::Ordering::Less => persons.iter().map(|&p| x(p, m, w) * x(p, m, v)).sum(),
                     };
-                    assert_eq!(c[i * d + j], want, "C_{m}{m}({w}, {v})");
+                    assert_eq!(c[[i, j]], want, "C_{m}{m}({w}, {v})");
                 }
             }
         }

@@ -112,7 +112,7 @@ fn claime_with_its_spectrum_matches_the_rank_p_fit() {
     for (a, b) in fit.spectrum.iter().zip(&plain.spectrum) {
         assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
     }
-    let d = claime::metrics::projection_distance(fit.v1.as_ref(), plain.v1.as_ref())
-        .max(claime::metrics::projection_distance(fit.v2.as_ref(), plain.v2.as_ref()));
+    let d = claime::metrics::projection_distance(claime::linalg::mat(&fit.v1), claime::linalg::mat(&plain.v1))
+        .max(claime::metrics::projection_distance(claime::linalg::mat(&fit.v2), claime::linalg::mat(&plain.v2)));
     assert!(d < 1e-8, "distance between the two fits {d}");
 }

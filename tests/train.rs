@@ -10,7 +10,7 @@ use claime::train::concat::ConcatLoss;
 use claime::train::linear::LinearLoss;
 use claime::train::report::distance_between;
 use claime::train::{
-    parse_method_list, sampled, temperature, to_mat, train_epochs, Cohort, TrainParams, Trainer, TrainerKind,
+    parse_method_list, sampled, temperature, to_embedding, train_epochs, Cohort, TrainParams, Trainer, TrainerKind,
 };
 use claime::{Error, Session};
 use faer::Mat;
@@ -66,7 +66,7 @@ fn distance_to_reference(kind: TrainerKind, within: bool, epochs: usize) -> f64 
         t.epoch();
     }
     let (v1, v2) = t.embeddings();
-    distance_between((&v1, &v2), (&svd.v1, &svd.v2))
+    distance_between((claime::linalg::mat(&v1), claime::linalg::mat(&v2)), (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2)))
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn claime_gd_product_is_the_truncated_pmi_over_lambda() {
     let cohort = cohort_of(&s);
     let t = train(TrainerKind::ClaimeGd, &cohort, 3, TrainParams { lambda: 2.0, ..TrainParams::default() }, 3, 300);
     let (v1, v2) = t.embeddings();
-    let m = &v1 * v2.transpose();
+    let m = claime::linalg::mat(&v1) * claime::linalg::mat(&v2).transpose();
     let pmi = claime_est::pmi(s.stats()).unwrap();
     let svd = dense_svd(pmi.as_ref(), 3).unwrap();
     let target =
@@ -245,7 +245,8 @@ fn exact_cross_term_equals_the_double_sum() {
     assert!((fast - brute).abs() <= 1e-10 * brute.abs().max(1e-300), "{fast} vs {brute}");
     assert!((lin.pos_total - t_pos).abs() < 1e-9 && (lin.neg_total - t_neg).abs() < 1e-9);
     // The whole loss against its definition.
-    let reg = 0.5 * (&to_mat(&v1, p) * to_mat(&v2, p).transpose()).norm_l2().powi(2);
+    let (e1, e2) = (to_embedding(&v1, p), to_embedding(&v2, p));
+    let reg = 0.5 * (claime::linalg::mat(&e1) * claime::linalg::mat(&e2).transpose()).norm_l2().powi(2);
     let direct = -pos_brute / t_pos + brute / t_neg + reg;
     let l = lin.loss(&c, &v1, &v2, p);
     assert!((l - direct).abs() < 1e-10 * direct.abs(), "{l} vs {direct}");
@@ -264,7 +265,7 @@ fn higher_temperature_moves_towards_the_linear_solution() {
             t.epoch();
         }
         let (v1, v2) = t.embeddings();
-        dist.push(distance_between((&v1, &v2), (&svd.v1, &svd.v2)));
+        dist.push(distance_between((claime::linalg::mat(&v1), claime::linalg::mat(&v2)), (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2))));
     }
     // Measured (seed 7): about 1.03, 0.75, 0.19, 0.06. Each tenfold increase must cut the
     // distance by at least 0.02 (the minibatch noise floor is about 0.03), tau = 1000 must be

@@ -193,7 +193,7 @@ impl OwnData {
         let spectrum_svg =
             crate::plot::spectrum::svg(&singular_values, p, width.max(200), height.max(150)).map_err(js_err)?;
         let f = &fits[0].1;
-        let coord = |m: &faer::Mat<f64>, i: usize, j: usize| if j < m.ncols() { m[(i, j)] } else { 0.0 };
+        let coord = |m: &ndarray::Array2<f64>, i: usize, j: usize| if j < m.ncols() { m[[i, j]] } else { 0.0 };
         let mut points = Vec::with_capacity(s.codes.len() + s.cuis.len());
         for (i, name) in s.codes.iter().enumerate() {
             points.push(Point { name: name.clone(), cui: false, x: coord(&f.v1, i, 0), y: coord(&f.v1, i, 1) });
@@ -240,7 +240,7 @@ impl OwnData {
         let lists: Vec<_> = self
             .fits
             .iter()
-            .map(|(m, f)| top_k(m.name(), f.v1.as_ref(), f.v2.as_ref(), names, feature, k as usize))
+            .map(|(m, f)| top_k(m.name(), crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2), names, feature, k as usize))
             .collect();
         to_js(&lists)
     }
@@ -261,7 +261,7 @@ impl OwnData {
             .iter()
             .find(|(x, _)| *x == m)
             .ok_or_else(|| JsError::new(&format!("data: {method} was not fitted")))?;
-        Ok(crate::data::export::projector_vectors_tsv(f.v1.as_ref(), f.v2.as_ref()))
+        Ok(crate::data::export::projector_vectors_tsv(crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2)))
     }
 
     /// The projector export's metadata.tsv (names and modality).

@@ -151,7 +151,7 @@ pub struct Unit {
 impl Unit {
     /// Normalises the rows of a fit.
     pub fn new(fit: &Fit) -> Self {
-        Unit { v1: unit_rows(fit.v1.as_ref()), v2: unit_rows(fit.v2.as_ref()) }
+        Unit { v1: unit_rows(crate::linalg::mat(&fit.v1)), v2: unit_rows(crate::linalg::mat(&fit.v2)) }
     }
 
     /// Cosine similarity of two features (0 if either has a zero embedding).

@@ -13,7 +13,8 @@
 
 use crate::error::{Error, Result};
 use crate::params::DEFAULT_MEMORY_BUDGET;
-use crate::stats::{SummaryStats, Within};
+use crate::stats::{row_major, SummaryStats, Within};
+use ndarray::Array2;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -78,11 +79,11 @@ impl Summary {
             ("cui_counts", json_numbers(&s.n2)),
             ("code_pair_totals", json_numbers(&s.gamma1)),
             ("cui_pair_totals", json_numbers(&s.gamma2)),
-            ("cross", json_sparse(&s.d12, s.d1, s.d2, false)),
+            ("cross", json_sparse(row_major(&s.d12), s.d1, s.d2, false)),
         ];
         if let Some(w) = &s.within {
-            fields.push(("code_code", json_sparse(&w.c11, s.d1, s.d1, true)));
-            fields.push(("cui_cui", json_sparse(&w.c22, s.d2, s.d2, true)));
+            fields.push(("code_code", json_sparse(row_major(&w.c11), s.d1, s.d1, true)));
+            fields.push(("cui_cui", json_sparse(row_major(&w.c22), s.d2, s.d2, true)));
         }
         let body: Vec<String> = fields.iter().map(|(key, value)| format!("  \"{key}\": {value}")).collect();
         format!("{{\n{}\n}}\n", body.join(",\n"))
@@ -190,10 +191,10 @@ pub fn parse_counts(value: &Value, field: &str, len: usize) -> Result<Vec<f64>> 
 }
 
 /// Parses one sparse matrix `{"rows": [..], "cols": [..], "values": [..]}` (0-based indices)
-/// of shape (nrows, ncols) into a dense row-major buffer. With `upper`, the matrix is symmetric
+/// of shape (nrows, ncols) into a dense (nrows, ncols) array. With `upper`, the matrix is symmetric
 /// and stored as its upper triangle: an entry with row > col goes to (col, row), and a pair
 /// given in both orientations is a duplicate.
-pub fn parse_sparse(value: &Value, field: &str, nrows: usize, ncols: usize, upper: bool) -> Result<Vec<f64>> {
+pub fn parse_sparse(value: &Value, field: &str, nrows: usize, ncols: usize, upper: bool) -> Result<Array2<f64>> {
     let obj = value.as_object().ok_or_else(|| {
         Error::format(field, format!("expected an object with rows, cols and values, got {}", short(value)))
     })?;
@@ -236,7 +237,7 @@ pub fn parse_sparse(value: &Value, field: &str, nrows: usize, ncols: usize, uppe
             *slot = x;
         }
     }
-    Ok(dense)
+    Ok(Array2::from_shape_vec((nrows, ncols), dense).expect("nrows * ncols entries"))
 }
 
 /// A 0-based index in 0..len (integers written as `3` or `3.0`).

@@ -11,6 +11,7 @@
 use super::format::Summary;
 use crate::error::{Error, Result};
 use crate::stats::{SummaryStats, Within};
+use ndarray::Array2;
 use std::collections::HashMap;
 
 /// Feature names of one modality and their indices.
@@ -222,7 +223,7 @@ impl Pool {
         }
         let cap2 = self.cap2;
         for (i, &w) in map1.iter().enumerate() {
-            let src = &st.d12[i * st.d2..(i + 1) * st.d2];
+            let src = &crate::stats::row_major(&st.d12)[i * st.d2..(i + 1) * st.d2];
             let row = &mut self.d12[w as usize * cap2..(w as usize + 1) * cap2];
             for (&x, &v) in src.iter().zip(&map2) {
                 row[v as usize] += x;
@@ -230,8 +231,8 @@ impl Pool {
         }
         match (&mut self.within, &st.within) {
             (Some((c11, c22)), Some(w)) => {
-                add_upper_remapped(c11, &w.c11, &map1);
-                add_upper_remapped(c22, &w.c22, &map2);
+                add_upper_remapped(c11, crate::stats::row_major(&w.c11), &map1);
+                add_upper_remapped(c22, crate::stats::row_major(&w.c22), &map2);
                 Ok(true)
             }
             (Some(_), None) => {
@@ -255,6 +256,8 @@ impl Pool {
             d12.truncate(d1 * d2);
             d12.shrink_to_fit();
         }
+        // Moved into the array, not copied.
+        let d12 = Array2::from_shape_vec((d1, d2), d12).expect("d1 * d2 entries");
         let within = self.within.map(|(p11, p22)| Within { c11: unpack(&p11, d1), c22: unpack(&p22, d2) });
         let mut stats = SummaryStats {
             d1,
@@ -300,15 +303,15 @@ fn add_upper_remapped(buf: &mut [f64], dense: &[f64], map: &[u32]) {
     }
 }
 
-/// Packed triangle -> dense row-major (d, d) upper triangle.
-fn unpack(packed: &[f64], d: usize) -> Vec<f64> {
+/// Packed triangle -> dense (d, d) upper triangle.
+fn unpack(packed: &[f64], d: usize) -> Array2<f64> {
     let mut dense = vec![0.0; d * d];
     for j in 0..d {
         for i in 0..=j {
             dense[i * d + j] = packed[tri(i, j)];
         }
     }
-    dense
+    Array2::from_shape_vec((d, d), dense).expect("d * d entries")
 }
 
 /// Refuses statistics that overflowed a double (counts near 1e154 and above).
@@ -326,7 +329,7 @@ fn check_finite(s: &SummaryStats) -> Result<()> {
 
 fn clamp_negative(s: &mut SummaryStats) -> usize {
     let mut count = 0;
-    let mut fix = |xs: &mut Vec<f64>| {
+    let mut fix = |xs: &mut [f64]| {
         for x in xs.iter_mut() {
             if *x < 0.0 {
                 *x = 0.0;
@@ -337,8 +340,8 @@ fn clamp_negative(s: &mut SummaryStats) -> usize {
     fix(&mut s.gamma1);
     fix(&mut s.gamma2);
     if let Some(w) = &mut s.within {
-        fix(&mut w.c11);
-        fix(&mut w.c22);
+        fix(crate::stats::row_major_mut(&mut w.c11));
+        fix(crate::stats::row_major_mut(&mut w.c22));
     }
     count
 }

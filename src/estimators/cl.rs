@@ -47,8 +47,8 @@ pub fn fit(stats: &SummaryStats, p: usize, seed: u64) -> Result<Fit> {
     let (d1, d2) = (stats.d1, stats.d2);
     let within = stats.within.as_ref();
     let row_zero = |i: usize| -> bool {
-        let w = within.map(|w| (0..d1).map(|j| crate::stats::upper_at(&w.c11, d1, i, j)).sum::<f64>()).unwrap_or(0.0);
-        w + (0..d2).map(|j| stats.d12[i * d2 + j]).sum::<f64>() <= 0.0
+        let w = within.map(|w| (0..d1).map(|j| crate::stats::upper_at(&w.c11, i, j)).sum::<f64>()).unwrap_or(0.0);
+        w + (0..d2).map(|j| stats.d12[[i, j]]).sum::<f64>() <= 0.0
     };
     let zc = (0..d1).filter(|&i| row_zero(i)).count();
     let zu = stats.n2.iter().filter(|x| **x <= 0.0).count();

@@ -7,7 +7,7 @@
 
 use super::Fit;
 use crate::error::{Error, Result};
-use crate::linalg::{truncated_svd, Svd};
+use crate::linalg::{col_major, truncated_svd, Svd};
 use crate::stats::SummaryStats;
 use faer::Mat;
 
@@ -29,6 +29,7 @@ fn pmi_oriented(stats: &SummaryStats, transposed: bool) -> Result<Mat<f64>> {
             what: "CLAIME needs same-patient and cross-patient pairs in both modalities (at least two patients with tokens)".into(),
         });
     }
+    let d12 = crate::stats::row_major(&stats.d12);
     let mut out = if transposed { Mat::zeros(d2, d1) } else { Mat::zeros(d1, d2) };
     for i in 0..d1 {
         let gi = stats.gamma1[i];
@@ -40,7 +41,7 @@ fn pmi_oriented(stats: &SummaryStats, transposed: bool) -> Result<Mat<f64>> {
             if gj <= 0.0 {
                 continue;
             }
-            let dij = stats.d12[i * d2 + j];
+            let dij = d12[i * d2 + j];
             let cc = stats.n1[i] * stats.n2[j] - dij;
             let x = (g1 * g2 / (gi * gj)) * (dij / dtot - cc / ctot);
             if transposed {
@@ -85,8 +86,8 @@ pub fn fit_with_spectrum(stats: &SummaryStats, p: usize, k: usize, seed: u64) ->
 fn from_svd(stats: &SummaryStats, p: usize, svd: Svd) -> Fit {
     let k = svd.s.len().min(p);
     let root: Vec<f64> = svd.s.iter().take(k).map(|s| s.max(0.0).sqrt()).collect();
-    let v1 = Mat::from_fn(stats.d1, p, |i, j| if j < k { svd.u[(i, j)] * root[j] } else { 0.0 });
-    let v2 = Mat::from_fn(stats.d2, p, |i, j| if j < k { svd.v[(i, j)] * root[j] } else { 0.0 });
+    let v1 = col_major(stats.d1, p, |i, j| if j < k { svd.u[(i, j)] * root[j] } else { 0.0 });
+    let v2 = col_major(stats.d2, p, |i, j| if j < k { svd.v[(i, j)] * root[j] } else { 0.0 });
     let zero_rows =
         (stats.gamma1.iter().filter(|g| **g <= 0.0).count(), stats.gamma2.iter().filter(|g| **g <= 0.0).count());
     let mut spectrum = svd.s;

@@ -6,8 +6,10 @@ pub mod claime;
 pub mod concate;
 
 use crate::error::{Error, Result};
-use crate::stats::SummaryStats;
+use crate::stats::{row_major, SummaryStats};
+use crate::linalg::col_major;
 use faer::Mat;
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 /// The SVD/eigen estimators.
@@ -89,20 +91,14 @@ impl Method {
 /// Estimated embeddings of one method.
 #[derive(Debug, Clone)]
 pub struct Fit {
-    /// (d1, p) estimated code embeddings.
-    pub v1: Mat<f64>,
-    /// (d2, p) estimated CUI embeddings.
-    pub v2: Mat<f64>,
+    /// (d1, p) estimated code embeddings, column-major ([`crate::linalg::mat`] views it in faer).
+    pub v1: Array2<f64>,
+    /// (d2, p) estimated CUI embeddings, column-major.
+    pub v2: Array2<f64>,
     /// (p,) the leading singular values (CLAIME) or eigenvalues (Concate, CL) used.
     pub spectrum: Vec<f64>,
     /// Features with no usable counts, given zero rows (codes, CUIs).
     pub zero_rows: (usize, usize),
-}
-
-/// Splits (d, p) rows into codes (first d1) and CUIs.
-pub(crate) fn split_rows(v: &Mat<f64>, d1: usize) -> (Mat<f64>, Mat<f64>) {
-    let (d, p) = (v.nrows(), v.ncols());
-    (Mat::from_fn(d1, p, |i, j| v[(i, j)]), Mat::from_fn(d - d1, p, |i, j| v[(d1 + i, j)]))
 }
 
 /// Builds the concatenated same-patient co-occurrence C = X^T X - diag(N) (d, d) from the
@@ -113,12 +109,13 @@ pub(crate) fn concatenated_c(stats: &SummaryStats, method: &str) -> Result<Mat<f
     })?;
     let (d1, d2) = (stats.d1, stats.d2);
     let d = d1 + d2;
+    let (c11, c22, d12) = (row_major(&within.c11), row_major(&within.c22), row_major(&stats.d12));
     // Entry (i, j) of the upper triangle (i <= j), from the row-major blocks of the statistics.
     let upper = |i: usize, j: usize| -> f64 {
         match (i < d1, j < d1) {
-            (true, true) => within.c11[i * d1 + j],
-            (true, false) => stats.d12[i * d2 + (j - d1)],
-            _ => within.c22[(i - d1) * d2 + (j - d1)],
+            (true, true) => c11[i * d1 + j],
+            (true, false) => d12[i * d2 + (j - d1)],
+            _ => c22[(i - d1) * d2 + (j - d1)],
         }
     };
     // Filled by tiles, each written and mirrored while it is in the cache (C is column-major:
@@ -146,8 +143,8 @@ pub(crate) fn symmetric_row_sums(c: &Mat<f64>) -> Vec<f64> {
 }
 
 /// V = U diag(sqrt(max(lambda, 0))) from top eigenpairs of a (d, d) matrix, split by modality.
-pub(crate) fn embed_from_eigen(e: &crate::linalg::Eigen, d1: usize) -> (Mat<f64>, Mat<f64>) {
+pub(crate) fn embed_from_eigen(e: &crate::linalg::Eigen, d1: usize) -> (Array2<f64>, Array2<f64>) {
     let (d, k) = (e.vectors.nrows(), e.vectors.ncols());
-    let v = Mat::from_fn(d, k, |i, j| e.vectors[(i, j)] * e.values[j].max(0.0).sqrt());
-    split_rows(&v, d1)
+    let entry = |i: usize, j: usize| e.vectors[(i, j)] * e.values[j].max(0.0).sqrt();
+    (col_major(d1, k, entry), col_major(d - d1, k, |i, j| entry(d1 + i, j)))
 }

@@ -62,16 +62,16 @@ impl Spec {
         let mut out = Vec::new();
         let mut fit_all = |session: &Session, point: usize, rep: usize| -> Result<()> {
             let truth = session.truth();
-            let mut push = |method: usize, v1: &faer::Mat<f64>, v2: &faer::Mat<f64>| {
-                let error = projection_distance(v1.as_ref(), truth.v1.as_ref())
-                    .max(projection_distance(v2.as_ref(), truth.v2.as_ref()));
-                let literal = literal_distance(v1.as_ref(), truth.v1.as_ref())
-                    .max(literal_distance(v2.as_ref(), truth.v2.as_ref()));
+            let mut push = |method: usize, v1: faer::MatRef<'_, f64>, v2: faer::MatRef<'_, f64>| {
+                let error = projection_distance(v1, crate::linalg::mat(&truth.v1))
+                    .max(projection_distance(v2, crate::linalg::mat(&truth.v2)));
+                let literal = literal_distance(v1, crate::linalg::mat(&truth.v1))
+                    .max(literal_distance(v2, crate::linalg::mat(&truth.v2)));
                 out.push(Outcome { point, method, rep, error, literal });
             };
             for (mi, &m) in self.methods.iter().enumerate() {
                 let f = session.fit(m)?;
-                push(mi, &f.v1, &f.v2);
+                push(mi, crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2));
             }
             if let Some(train) = &train {
                 let vp = session.params();
@@ -80,7 +80,7 @@ impl Spec {
                     let mut trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
                     crate::train::train_epochs(trainer.as_mut(), train);
                     let (v1, v2) = trainer.embeddings();
-                    push(self.methods.len() + ti, &v1, &v2);
+                    push(self.methods.len() + ti, crate::linalg::mat(&v1), crate::linalg::mat(&v2));
                 }
             }
             Ok(())

@@ -22,8 +22,10 @@ mod guard;
 pub(crate) mod kernels;
 mod lanczos;
 mod small;
+mod views;
 
 pub use small::{gram_schmidt, jacobi_eigen};
+pub use views::{array_view, col_major, faer_ref, mat, to_array};
 
 use kernels::{frobenius, mul, mul_nt, mul_tn};
 

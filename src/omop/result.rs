@@ -173,12 +173,12 @@ fn build(source: &str, e: Entries, names: &HashMap<i64, String>) -> Result<Summa
         }
     }
     for (&(a, b), &x) in &e.pairs[0] {
-        s.d12[find(0, a, "cross")? * d2 + find(1, b, "cross")?] = x;
+        s.d12[[find(0, a, "cross")?, find(1, b, "cross")?]] = x;
     }
     if let Some(Within { c11, c22 }) = &mut s.within {
-        for (m, kind, buf, d) in [(0, "code_code", c11, d1), (1, "cui_cui", c22, d2)] {
+        for (m, kind, buf) in [(0, "code_code", c11), (1, "cui_cui", c22)] {
             for (&(a, b), &x) in &e.pairs[m + 1] {
-                buf[find(m, a, kind)? * d + find(m, b, kind)?] = x;
+                buf[[find(m, a, kind)?, find(m, b, kind)?]] = x;
             }
         }
     } else if !e.pairs[1].is_empty() || !e.pairs[2].is_empty() {

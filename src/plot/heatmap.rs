@@ -25,25 +25,14 @@ pub fn diverging(t: f64) -> RGBColor {
 
 /// Checks the shape, the values and the colour limit.
 fn check(heat: &Heat) -> Result<()> {
-    if heat.rows == 0 || heat.cols == 0 {
-        return Err(Error::param("heat.rows x heat.cols", format!("{} x {}", heat.rows, heat.cols), "at least 1 x 1"));
+    let (rows, cols) = heat.values.dim();
+    if rows == 0 || cols == 0 {
+        return Err(Error::param("heat.values", format!("{rows} x {cols}"), "at least 1 x 1"));
     }
-    if heat.rows.saturating_mul(heat.cols) > MAX_CELLS {
-        return Err(Error::param(
-            "heat.rows x heat.cols",
-            format!("{} x {}", heat.rows, heat.cols),
-            format!("at most {MAX_CELLS} cells"),
-        ));
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return Err(Error::param("heat.values", format!("{rows} x {cols}"), format!("at most {MAX_CELLS} cells")));
     }
-    if heat.values.len() != heat.rows * heat.cols {
-        return Err(Error::param(
-            "heat.values",
-            format!("{} values", heat.values.len()),
-            format!("rows x cols = {}", heat.rows * heat.cols),
-        ));
-    }
-    for (name, idx, n) in
-        [("heat.row_index", &heat.row_index, heat.rows), ("heat.col_index", &heat.col_index, heat.cols)]
+    for (name, idx, n) in [("heat.row_index", &heat.row_index, rows), ("heat.col_index", &heat.col_index, cols)]
     {
         if !idx.is_empty() && idx.len() != n {
             return Err(Error::param(
@@ -76,7 +65,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heat: &Heat) -> R
     let body = title(area, &heat.title)?;
     let (w, _) = body.dim_in_pixel();
     let (plot, bar) = body.split_horizontally(w.saturating_sub(BAR_STRIP));
-    let (rows, cols) = (heat.rows as f64, heat.cols as f64);
+    let (rows, cols) = (heat.rows() as f64, heat.cols() as f64);
     let limit = if heat.limit > 0.0 { heat.limit } else { heat.values.iter().fold(0.0_f64, |a, v| a.max(v.abs())) };
     let scale = if limit > 0.0 { 1.0 / limit } else { 0.0 };
     let ylab = heat.row_index.iter().chain(&heat.col_index).map(|i| text_width(&i.to_string())).max().unwrap_or(8);
@@ -99,12 +88,12 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heat: &Heat) -> R
         .map_err(&err)?;
     // Row i is drawn at the top: y from rows - i - 1 to rows - i.
     chart
-        .draw_series((0..heat.rows).flat_map(|i| {
-            (0..heat.cols).map(move |j| {
+        .draw_series((0..heat.rows()).flat_map(|i| {
+            (0..heat.cols()).map(move |j| {
                 let y = rows - i as f64;
                 Rectangle::new(
                     [(j as f64, y - 1.0), (j as f64 + 1.0, y)],
-                    diverging(heat.values[i * heat.cols + j] * scale).filled(),
+                    diverging(heat.values[[i, j]] * scale).filled(),
                 )
             })
         }))
@@ -114,12 +103,12 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, heat: &Heat) -> R
     let rel = |c: (i32, i32)| (c.0 - base.0, c.1 - base.1);
     let name = |idx: &Vec<usize>, k: usize| idx.get(k).copied().unwrap_or(k).to_string();
     let tick = TextStyle::from(TICK_FONT.into_font()).color(&BLACK);
-    for j in evenly_spaced(heat.cols, 6) {
+    for j in evenly_spaced(heat.cols(), 6) {
         let (x, y) = rel(chart.backend_coord(&(j as f64 + 0.5, 0.0)));
         plot.draw_text(&name(&heat.col_index, j), &tick.pos(Pos::new(HPos::Center, VPos::Top)), (x, y + 6))
             .map_err(&err)?;
     }
-    for i in evenly_spaced(heat.rows, 6) {
+    for i in evenly_spaced(heat.rows(), 6) {
         let (x, y) = rel(chart.backend_coord(&(0.0, rows - i as f64 - 0.5)));
         plot.draw_text(&name(&heat.row_index, i), &tick.pos(Pos::new(HPos::Right, VPos::Center)), (x - 6, y))
             .map_err(&err)?;

@@ -11,7 +11,7 @@ use crate::cpu::has_avx2;
 use crate::params::ValidParams;
 use crate::rng::{patient_rng, Normal, Poisson, PATIENT_BLOCK};
 use crate::stats::{PairStaging, SummaryStats};
-use faer::Mat;
+use faer::MatRef;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// Adds scale_w z_w to logits_w for the AR(1) path z_0 = eta_0, z_w = rho z_{w-1} + innov eta_w.
@@ -113,8 +113,8 @@ impl PatientSampler {
         for k in 0..self.p {
             self.c[k] = self.nrm.sample(&mut self.rng);
         }
-        self.modality(&truth.v1, &truth.noise[0], &mut bags[0]);
-        self.modality(&truth.v2, &truth.noise[1], &mut bags[1]);
+        self.modality(crate::linalg::mat(&truth.v1), &truth.noise[0], &mut bags[0]);
+        self.modality(crate::linalg::mat(&truth.v2), &truth.noise[1], &mut bags[1]);
         self.drawn += 1;
     }
 
@@ -134,7 +134,7 @@ impl PatientSampler {
     /// same code compiled for AVX2, whose vector loops (logits, block maxima, the envelope's
     /// exponentials) take twice the lanes: the same operations on the same values in the same
     /// order (no fused multiply-add: AVX2 alone does not enable it), so the same bits, tested.
-    fn modality(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
+    fn modality(&mut self, v: MatRef<'_, f64>, noise: &ModalityNoise, bag: &mut Bag) {
         #[cfg(target_arch = "x86_64")]
         if has_avx2() {
             // SAFETY: the CPU supports AVX2 (checked just above).
@@ -147,13 +147,13 @@ impl PatientSampler {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline(never)]
-    unsafe fn modality_avx2(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
+    unsafe fn modality_avx2(&mut self, v: MatRef<'_, f64>, noise: &ModalityNoise, bag: &mut Bag) {
         self.modality_body(v, noise, bag)
     }
 
     /// [`PatientSampler::modality`]'s work, with everything it calls inlined.
     #[inline(always)]
-    fn modality_body(&mut self, v: &Mat<f64>, noise: &ModalityNoise, bag: &mut Bag) {
+    fn modality_body(&mut self, v: MatRef<'_, f64>, noise: &ModalityNoise, bag: &mut Bag) {
         // The generator as a local, put back at the end: the same draws, with its state in
         // registers. Through `self.rng`, the loops stored and reloaded it at every draw (the
         // compiler could not rule out their writes to the scratch vectors reaching it).
@@ -162,7 +162,7 @@ impl PatientSampler {
         let logits = &mut self.logits[..d];
         // Signal: l = V c, accumulated column by column in that order, four columns per pass
         // over the logits (the same additions, in the same order, as one column per pass).
-        let col = |k: usize| crate::linalg::column(v.as_ref(), k);
+        let col = |k: usize| crate::linalg::column(v, k);
         let mut k = 0;
         while k + 4 <= self.p {
             let (a, b, c, e) = (col(k), col(k + 1), col(k + 2), col(k + 3));

@@ -1,7 +1,8 @@
 //! True embeddings and each modality's fixed noise (model.md §2, paper §5's Cases 1 and 2 and
 //! Corollary 3.1's orthogonal noise), drawn from the `Truth` random stream.
 
-use crate::linalg::{gram_schmidt, jacobi_eigen};
+use crate::linalg::{gram_schmidt, jacobi_eigen, to_array};
+use ndarray::Array2;
 use crate::params::{NoiseKind, ValidParams};
 use crate::rng::{stream, Normal, Stream};
 use faer::Mat;
@@ -24,10 +25,10 @@ pub enum ModalityNoise {
 /// True embeddings and the fixed noise of one replicate.
 #[derive(Debug, Clone)]
 pub struct Truth {
-    /// (d1, p): true code embeddings V*_1.
-    pub v1: Mat<f64>,
-    /// (d2, p): true CUI embeddings V*_2.
-    pub v2: Mat<f64>,
+    /// (d1, p): true code embeddings V*_1, column-major ([`crate::linalg::mat`] views it in faer).
+    pub v1: Array2<f64>,
+    /// (d2, p): true CUI embeddings V*_2, column-major.
+    pub v2: Array2<f64>,
     /// Noise of codes and of CUIs.
     pub noise: [ModalityNoise; 2],
 }
@@ -112,7 +113,7 @@ impl Truth {
                 ModalityNoise::Orthogonal { basis: b2, sd: (params.tau2 / 2.0).sqrt() },
             ],
         };
-        let [v1, v2] = v;
+        let [v1, v2] = v.map(|m| to_array(m.as_ref()));
         Truth { v1, v2, noise }
     }
 }

@@ -16,10 +16,9 @@
 use super::cohort::Cohort;
 use super::linear::{gd_start, normalise};
 use super::params::ValidTrainParams;
-use super::{add_reg_grad, dot, gram, to_mat, Trainer};
+use super::{add_reg_grad, dot, gram, to_embedding, Trainer};
 use crate::error::{Error, Result};
 use crate::rng::{stream, Normal, Stream};
-use faer::Mat;
 use std::sync::Arc;
 
 /// The concatenated loss on a cohort.
@@ -193,9 +192,9 @@ impl Trainer for ClGd {
         self.loss.loss(&self.cohort, &self.v, self.p)
     }
 
-    fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
+    fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
         let d1p = self.cohort.d1 * self.p;
-        (to_mat(&self.v[..d1p], self.p), to_mat(&self.v[d1p..], self.p))
+        (to_embedding(&self.v[..d1p], self.p), to_embedding(&self.v[d1p..], self.p))
     }
 
     fn iterations(&self) -> usize {

@@ -15,10 +15,9 @@
 
 use super::cohort::Cohort;
 use super::params::{ValidTrainParams, DEFAULT_GD_LR};
-use super::{add_reg_grad, dot, gram, init_rng, small_random, to_mat, Trainer};
+use super::{add_reg_grad, dot, gram, init_rng, small_random, to_embedding, Trainer};
 use crate::error::{Error, Result};
 use crate::rng::{stream, Normal, Stream};
-use faer::Mat;
 use std::sync::Arc;
 
 /// The linear CLAIME loss on a cohort: weights and normalisers.
@@ -339,8 +338,8 @@ impl Trainer for ClaimeGd {
         self.loss.loss(&self.cohort, &self.v1, &self.v2, self.p)
     }
 
-    fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
-        (to_mat(&self.v1, self.p), to_mat(&self.v2, self.p))
+    fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
+        (to_embedding(&self.v1, self.p), to_embedding(&self.v2, self.p))
     }
 
     fn iterations(&self) -> usize {

@@ -8,6 +8,7 @@ use super::report::distance_between;
 use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
 use crate::error::Result;
 use crate::estimators::Fit;
+use crate::linalg::mat;
 use crate::params::ValidParams;
 use crate::session::Session;
 use crate::views::alignment_view;
@@ -48,7 +49,7 @@ impl LiveTrainer {
         let cohort = Arc::new(Cohort::draw(vp, session.truth(), session.patients()));
         let trainer = kind.build(cohort, vp.p, train, vp.seed)?;
         let t = session.truth();
-        let svd_error = distance_between((&reference.v1, &reference.v2), (&t.v1, &t.v2));
+        let svd_error = distance_between((mat(&reference.v1), mat(&reference.v2)), (mat(&t.v1), mat(&t.v2)));
         Ok(LiveTrainer { session, trainer, reference, svd_error })
     }
 
@@ -67,8 +68,8 @@ impl LiveTrainer {
         LivePoint {
             iteration: self.trainer.iterations(),
             loss: self.trainer.loss(),
-            error: distance_between((&v1, &v2), (&t.v1, &t.v2)),
-            distance_to_svd: distance_between((&v1, &v2), (&self.reference.v1, &self.reference.v2)),
+            error: distance_between((mat(&v1), mat(&v2)), (mat(&t.v1), mat(&t.v2))),
+            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&self.reference.v1), mat(&self.reference.v2))),
             svd_error: self.svd_error,
         }
     }

@@ -32,7 +32,7 @@ pub use report::{run_trainers, TrainerReport};
 use crate::error::{Error, Result};
 use crate::estimators::Method;
 use crate::rng::{stream, Normal, Stream};
-use faer::Mat;
+use ndarray::Array2;
 use std::sync::Arc;
 
 /// A gradient-descent trainer.
@@ -43,7 +43,7 @@ pub trait Trainer {
     /// temperature loss, the mean of the minibatch losses of the last epoch).
     fn loss(&self) -> f64;
     /// The current embeddings (V1 (d1, p), V2 (d2, p)).
-    fn embeddings(&self) -> (Mat<f64>, Mat<f64>);
+    fn embeddings(&self) -> (Array2<f64>, Array2<f64>);
     /// Steps taken so far.
     fn iterations(&self) -> usize;
     /// Steps in one epoch (one pass over the patients).
@@ -227,8 +227,9 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// A row-major (d, p) buffer as a faer matrix.
-pub fn to_mat(v: &[f64], p: usize) -> Mat<f64> {
+/// A trainer's row-major (d, p) buffer as an embedding: a column-major array, as in
+/// [`crate::Fit`].
+pub fn to_embedding(v: &[f64], p: usize) -> Array2<f64> {
     let d = if p == 0 { 0 } else { v.len() / p };
-    Mat::from_fn(d, p, |i, j| v[i * p + j])
+    crate::linalg::col_major(d, p, |i, j| v[i * p + j])
 }

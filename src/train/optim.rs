@@ -5,10 +5,9 @@
 use super::cohort::Cohort;
 use super::linear::{init_pair, LinearLoss};
 use super::params::{ValidTrainParams, DEFAULT_ADAM_LR};
-use super::to_mat;
+use super::to_embedding;
 use crate::error::Result;
 use crate::rng::{stream, Stream};
-use faer::Mat;
 use rand_chacha::ChaCha8Rng;
 
 /// Adam's state for one parameter buffer.
@@ -143,7 +142,7 @@ impl AdamState {
     }
 
     /// The current embeddings (V1, V2) as matrices.
-    pub(crate) fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
-        (to_mat(&self.v1, self.p), to_mat(&self.v2, self.p))
+    pub(crate) fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
+        (to_embedding(&self.v1, self.p), to_embedding(&self.v2, self.p))
     }
 }

@@ -7,7 +7,8 @@ use crate::error::Result;
 use crate::estimators::{Fit, Method};
 use crate::metrics::{projection_distance, Metrics};
 use crate::session::Session;
-use faer::Mat;
+use crate::linalg::mat;
+use faer::MatRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -31,8 +32,8 @@ pub struct TrainerReport {
 }
 
 /// max over modalities of the projection distance between two pairs of embeddings.
-pub fn distance_between(a: (&Mat<f64>, &Mat<f64>), b: (&Mat<f64>, &Mat<f64>)) -> f64 {
-    projection_distance(a.0.as_ref(), b.0.as_ref()).max(projection_distance(a.1.as_ref(), b.1.as_ref()))
+pub fn distance_between(a: (MatRef<'_, f64>, MatRef<'_, f64>), b: (MatRef<'_, f64>, MatRef<'_, f64>)) -> f64 {
+    projection_distance(a.0, b.0).max(projection_distance(a.1, b.1))
 }
 
 /// Trains each trainer on the session's patients (drawn again into sparse bags) for
@@ -58,7 +59,7 @@ pub fn run_trainers(
         let t1 = clock();
         let (v1, v2) = trainer.embeddings();
         let reference = &refs[&method];
-        let distance = distance_between((&v1, &v2), (&reference.v1, &reference.v2));
+        let distance = distance_between((mat(&v1), mat(&v2)), (mat(&reference.v1), mat(&reference.v2)));
         let fit = Fit { v1, v2, spectrum: Vec::new(), zero_rows: (0, 0) };
         out.insert(
             kind.name().to_string(),

@@ -16,7 +16,6 @@ use super::optim::AdamState;
 use super::params::ValidTrainParams;
 use super::{add_reg_grad, dot, gram, Trainer};
 use crate::error::Result;
-use faer::Mat;
 use std::sync::Arc;
 
 /// A_i = sum_w x_iw r(w) v_w of one patient.
@@ -130,7 +129,7 @@ impl Trainer for ClaimeSgd {
         self.loss.loss(&self.cohort, &self.state.v1, &self.state.v2, self.state.p)
     }
 
-    fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
+    fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
         self.state.embeddings()
     }
 

@@ -18,7 +18,6 @@ use super::optim::AdamState;
 use super::params::ValidTrainParams;
 use super::{add_reg_grad, dot, gram, Trainer};
 use crate::error::Result;
-use faer::Mat;
 use std::sync::Arc;
 
 /// The batch loss L_tau(B) and its gradients at row-major V1 (d1, k), V2 (d2, k); `r` are the
@@ -183,7 +182,7 @@ impl Trainer for ClaimeTemp {
         src.iter().sum::<f64>() / src.len() as f64
     }
 
-    fn embeddings(&self) -> (Mat<f64>, Mat<f64>) {
+    fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
         self.state.embeddings()
     }
 

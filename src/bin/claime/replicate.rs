@@ -68,7 +68,7 @@ pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>, for
     session.advance(usize::MAX);
     let summary = Summary::with_default_names(session.stats().clone());
     summary_file.write(&summary.to_json())?;
-    truth_file.write_bytes(&format.embeddings(session.truth().v1.as_ref(), session.truth().v2.as_ref())?)?;
+    truth_file.write_bytes(&format.embeddings(claime::linalg::mat(&session.truth().v1), claime::linalg::mat(&session.truth().v2))?)?;
     eprintln!("wrote {summary_path} and {truth_path}");
     Ok(())
 }
@@ -85,7 +85,7 @@ pub(crate) fn fit(summary: &str, p: usize, method: &str, seed: u64, out: &str, f
     let m = Method::parse(method)?;
     claime::data::fit::check_fit_budget(s.stats.d1, s.stats.d2, &[m], claime::params::DEFAULT_MEMORY_BUDGET)?;
     let f = m.fit(&s.stats, p, seed)?;
-    vectors_file.write_bytes(&format.embeddings(f.v1.as_ref(), f.v2.as_ref())?)?;
+    vectors_file.write_bytes(&format.embeddings(claime::linalg::mat(&f.v1), claime::linalg::mat(&f.v2))?)?;
     metadata_file.write(&projector_metadata_tsv(&s.codes, &s.cuis))?;
     if f.zero_rows.0 + f.zero_rows.1 > 0 {
         eprintln!("note: {} codes and {} CUIs have no usable counts and got zero rows", f.zero_rows.0, f.zero_rows.1);
