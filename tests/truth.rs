@@ -4,18 +4,16 @@
 
 use claime::simulate::{ModalityNoise, Truth};
 use claime::{NoiseKind, Params};
-use faer::Mat;
+use ndarray::Array2;
 
 const TOL: f64 = 1e-12;
 
-fn column_sums(m: &Mat<f64>) -> Vec<f64> {
-    (0..m.ncols()).map(|j| (0..m.nrows()).map(|i| m[(i, j)]).sum()).collect()
+fn column_sums(m: &Array2<f64>) -> Vec<f64> {
+    m.sum_axis(ndarray::Axis(0)).to_vec()
 }
 
-fn gram(a: &Mat<f64>, b: &Mat<f64>) -> Vec<Vec<f64>> {
-    (0..a.ncols())
-        .map(|i| (0..b.ncols()).map(|j| (0..a.nrows()).map(|r| a[(r, i)] * b[(r, j)]).sum()).collect())
-        .collect()
+fn gram(a: &Array2<f64>, b: &Array2<f64>) -> Vec<Vec<f64>> {
+    a.t().dot(b).outer_iter().map(|row| row.to_vec()).collect()
 }
 
 #[test]
@@ -43,6 +41,7 @@ fn orthogonal_truth_and_noise_basis_are_orthonormal_and_orthogonal() {
     let truth = Truth::draw(&params);
     for (m, (v, noise)) in [(&truth.v1, &truth.noise[0]), (&truth.v2, &truth.noise[1])].into_iter().enumerate() {
         let ModalityNoise::Orthogonal { basis, .. } = noise else { panic!("orthogonal noise expected") };
+        let basis = &Array2::from_shape_fn((basis.nrows(), basis.ncols()), |(i, j)| basis[(i, j)]);
         for (name, g, diag) in [("V*^T V*", gram(v, v), s * s), ("P^T P", gram(basis, basis), 1.0)] {
             for (i, row) in g.iter().enumerate() {
                 for (j, x) in row.iter().enumerate() {
