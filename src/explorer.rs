@@ -186,10 +186,24 @@ impl LiveRun {
         let names = Names { codes: &self.names.0, cuis: &self.names.1 };
         let feature = names.find(name)?;
         let truth = self.session.truth();
-        let mut lists = vec![neighbours::top_k("truth", crate::linalg::mat(&truth.v1), crate::linalg::mat(&truth.v2), names, feature, k)];
+        let mut lists = vec![neighbours::top_k(
+            "truth",
+            crate::linalg::mat(&truth.v1),
+            crate::linalg::mat(&truth.v2),
+            names,
+            feature,
+            k,
+        )];
         for m in &self.methods {
             if let Some(f) = self.fits.get(m) {
-                lists.push(neighbours::top_k(m.name(), crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2), names, feature, k));
+                lists.push(neighbours::top_k(
+                    m.name(),
+                    crate::linalg::mat(&f.v1),
+                    crate::linalg::mat(&f.v2),
+                    names,
+                    feature,
+                    k,
+                ));
             }
         }
         Ok(lists)

@@ -154,7 +154,13 @@ impl Session {
 
     /// Every metric of a fit against the truth.
     pub fn evaluate(&self, fit: &Fit) -> Metrics {
-        evaluate(crate::linalg::mat(&fit.v1), crate::linalg::mat(&fit.v2), crate::linalg::mat(&self.truth.v1), crate::linalg::mat(&self.truth.v2), self.params.seed)
+        evaluate(
+            crate::linalg::mat(&fit.v1),
+            crate::linalg::mat(&fit.v2),
+            crate::linalg::mat(&self.truth.v1),
+            crate::linalg::mat(&self.truth.v2),
+            self.params.seed,
+        )
     }
 
     /// Fits and evaluates each method, timing each with `clock` (milliseconds).

@@ -44,7 +44,8 @@ fn faer_reads_the_statistics_in_place() {
 
 #[test]
 fn embeddings_are_column_major_arrays_that_faer_views_in_place() {
-    let params = Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
+    let params =
+        Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
     let (truth, stats) = claime::simulate::simulate(&params.check().unwrap(), true);
     assert_eq!((truth.v1.dim(), truth.v2.dim()), ((12, 2), (9, 2)));
     for m in claime::Method::ALL.map(|(m, _)| m) {
@@ -63,7 +64,8 @@ fn embeddings_are_column_major_arrays_that_faer_views_in_place() {
 
 #[test]
 fn similarity_heats_are_arrays_serialised_flat_as_before() {
-    let params = Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
+    let params =
+        Params { d1: 12, d2: 9, p: 2, n: 300, mean_t: 8.0, noise: NoiseKind::Spike, seed: 5, ..Params::default() };
     let (truth, stats) = claime::simulate::simulate(&params.check().unwrap(), false);
     let fit = claime::Method::Claime.fit(&stats, 2, 1).unwrap();
     let (t, e) = claime::views::similarity_heatmaps(&truth, &fit, 5).unwrap();

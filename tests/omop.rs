@@ -103,11 +103,7 @@ fn check(s: &Summary, toks: &[(i64, usize, i64)]) {
     }
     for (i, &w) in feats[0].iter().enumerate() {
         for (j, &v) in feats[1].iter().enumerate() {
-            assert_eq!(
-                st.d12[[i, j]],
-                persons.iter().map(|&p| x(p, 0, w) * x(p, 1, v)).sum::<f64>(),
-                "D12({w}, {v})"
-            );
+            assert_eq!(st.d12[[i, j]], persons.iter().map(|&p| x(p, 0, w) * x(p, 1, v)).sum::<f64>(), "D12({w}, {v})");
         }
     }
     if let Some(within) = &st.within {

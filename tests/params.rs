@@ -79,7 +79,9 @@ fn unknown_json_field_is_rejected() {
 }
 #[test]
 fn presets_are_valid() {
-    for name in ["paper-spike", "claime-recovers", "paper-ar1", "orthogonal", "claime-wins", "concate-wins", "no-signal"] {
+    for name in
+        ["paper-spike", "claime-recovers", "paper-ar1", "orthogonal", "claime-wins", "concate-wins", "no-signal"]
+    {
         assert!(claime::params::preset(name).unwrap().check().is_ok(), "{name}");
     }
 }

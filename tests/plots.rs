@@ -3,8 +3,8 @@
 //! rejects bad input with an error; the alignment and heatmap views undo a planted scale and
 //! rotation (closed form).
 
-use claime::linalg::{mat, to_array};
 use claime::estimators::Fit;
+use claime::linalg::{mat, to_array};
 use claime::plot::{alignment, error_chart, heatmap, spectrum, Series};
 use claime::simulate::{simulate, Truth};
 use claime::views::{alignment_view, claime_spectrum, evenly_spaced, similarity_heatmaps, Heat, Modality};

@@ -66,7 +66,10 @@ fn distance_to_reference(kind: TrainerKind, within: bool, epochs: usize) -> f64 
         t.epoch();
     }
     let (v1, v2) = t.embeddings();
-    distance_between((claime::linalg::mat(&v1), claime::linalg::mat(&v2)), (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2)))
+    distance_between(
+        (claime::linalg::mat(&v1), claime::linalg::mat(&v2)),
+        (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2)),
+    )
 }
 
 #[test]
@@ -265,7 +268,10 @@ fn higher_temperature_moves_towards_the_linear_solution() {
             t.epoch();
         }
         let (v1, v2) = t.embeddings();
-        dist.push(distance_between((claime::linalg::mat(&v1), claime::linalg::mat(&v2)), (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2))));
+        dist.push(distance_between(
+            (claime::linalg::mat(&v1), claime::linalg::mat(&v2)),
+            (claime::linalg::mat(&svd.v1), claime::linalg::mat(&svd.v2)),
+        ));
     }
     // Measured (seed 7): about 1.03, 0.75, 0.19, 0.06. Each tenfold increase must cut the
     // distance by at least 0.02 (the minibatch noise floor is about 0.03), tau = 1000 must be

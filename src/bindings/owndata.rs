@@ -240,7 +240,9 @@ impl OwnData {
         let lists: Vec<_> = self
             .fits
             .iter()
-            .map(|(m, f)| top_k(m.name(), crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2), names, feature, k as usize))
+            .map(|(m, f)| {
+                top_k(m.name(), crate::linalg::mat(&f.v1), crate::linalg::mat(&f.v2), names, feature, k as usize)
+            })
             .collect();
         to_js(&lists)
     }

@@ -6,8 +6,8 @@ pub mod claime;
 pub mod concate;
 
 use crate::error::{Error, Result};
-use crate::stats::{row_major, SummaryStats};
 use crate::linalg::col_major;
+use crate::stats::{row_major, SummaryStats};
 use faer::Mat;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};

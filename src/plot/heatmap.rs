@@ -32,8 +32,7 @@ fn check(heat: &Heat) -> Result<()> {
     if rows.saturating_mul(cols) > MAX_CELLS {
         return Err(Error::param("heat.values", format!("{rows} x {cols}"), format!("at most {MAX_CELLS} cells")));
     }
-    for (name, idx, n) in [("heat.row_index", &heat.row_index, rows), ("heat.col_index", &heat.col_index, cols)]
-    {
+    for (name, idx, n) in [("heat.row_index", &heat.row_index, rows), ("heat.col_index", &heat.col_index, cols)] {
         if !idx.is_empty() && idx.len() != n {
             return Err(Error::param(
                 name,

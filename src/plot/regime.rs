@@ -100,7 +100,7 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, limit: f64) -> Re
     for k in 0..steps {
         let (ya, yb) = (top + (bottom - top) * k / steps, top + (bottom - top) * (k + 1) / steps);
         let t = 1.0 - 2.0 * (k as f64 + 0.5) / steps as f64; // +1 at the top, -1 at the bottom
-        // One pixel of overlap, so no seam shows between the steps.
+                                                             // One pixel of overlap, so no seam shows between the steps.
         let yb = if k + 1 < steps { yb + 1 } else { yb };
         area.draw(&Rectangle::new([(x0, ya), (x1, yb)], diverging(t).filled())).map_err(&err)?;
     }

@@ -2,10 +2,10 @@
 //! Corollary 3.1's orthogonal noise), drawn from the `Truth` random stream.
 
 use crate::linalg::{gram_schmidt, jacobi_eigen, to_array};
-use ndarray::Array2;
 use crate::params::{NoiseKind, ValidParams};
 use crate::rng::{stream, Normal, Stream};
 use faer::Mat;
+use ndarray::Array2;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 

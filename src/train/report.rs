@@ -5,9 +5,9 @@
 use super::{Cohort, TrainerKind, ValidTrainParams};
 use crate::error::Result;
 use crate::estimators::{Fit, Method};
+use crate::linalg::mat;
 use crate::metrics::{projection_distance, Metrics};
 use crate::session::Session;
-use crate::linalg::mat;
 use faer::MatRef;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

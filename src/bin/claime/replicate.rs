@@ -68,7 +68,9 @@ pub(crate) fn simulate(model: &ModelArgs, out: &str, threads: Option<usize>, for
     session.advance(usize::MAX);
     let summary = Summary::with_default_names(session.stats().clone());
     summary_file.write(&summary.to_json())?;
-    truth_file.write_bytes(&format.embeddings(claime::linalg::mat(&session.truth().v1), claime::linalg::mat(&session.truth().v2))?)?;
+    truth_file.write_bytes(
+        &format.embeddings(claime::linalg::mat(&session.truth().v1), claime::linalg::mat(&session.truth().v2))?,
+    )?;
     eprintln!("wrote {summary_path} and {truth_path}");
     Ok(())
 }
