@@ -171,6 +171,24 @@ test('changing the temperature restarts training; step works on a fresh page', {
   await page.close();
 });
 
+test('a new run of the explorer rebuilds the trainer on its parameters', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.click('#train-step');
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await page.waitForSelector('#views[data-state="done"]', { timeout: TIMEOUT });
+  const before = await page.$eval('#train-chart-align', (el) => el.innerHTML);
+  await page.fill('#in-signal', '1.5');
+  await page.press('#in-signal', 'Enter');
+  // The trainer is rebuilt (iteration 0) on the new signal, and its first state is drawn.
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '0', null, { timeout: TIMEOUT });
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  await page.click('#train-step');
+  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  assert.notEqual(await page.$eval('#train-chart-align', (el) => el.innerHTML), before, 'another truth, other embeddings');
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
 test('the temperature sweep fills in a row per temperature', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
   await page.fill('#sweep-steps', '30');

@@ -6,7 +6,7 @@
 import { Reply, Req, message } from '../explorer/protocol.js';
 import { $, statusLine } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-client.js';
-import { currentParams } from '../state/store.js';
+import { currentParams, subscribe } from '../state/store.js';
 import { createContrast } from './contrast.js';
 import { createLive } from './live.js';
 import { createSweep } from './sweep.js';
@@ -37,7 +37,7 @@ const WITH_TEMPERATURE = new Set(['claime-temp']);
 
 const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
-  pending: null, inFlight: 0,
+  pending: null, inFlight: 0, params: null, // params: the JSON of the parameters the trainer was built with
   stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
 /** The charts and numbers, drawn once per animation frame (live.js). */
@@ -99,6 +99,7 @@ function rebuild(then = null) {
   st.pending = then;
   st.building = true;
   const params = currentParams(st.defaults);
+  st.params = JSON.stringify(params);
   live.reset(Math.sqrt(2 * params.p)); // the no-recovery level, kept in the error chart's range
   const tau = temperature();
   st.session = send(Req.TRAIN, {
@@ -247,6 +248,12 @@ export function createTraining() {
     timer = setTimeout(restart, 150);
   });
   showTau();
+  // A trainer learns from the parameters it was built with: when the explorer runs new ones, the
+  // trainer is rebuilt on them (still playing if it was), so Play never goes on with old data.
+  subscribe((state, patch) => {
+    if (!('params' in patch) || !state.params || (st.session === null && !st.building)) return;
+    if (JSON.stringify(state.params) !== st.params) restart();
+  });
   setState('loading');
   send(Req.INIT);
   createSweep();
