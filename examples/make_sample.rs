@@ -19,6 +19,7 @@
 //!   patient and feature, with its count), to try `claime summarize` or the upload.
 
 use claime::data::format::Summary;
+use claime::linalg::mat;
 use claime::metrics::unit_rows;
 use claime::params::Params;
 use claime::simulate::{simulate, Bag, PatientSampler, Truth};
@@ -208,7 +209,7 @@ fn area_names(areas: &[usize], name: impl Fn(usize, usize) -> &'static str) -> V
 fn main() {
     let params = Params { d1: 60, d2: 40, p: 2, n: 3000, signal: 3.0, seed: 7, ..Params::default() }.check().unwrap();
     let (truth, stats) = simulate(&params, true);
-    let (u1, u2) = (unit_rows(truth.v1.as_ref()), unit_rows(truth.v2.as_ref()));
+    let (u1, u2) = (unit_rows(mat(&truth.v1)), unit_rows(mat(&truth.v2)));
     let (a1, a2) = (areas_by_angle(&u1), areas_by_angle(&u2));
     // Names: the k-th code of area a gets AREAS[a].1[k], in feature order.
     let codes = area_names(&a1, |a, k| AREAS[a].1[k]);
