@@ -2,7 +2,9 @@
 //! patients of one minibatch, the similarities s_ij = <a_i, b_j> of patient i's codes with
 //! patient j's CUIs (the positives on the diagonal), and each row's weights on its negatives,
 //!
-//!     p_ij = T2_j exp(s_ij / tau) / sum_{j' != i} T2_j' exp(s_ij' / tau)    (j != i; p_ii = 0),
+//! ```text
+//! p_ij = T2_j exp(s_ij / tau) / sum_{j' != i} T2_j' exp(s_ij' / tau)    (j != i; p_ii = 0),
+//! ```
 //!
 //! the softmax that `temperature::batch_loss_grad` puts on the in-batch negatives (its gradient
 //! is dL/ds_ij = w_i p_ij), here over the shown patients as if they were the whole batch. A small
