@@ -72,7 +72,7 @@ function showSource(on) {
   fig.dataset.source = source;
   $('lesson-train-align').hidden = !on;
   $('lesson-show-svd').hidden = !on;
-  $('lesson-alignment-title').textContent = on ? 'Trainer’s embeddings, live' : 'Embedding alignment';
+  $('lesson-alignment-title').textContent = on ? 'Trainer, live' : 'Alignment';
 }
 
 /**
