@@ -431,3 +431,16 @@ fn a_retrained_live_trainer_matches_one_built_from_scratch() {
     // The two references are different solutions (so the test would see the wrong one).
     assert_ne!(svd_errors[1], svd_errors[2], "CLAIME's and CL's SVD errors coincide");
 }
+
+#[test]
+fn a_cohort_keeps_each_estimate_per_key_and_seed_until_it_changes() {
+    let mut c = Cohort::new(3, 3);
+    c.push(&[(0, 2)], &[(1, 1)]);
+    assert_eq!(c.memo("a", 1, || 1.5), 1.5);
+    assert_eq!(c.memo("a", 1, || panic!("computed again")), 1.5, "kept");
+    assert_eq!(c.memo("a", 2, || 2.5), 2.5, "another seed");
+    assert_eq!(c.memo("b", 1, || 3.5), 3.5, "another key");
+    assert_eq!(c.clone().memo("a", 1, || 4.0), 4.0, "a clone starts without");
+    c.push(&[(2, 1)], &[(0, 3)]);
+    assert_eq!(c.memo("a", 1, || 5.0), 5.0, "a new patient clears them");
+}
