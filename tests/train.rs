@@ -444,3 +444,22 @@ fn a_cohort_keeps_each_estimate_per_key_and_seed_until_it_changes() {
     c.push(&[(2, 1)], &[(0, 3)]);
     assert_eq!(c.memo("a", 1, || 5.0), 5.0, "a new patient clears them");
 }
+
+#[test]
+fn a_session_from_a_cohorts_statistics_is_the_simulated_one() {
+    // What retrain does for CL-GD after a CLAIME trainer: C11 and C22 counted from the bags.
+    let params = Params { d1: 30, d2: 20, p: 2, n: 300, ..Params::default() };
+    let simulated = session(params.clone(), true);
+    let stats = cohort_of(&session(params.clone(), false)).stats(true);
+    let mut built = Session::with_stats(params.clone().check().unwrap(), stats.clone()).unwrap();
+    assert_eq!(built.stats(), simulated.stats());
+    assert_eq!(built.advance(100), 300, "it does not simulate more");
+    let (a, b) = (built.fit(Method::Cl).unwrap(), simulated.fit(Method::Cl).unwrap());
+    assert_eq!((a.v1, a.v2), (b.v1, b.v2));
+    let small = Params { n: 299, ..params.clone() }.check().unwrap();
+    let err = Session::with_stats(small, stats.clone()).unwrap_err().to_string();
+    assert!(err.contains("patients") && err.contains("299"), "{err}");
+    let other = Params { d1: 31, ..params }.check().unwrap();
+    let err = Session::with_stats(other, stats).unwrap_err().to_string();
+    assert!(err.contains("30x20") && err.contains("31x20"), "{err}");
+}
