@@ -60,6 +60,28 @@ impl Session {
         Session { params, truth, sampler, start: 0, stats, threads: 1 }
     }
 
+    /// A session whose statistics are `stats`, counted elsewhere from this run's patients (the
+    /// live trainer counts C11 and C22 from its kept bags when a trainer needs them): the same
+    /// checks as [`Session::add_stats`], without a copy of the statistics. It does not simulate.
+    pub fn with_stats(params: ValidParams, stats: SummaryStats) -> Result<Self> {
+        let (d1, d2) = (params.d1, params.d2);
+        if stats.d1 != d1 || stats.d2 != d2 {
+            return Err(Error::Unsupported {
+                what: format!("the statistics are {}x{}, this run needs {d1}x{d2}", stats.d1, stats.d2),
+            });
+        }
+        if !(stats.patients >= 0.0 && stats.patients <= params.n as f64 && stats.patients.fract() == 0.0) {
+            return Err(Error::param(
+                "patients",
+                stats.patients,
+                format!("a whole number of patients, at most n = {}", params.n),
+            ));
+        }
+        let truth = Truth::draw(&params);
+        let sampler = PatientSampler::new(&params);
+        Ok(Session { params, truth, sampler, start: 0, stats, threads: 1 })
+    }
+
     /// Simulates up to `count` more patients (never past patient n); returns the patients in
     /// the statistics. Does nothing once statistics from elsewhere were added
     /// ([`Session::add_stats`]).

@@ -8,6 +8,7 @@ use claime::params::{NoiseKind, Params};
 use claime::rng::{stream, Normal, Stream};
 use claime::train::concat::ConcatLoss;
 use claime::train::linear::LinearLoss;
+use claime::train::live::LiveTrainer;
 use claime::train::report::distance_between;
 use claime::train::{
     parse_method_list, sampled, temperature, to_embedding, train_epochs, Cohort, TrainParams, Trainer, TrainerKind,
@@ -370,4 +371,95 @@ fn command_line_reports_trainers() {
         assert_eq!(out.status.code(), Some(2), "{flag}");
         assert!(err.contains(flag) && err.trim().lines().count() == 1, "{flag}: {err}");
     }
+}
+
+/// The states of a live trainer after a few `step` calls: (iteration, loss, error, distance to
+/// the SVD solution, its error) as bits, and the alignment view's SVG.
+fn live_states(live: &mut LiveTrainer) -> (Vec<[u64; 5]>, String) {
+    let states = [0, 1, 3, 5]
+        .iter()
+        .map(|&k| {
+            let p = live.step(k);
+            [
+                p.iteration as u64,
+                p.loss.to_bits(),
+                p.error.to_bits(),
+                p.distance_to_svd.to_bits(),
+                p.svd_error.to_bits(),
+            ]
+        })
+        .collect();
+    (states, live.alignment_svg(50, 400, 300).unwrap())
+}
+
+#[test]
+fn a_retrained_live_trainer_matches_one_built_from_scratch() {
+    // A control change in the training section (tau, trainer, lr, lambda) keeps the explorer's
+    // parameters: `retrain` reuses the simulated patients, their bags and, when the reference
+    // method is the same, the SVD solution. Its states must be those of `LiveTrainer::new`, bit
+    // for bit, whatever came before: a tau change, CLAIME-GD -> CL-GD (another reference, whose
+    // within-modality counts the CLAIME-only session lacks), back to a kept reference, and the
+    // linear limit.
+    let params = Params { d1: 30, d2: 24, n: 600, signal: 3.0, seed: 5, ..Params::default() }.check().unwrap();
+    let tp = |temperature: f64, lambda: f64, lr: Option<f64>| {
+        TrainParams { temperature, lambda, lr, batch: 64, ..TrainParams::default() }.check().unwrap()
+    };
+    let first = tp(1.0, 1.0, None);
+    let mut live = LiveTrainer::new(params.clone(), TrainerKind::ClaimeTemp, &first).unwrap();
+    live.step(7);
+    let changes = [
+        ("tau 1 -> 0.3", TrainerKind::ClaimeTemp, tp(0.3, 1.0, None)),
+        ("claime-temp -> claime-gd", TrainerKind::ClaimeGd, tp(0.3, 1.0, None)),
+        ("claime-gd -> cl-gd (CL's reference)", TrainerKind::ClGd, tp(0.3, 1.0, None)),
+        ("cl-gd -> claime-temp, tau 4, lambda 2", TrainerKind::ClaimeTemp, tp(4.0, 2.0, None)),
+        ("lr 0.01", TrainerKind::ClaimeTemp, tp(4.0, 2.0, Some(0.01))),
+        ("claime-sgd", TrainerKind::ClaimeSgd, tp(4.0, 2.0, None)),
+        ("back to cl-gd, lr 0.3", TrainerKind::ClGd, tp(f64::INFINITY, 1.0, Some(0.3))),
+        ("tau infinity", TrainerKind::ClaimeTemp, tp(f64::INFINITY, 1.0, None)),
+    ];
+    let mut svd_errors = Vec::new();
+    for (what, kind, train) in changes {
+        live.retrain(kind, &train).unwrap();
+        let got = live_states(&mut live);
+        let fresh = live_states(&mut LiveTrainer::new(params.clone(), kind, &train).unwrap());
+        assert_eq!(got.0, fresh.0, "{what}: the states differ from a trainer built from scratch");
+        assert_eq!(got.1, fresh.1, "{what}: the alignment views differ");
+        assert_eq!(got.0[0][0], 0, "{what}: a retrained trainer starts at iteration 0");
+        svd_errors.push(got.0[0][4]);
+        live.step(3); // the next change comes mid-training
+    }
+    // The two references are different solutions (so the test would see the wrong one).
+    assert_ne!(svd_errors[1], svd_errors[2], "CLAIME's and CL's SVD errors coincide");
+}
+
+#[test]
+fn a_cohort_keeps_each_estimate_per_key_and_seed_until_it_changes() {
+    let mut c = Cohort::new(3, 3);
+    c.push(&[(0, 2)], &[(1, 1)]);
+    assert_eq!(c.memo("a", 1, || 1.5), 1.5);
+    assert_eq!(c.memo("a", 1, || panic!("computed again")), 1.5, "kept");
+    assert_eq!(c.memo("a", 2, || 2.5), 2.5, "another seed");
+    assert_eq!(c.memo("b", 1, || 3.5), 3.5, "another key");
+    assert_eq!(c.clone().memo("a", 1, || 4.0), 4.0, "a clone starts without");
+    c.push(&[(2, 1)], &[(0, 3)]);
+    assert_eq!(c.memo("a", 1, || 5.0), 5.0, "a new patient clears them");
+}
+
+#[test]
+fn a_session_from_a_cohorts_statistics_is_the_simulated_one() {
+    // What retrain does for CL-GD after a CLAIME trainer: C11 and C22 counted from the bags.
+    let params = Params { d1: 30, d2: 20, p: 2, n: 300, ..Params::default() };
+    let simulated = session(params.clone(), true);
+    let stats = cohort_of(&session(params.clone(), false)).stats(true);
+    let mut built = Session::with_stats(params.clone().check().unwrap(), stats.clone()).unwrap();
+    assert_eq!(built.stats(), simulated.stats());
+    assert_eq!(built.advance(100), 300, "it does not simulate more");
+    let (a, b) = (built.fit(Method::Cl).unwrap(), simulated.fit(Method::Cl).unwrap());
+    assert_eq!((a.v1, a.v2), (b.v1, b.v2));
+    let small = Params { n: 299, ..params.clone() }.check().unwrap();
+    let err = Session::with_stats(small, stats.clone()).unwrap_err().to_string();
+    assert!(err.contains("patients") && err.contains("299"), "{err}");
+    let other = Params { d1: 31, ..params }.check().unwrap();
+    let err = Session::with_stats(other, stats).unwrap_err().to_string();
+    assert!(err.contains("30x20") && err.contains("31x20"), "{err}");
 }

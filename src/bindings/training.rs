@@ -20,18 +20,21 @@ impl TrainerSession {
     #[wasm_bindgen(constructor)]
     pub fn new(params: JsValue, trainer: &str, settings: JsValue, temperature: f64) -> Result<TrainerSession, JsError> {
         let params = params_from(params)?;
-        let kind = crate::train::TrainerKind::parse(trainer)
-            .ok_or_else(|| JsError::new(&format!("trainer: unknown name '{trainer}'")))?;
+        let kind = trainer_kind(trainer)?;
         let valid = params.check_for(kind.reference().needs_within()).map_err(js_err)?;
-        let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
-            crate::train::TrainParams::default()
-        } else {
-            super::object_from(settings, &crate::train::TrainParams::KEYS, "training settings")?
-        };
-        tp.temperature = temperature;
-        let tp = tp.check().map_err(js_err)?;
+        let tp = train_params(settings, temperature)?;
         let live = crate::train::live::LiveTrainer::new(valid, kind, &tp).map_err(js_err)?;
         Ok(TrainerSession { live })
+    }
+
+    /// Replaces the trainer by `trainer` with `settings` and `temperature` (as in the
+    /// constructor) on the same patients, without simulating them again: the states are those of
+    /// a new session with these arguments and the same parameters. The SVD solution is kept when
+    /// the reference method is the same. On an error the current trainer stays.
+    pub fn retrain(&mut self, trainer: &str, settings: JsValue, temperature: f64) -> Result<(), JsError> {
+        let kind = trainer_kind(trainer)?;
+        let tp = train_params(settings, temperature)?;
+        self.live.retrain(kind, &tp).map_err(js_err)
     }
 
     /// Takes `k` steps; returns {iteration, loss, error, distance_to_svd, svd_error}.
@@ -67,4 +70,20 @@ impl TrainerSession {
     pub fn steps_per_epoch(&self) -> u32 {
         self.live.steps_per_epoch() as u32
     }
+}
+
+/// The trainer named `name`.
+fn trainer_kind(name: &str) -> Result<crate::train::TrainerKind, JsError> {
+    crate::train::TrainerKind::parse(name).ok_or_else(|| JsError::new(&format!("trainer: unknown name '{name}'")))
+}
+
+/// Checked training settings: a `TrainParams` object (missing keys take defaults) and tau.
+fn train_params(settings: JsValue, temperature: f64) -> Result<crate::train::ValidTrainParams, JsError> {
+    let mut tp: crate::train::TrainParams = if settings.is_undefined() || settings.is_null() {
+        crate::train::TrainParams::default()
+    } else {
+        super::object_from(settings, &crate::train::TrainParams::KEYS, "training settings")?
+    };
+    tp.temperature = temperature;
+    tp.check().map_err(js_err)
 }

@@ -169,7 +169,7 @@ impl ClGd {
     /// Initial values N(0, (0.01 s_M)^2), s_M = sqrt(sigma_1 / (lambda d_M)), Init stream (codes then CUIs).
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
         let loss = ConcatLoss::new(&cohort, params.lambda)?;
-        let sigma1 = loss.top_eigenvalue(&cohort, seed);
+        let sigma1 = cohort.memo("lambda_1(PMI_CL)", seed, || loss.top_eigenvalue(&cohort, seed));
         let (mut v, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "PMI_CL")?;
         v.extend(v2);
         let len = v.len();

@@ -235,6 +235,9 @@ impl LinearLoss {
     }
 }
 
+/// The key of sigma_1(PMI_CLAIME) in [`Cohort::memo`] (every CLAIME trainer's scale).
+pub(crate) const SIGMA1_KEY: &str = "sigma_1(PMI_CLAIME)";
+
 /// Scales to unit norm (a zero vector stays zero).
 pub(crate) fn normalise(x: &mut [f64]) {
     let n = dot(x, x).sqrt();
@@ -266,7 +269,7 @@ impl ClaimeGd {
     /// the solution, from the Init stream (V1 then V2).
     pub fn new(cohort: Arc<Cohort>, p: usize, params: &ValidTrainParams, seed: u64) -> Result<Self> {
         let loss = LinearLoss::new(&cohort, params.lambda)?;
-        let sigma1 = loss.top_singular_value(&cohort, seed);
+        let sigma1 = cohort.memo(SIGMA1_KEY, seed, || loss.top_singular_value(&cohort, seed));
         let (v1, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "the cross-modal PMI")?;
         let (d1, d2) = (cohort.d1, cohort.d2);
         Ok(ClaimeGd {

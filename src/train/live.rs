@@ -7,7 +7,7 @@ use super::contrast::ContrastView;
 use super::report::distance_between;
 use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
 use crate::error::Result;
-use crate::estimators::Fit;
+use crate::estimators::{Fit, Method};
 use crate::linalg::mat;
 use crate::params::ValidParams;
 use crate::session::Session;
@@ -33,9 +33,28 @@ pub struct LivePoint {
 /// A trainer with its reference solution.
 pub struct LiveTrainer {
     session: Session,
+    /// The session's patients as bags, shared by every trainer built on them.
+    cohort: Arc<Cohort>,
     trainer: Box<dyn Trainer>,
-    reference: Fit,
+    /// The SVD solutions fitted so far, one per method; `current` indexes the trainer's.
+    references: Vec<Reference>,
+    current: usize,
+}
+
+/// One SVD method's solution and its own recovery error.
+struct Reference {
+    method: Method,
+    fit: Fit,
     svd_error: f64,
+}
+
+impl Reference {
+    fn fit(session: &Session, method: Method) -> Result<Self> {
+        let fit = session.fit(method)?;
+        let t = session.truth();
+        let svd_error = distance_between((mat(&fit.v1), mat(&fit.v2)), (mat(&t.v1), mat(&t.v2)));
+        Ok(Reference { method, fit, svd_error })
+    }
 }
 
 impl LiveTrainer {
@@ -44,13 +63,37 @@ impl LiveTrainer {
         let method = kind.reference();
         let mut session = Session::new(params, method.needs_within());
         session.advance(usize::MAX);
-        let reference = session.fit(method)?;
+        let reference = Reference::fit(&session, method)?;
         let vp = session.params();
         let cohort = Arc::new(Cohort::draw(vp, session.truth(), session.patients()));
-        let trainer = kind.build(cohort, vp.p, train, vp.seed)?;
-        let t = session.truth();
-        let svd_error = distance_between((mat(&reference.v1), mat(&reference.v2)), (mat(&t.v1), mat(&t.v2)));
-        Ok(LiveTrainer { session, trainer, reference, svd_error })
+        let trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
+        Ok(LiveTrainer { session, cohort, trainer, references: vec![reference], current: 0 })
+    }
+
+    /// Replaces the trainer by a new one, `kind` with `train`, on the same patients: the same
+    /// states, step for step, as [`LiveTrainer::new`] with this trainer's parameters, without
+    /// simulating again. The SVD solution is reused when an earlier trainer had the same
+    /// reference method, else fitted once (the within-modality counts CL needs are then counted
+    /// from the kept bags). On an error the trainer held so far stays.
+    pub fn retrain(&mut self, kind: TrainerKind, train: &ValidTrainParams) -> Result<()> {
+        let method = kind.reference();
+        let vp = self.session.params();
+        let trainer = kind.build(self.cohort.clone(), vp.p, train, vp.seed)?;
+        let current = match self.references.iter().position(|r| r.method == method) {
+            Some(i) => i,
+            None => {
+                if method.needs_within() && self.session.stats().within.is_none() {
+                    // The same memory check as a new session with these counts.
+                    let vp = vp.params().clone().check_for(true)?;
+                    self.session = Session::with_stats(vp, self.cohort.stats(true))?;
+                }
+                self.references.push(Reference::fit(&self.session, method)?);
+                self.references.len() - 1
+            }
+        };
+        self.trainer = trainer;
+        self.current = current;
+        Ok(())
     }
 
     /// Takes `k` steps and returns the state after them.
@@ -65,12 +108,13 @@ impl LiveTrainer {
     pub fn point(&self) -> LivePoint {
         let (v1, v2) = self.trainer.embeddings();
         let t = self.session.truth();
+        let r = &self.references[self.current];
         LivePoint {
             iteration: self.trainer.iterations(),
             loss: self.trainer.loss(),
             error: distance_between((mat(&v1), mat(&v2)), (mat(&t.v1), mat(&t.v2))),
-            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&self.reference.v1), mat(&self.reference.v2))),
-            svd_error: self.svd_error,
+            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&r.fit.v1), mat(&r.fit.v2))),
+            svd_error: r.svd_error,
         }
     }
 

@@ -89,7 +89,7 @@ impl AdamState {
     /// loss too (built on the way).
     pub(crate) fn start(cohort: &Cohort, p: usize, params: &ValidTrainParams, seed: u64) -> Result<(LinearLoss, Self)> {
         let loss = LinearLoss::new(cohort, params.lambda)?;
-        let sigma1 = loss.top_singular_value(cohort, seed);
+        let sigma1 = cohort.memo(super::linear::SIGMA1_KEY, seed, || loss.top_singular_value(cohort, seed));
         let (v1, v2) = init_pair(cohort.d1, cohort.d2, p, sigma1, params.lambda, seed);
         let lr = params.lr.unwrap_or(DEFAULT_ADAM_LR);
         let scale = |d: usize| lr * (sigma1 / (params.lambda * d as f64)).sqrt();

@@ -1,7 +1,8 @@
 // Browser tests of the "Training" section: Play advances the iteration counter and the loss
 // chart grows, Pause stops it, Step advances exactly one step, a converged trainer pauses
 // itself, τ is disabled for trainers without one, the charts keep their reference levels in
-// view, and changing the temperature (or the trainer) restarts training. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
+// view, and changing the temperature (or the trainer) restarts training, with the numbers of a
+// trainer built on a fresh page. Small parameters (d1 = d2 = 60, n = 2000) keep it quick.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -167,8 +168,20 @@ test('changing the temperature restarts training; step works on a fresh page', {
   await page.click('#train-step');
   await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
   assert.equal(await page.textContent('#train-status').then((t) => /Error/.test(t)), false);
+  // These restarts kept the explorer's parameters, so the worker retrained on the patients it
+  // held (and fitted CL's SVD solution for CL-GD); a fresh page simulates them again and must
+  // show the same numbers after one step.
+  const numbers = (p) => p.evaluate(() => ['train-loss', 'train-error', 'train-dist'].map((id) => document.getElementById(id).textContent));
+  const retrained = await numbers(page);
   checkClean(seen, env.server.url);
   await page.close();
+  const fresh = await openTraining();
+  await fresh.page.selectOption('#train-trainer', 'cl-gd');
+  await fresh.page.click('#train-step');
+  await fresh.page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  assert.deepEqual(await numbers(fresh.page), retrained, 'CL-GD after restarts = CL-GD built on a fresh page');
+  checkClean(fresh.seen, env.server.url);
+  await fresh.page.close();
 });
 
 test('a new run of the explorer rebuilds the trainer on its parameters', { timeout: 120_000 }, async () => {

@@ -29,7 +29,11 @@
 //       A new trainer (training/section.js; replaces any held one): trainer "claime-gd", "cl-gd",
 //       "claime-temp" or "claime-sgd"; settings: TrainParams (lambda, lr, batch, ...);
 //       temperature: tau, null = infinity (the linear loss). Simulates all n patients, fits the
-//       matching SVD solution and answers `train-state` with the point at iteration 0.
+//       matching SVD solution and answers `train-state` with the point at iteration 0. When
+//       `params` equal those of the held trainer (compared as JSON: only the trainer, tau, lr or
+//       lambda changed), the held session retrains on its patients instead (`retrain`): no new
+//       simulation, the SVD solution kept when the reference method is the same, and the same
+//       states as a trainer built from scratch.
 //   {id, type: 'train-step', session, steps, budget?, alignment?}
 //       Up to `steps` steps of trainer `session` (the id of its `train`), stopping early before
 //       a step that would end past `budget` ms (default 40; at least one step); answers

@@ -38,12 +38,23 @@ export function trainingHandlers({ loadWasm, post }) {
   }
 
   // {id, type: 'train', params, trainer, settings, temperature}: a new trainer (replacing any).
+  // With the held session's parameters (only the trainer, τ, lr or λ changed), the session
+  // retrains on its patients instead of simulating them again (same states as a new one); a
+  // retrain that fails leaves the held trainer, so a corrected setting can still reuse it.
   async function onTrain(msg) {
     await loadFull();
-    drop();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
-    const session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
-    current = { id: msg.id, session, msPerStep: 0, tau }; // tau: the picture's, the trainer's until a lens moves
+    const key = JSON.stringify(msg.params ?? null);
+    let session;
+    if (current && current.key === key) {
+      current.session.retrain(String(msg.trainer), msg.settings ?? null, tau);
+      session = current.session;
+    } else {
+      drop();
+      session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
+    }
+    // tau: the picture's, the trainer's until a lens moves; key: the parameters it simulated
+    current = { id: msg.id, session, msPerStep: 0, tau, key };
     const point = session.step(0);
     post(msg.id, Reply.TRAIN_STATE, {
       session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),

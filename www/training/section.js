@@ -99,14 +99,16 @@ function rebuild(then = null) {
   st.pending = then;
   st.building = true;
   const params = currentParams(st.defaults);
-  st.params = JSON.stringify(params);
+  const json = JSON.stringify(params);
+  const same = st.params === json; // the worker then retrains on the patients it holds
+  st.params = json;
   live.reset(Math.sqrt(2 * params.p)); // the no-recovery level, kept in the error chart's range
   const tau = temperature();
   st.session = send(Req.TRAIN, {
     params, trainer: $('train-trainer').value, settings: settings(), temperature: Number.isFinite(tau) ? tau : null,
   });
   $('train-iter').textContent = '0';
-  setStatus('Simulating the patients and fitting the SVD solution…');
+  setStatus(same ? 'Building the trainer on the same patients…' : 'Simulating the patients and fitting the SVD solution…');
   setState('building');
 }
 
