@@ -2,14 +2,11 @@
 //! and a dashed reference at the no-recovery level sqrt(2p) of the projection distance
 //! (model.md §6). The x axis is logarithmic when every n > 0 and they span a factor of 10.
 
-use super::{
-    check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Series, GREY, LABEL_FONT,
-};
+use super::{check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Series};
 use crate::error::{Error, Result};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Chart title.
 pub const TITLE: &str = "Recovery error against number of patients";
@@ -113,16 +110,7 @@ where
     mesh.light_line_style(WHITE.mix(0.0)).bold_line_style(BLACK.mix(0.08)).x_labels(6);
     mesh.x_desc("patients n").y_desc("projection distance");
     number_axes(&mut mesh, &|v| super::compact_count(*v), &|v| super::tick(*v, 1)).draw().map_err(&err)?;
-    chart
-        .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
-        .map_err(&err)?;
-    let label = format!("{NO_RECOVERY_LABEL} = {no_recovery:.2}");
-    let ink = BLACK.mix(0.75);
-    let style = TextStyle::from(LABEL_FONT.into_font()).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
-    chart
-        .plotting_area()
-        .draw(&(EmptyElement::at((hi, no_recovery)) + Text::new(label, (-6, -4), style)))
-        .map_err(&err)?;
+    super::no_recovery_line(&mut chart, (lo, hi), no_recovery, NO_RECOVERY_LABEL, "error chart")?;
     for (k, s) in series.iter().enumerate() {
         let (c, m) = series_style(k);
         chart.draw_series(LineSeries::new(s.points.iter().copied(), c.stroke_width(2))).map_err(&err)?;

@@ -233,6 +233,32 @@ where
     mesh.axis_desc_style(LABEL_FONT).label_style(TICK_FONT).x_label_formatter(x_ticks).y_label_formatter(y_ticks)
 }
 
+/// The no-recovery level sqrt(2p) as a dashed grey line across x in [lo, hi], with `label`
+/// and the level's value ("... = 2.83") at its right end; `chart_name` names the chart in a
+/// drawing error. The error chart and the sweep figures draw it alike.
+pub(crate) fn no_recovery_line<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    (lo, hi): (f64, f64),
+    level: f64,
+    label: &str,
+    chart_name: &'static str,
+) -> Result<()>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let err = draw_err(chart_name);
+    chart
+        .draw_series(DashedLineSeries::new(vec![(lo, level), (hi, level)], 8, 5, GREY.stroke_width(2)))
+        .map_err(&err)?;
+    let ink = BLACK.mix(0.75);
+    let style = TextStyle::from(LABEL_FONT.into_font()).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
+    let text = format!("{label} = {level:.2}");
+    chart.plotting_area().draw(&(EmptyElement::at((hi, level)) + Text::new(text, (-6, -4), style))).map_err(&err)?;
+    Ok(())
+}
+
 /// Smallest accepted chart side in pixels.
 pub const MIN_SIDE: u32 = 200;
 /// Largest accepted chart side in pixels.

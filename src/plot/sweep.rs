@@ -3,13 +3,10 @@
 //! percentiles over replicates (drawn where some point has a spread, i.e. with two or more
 //! replicates, and named in the legend), with the no-recovery level sqrt(2p) dashed and labelled.
 
-use super::{
-    check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Glyph, GREY, LABEL_FONT,
-};
+use super::{check_finite, draw_err, legend_beside, number_axes, series_entries, series_style, title, Glyph, GREY};
 use crate::error::{Error, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
 /// Fill opacity of a method's 10-90% band (its edges are drawn too, thin, at 0.6).
@@ -88,16 +85,7 @@ pub fn draw<DB: DrawingBackend>(
     // decimals.
     let x_ticks = |v: &f64| if whole { super::compact_count(*v) } else { super::tick(*v, 2) };
     number_axes(&mut mesh, &x_ticks, &|v| super::tick(*v, 1)).draw().map_err(&err)?;
-    chart
-        .draw_series(DashedLineSeries::new(vec![(lo, no_recovery), (hi, no_recovery)], 8, 5, GREY.stroke_width(2)))
-        .map_err(&err)?;
-    let label = format!("{NO_RECOVERY_LABEL} = {no_recovery:.2}");
-    let ink = BLACK.mix(0.75);
-    let style = TextStyle::from(LABEL_FONT.into_font()).color(&ink).pos(Pos::new(HPos::Right, VPos::Bottom));
-    chart
-        .plotting_area()
-        .draw(&(EmptyElement::at((hi, no_recovery)) + Text::new(label, (-6, -4), style)))
-        .map_err(&err)?;
+    super::no_recovery_line(&mut chart, (lo, hi), no_recovery, NO_RECOVERY_LABEL, "sweep figure")?;
     for (k, b) in bands.iter().enumerate() {
         let (c, m) = series_style(k);
         if spread {
