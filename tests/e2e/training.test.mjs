@@ -22,6 +22,17 @@ function waitForIteration(page, n) {
   return page.waitForFunction((k) => Number(document.getElementById('train-iter').textContent) > k, n, { timeout: TIMEOUT });
 }
 
+// Waits until the iteration counter reads `n` exactly.
+function waitForIterationIs(page, n) {
+  return page.waitForFunction((k) => document.getElementById('train-iter').textContent === k, String(n), { timeout: TIMEOUT });
+}
+
+// Takes the first step of a fresh trainer: Step, then iteration 1 on the counter.
+async function firstStep(page) {
+  await page.click('#train-step');
+  await waitForIterationIs(page, 1);
+}
+
 // Opens the page and waits until the training worker is ready.
 async function openTraining() {
   const opened = await openPage(env.browser.context, `${env.server.url}${SMALL}`);
@@ -116,8 +127,7 @@ test('the temperature control is disabled for trainers without one', { timeout: 
 
 test('after one step: "1 iteration", distinct loss ends, and the error chart keeps both levels', { timeout: 60_000 }, async () => {
   const { page, seen } = await openTraining();
-  await page.click('#train-step');
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(page);
   await page.waitForFunction(() => document.querySelector('#train-chart-loss polyline.series')?.getAttribute('points').trim().split(/\s+/).length === 2);
   const labels = (id) => page.$$eval(`#${id} svg text`, (ts) => ts.map((t) => t.textContent));
   const loss = await labels('train-chart-loss');
@@ -142,8 +152,7 @@ test('after one step: "1 iteration", distinct loss ends, and the error chart kee
 
 test('changing the temperature restarts training; step works on a fresh page', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
-  await page.click('#train-step');
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(page);
   assert.equal(await page.textContent('#train-tau-out'), 'τ = 1');
   await page.click('#train-play');
   await waitForIteration(page, 10);
@@ -165,8 +174,7 @@ test('changing the temperature restarts training; step works on a fresh page', {
   assert.equal(await iteration(page), 0, 'the infinite temperature restarts at iteration 0');
   await page.selectOption('#train-trainer', 'cl-gd');
   await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
-  await page.click('#train-step');
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(page);
   assert.equal(await page.textContent('#train-status').then((t) => /Error/.test(t)), false);
   // These restarts kept the explorer's parameters, so the worker retrained on the patients it
   // held (and fitted CL's SVD solution for CL-GD); a fresh page simulates them again and must
@@ -177,8 +185,7 @@ test('changing the temperature restarts training; step works on a fresh page', {
   await page.close();
   const fresh = await openTraining();
   await fresh.page.selectOption('#train-trainer', 'cl-gd');
-  await fresh.page.click('#train-step');
-  await fresh.page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(fresh.page);
   assert.deepEqual(await numbers(fresh.page), retrained, 'CL-GD after restarts = CL-GD built on a fresh page');
   checkClean(fresh.seen, env.server.url);
   await fresh.page.close();
@@ -186,17 +193,15 @@ test('changing the temperature restarts training; step works on a fresh page', {
 
 test('a new run of the explorer rebuilds the trainer on its parameters', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
-  await page.click('#train-step');
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(page);
   await page.waitForSelector('#views[data-state="done"]', { timeout: TIMEOUT });
   const before = await page.$eval('#train-chart-align', (el) => el.innerHTML);
   await page.fill('#in-signal', '1.5');
   await page.press('#in-signal', 'Enter');
   // The trainer is rebuilt (iteration 0) on the new signal, and its first state is drawn.
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '0', null, { timeout: TIMEOUT });
+  await waitForIterationIs(page, 0);
   await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
-  await page.click('#train-step');
-  await page.waitForFunction(() => document.getElementById('train-iter').textContent === '1', null, { timeout: TIMEOUT });
+  await firstStep(page);
   assert.notEqual(await page.$eval('#train-chart-align', (el) => el.innerHTML), before, 'another truth, other embeddings');
   checkClean(seen, env.server.url);
   await page.close();
