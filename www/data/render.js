@@ -1,17 +1,8 @@
 // Renders the "Your data" results: the 2-D projection of codes and CUIs (SVG scatter) and the
 // evaluation table. DOM only; no network.
 
-import { el } from '../lib/dom.js';
+import { el, svgEl } from '../lib/dom.js';
 import { LABELS } from '../lib/methods.js';
-
-const SVG_NS = 'http' + '://www.w3.org/2000/svg';
-
-// Creates an SVG element with attributes.
-function svgEl(tag, attrs = {}) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
-}
 
 /** Formats an AUC (or '–' when there were no pairs). */
 export function fmtAuc(x) {

@@ -1,5 +1,5 @@
-// DOM helpers shared by every section: an element by id, one element builder, the status
-// lines and blob download links.
+// DOM helpers shared by every section: an element by id, the HTML and SVG element builders,
+// the status lines and blob download links.
 
 // The element with this id (or null).
 export function $(id) {
@@ -13,6 +13,20 @@ export function el(tag, attrs = {}, ...children) {
     if (v !== undefined && v !== null) node.setAttribute(k, String(v));
   }
   node.append(...children);
+  return node;
+}
+
+/** The SVG namespace, for the charts the page draws itself. */
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// Creates an SVG element with attributes (null and undefined ones skipped) and children (text
+// or nodes; null and undefined ones skipped).
+export function svgEl(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v !== undefined && v !== null) node.setAttribute(k, String(v));
+  }
+  node.append(...children.filter((c) => c !== undefined && c !== null));
   return node;
 }
 

@@ -4,7 +4,8 @@
 // then only their attributes and labels change (making ~10 elements per chart afresh at every
 // frame cost the page more than the line itself).
 
-const NS = 'http://www.w3.org/2000/svg';
+import { svgEl as node } from '../lib/dom.js';
+
 const [W, H, PAD_L, PAD_B, PAD_T, PAD_R] = [320, 170, 52, 22, 10, 10];
 
 // Short text of a number for the axis labels.
@@ -15,12 +16,6 @@ function short(x) {
   return String(Number(x.toPrecision(4)));
 }
 
-function node(tag, attrs, text) {
-  const n = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-  if (text !== undefined) n.textContent = text;
-  return n;
-}
 
 // Sets an attribute only when its value changes.
 function set(el, name, value) {

@@ -7,20 +7,16 @@
 // asks for the same block at the new τ at once, even while paused.
 
 import { Reply, Req } from '../explorer/protocol.js';
-import { $ } from '../lib/dom.js';
+import { $, svgEl as node } from '../lib/dom.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 /** Cell side, gap between the two grids, and margins (pixels). */
 const CELL = 17;
 const LAYOUT = Object.freeze({ left: 28, top: 34, gap: 44, right: 70 });
 
-// An SVG element with attributes.
+// An SVG element with attributes (lib/dom.js); text takes the picture's colour and size.
 function svgEl(tag, attrs = {}, text = null) {
-  const node = document.createElementNS(SVG, tag);
   if (tag === 'text') Object.assign(attrs, { fill: 'currentColor', 'font-size': attrs.class === 'contrast-head' ? 13 : 11 });
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== null) node.textContent = text;
-  return node;
+  return node(tag, attrs, text);
 }
 
 // Diverging fill for a similarity in [-1, 1] (blue negative, vermillion positive), Okabe-Ito
