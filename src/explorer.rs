@@ -175,6 +175,18 @@ impl LiveRun {
         Ok(Snapshot { report, history: self.history.clone(), charts, done: self.session.done() })
     }
 
+    /// The fits of the last snapshot when it covered all n patients of a run with parameters
+    /// `params` (the live trainer's SVD solutions at these parameters, [`crate::train::live::Adopted`]);
+    /// empty otherwise.
+    pub fn final_fits(&self, params: &crate::params::Params) -> Vec<(Method, &Fit)> {
+        let n = self.session.params().n;
+        let complete = self.history.last().is_some_and(|h| h.patients == n) && self.session.patients() == n;
+        if !complete || self.session.params().params() != params {
+            return Vec::new();
+        }
+        self.fits.iter().map(|(m, f)| (*m, f)).collect()
+    }
+
     /// Feature names (codes, CUIs), in row order of the embeddings.
     pub fn names(&self) -> (&[String], &[String]) {
         (&self.names.0, &self.names.1)

@@ -463,3 +463,77 @@ fn a_session_from_a_cohorts_statistics_is_the_simulated_one() {
     let err = Session::with_stats(other, stats).unwrap_err().to_string();
     assert!(err.contains("30x20") && err.contains("31x20"), "{err}");
 }
+
+#[test]
+fn a_live_trainer_takes_the_explorers_final_fits_as_its_svd_solutions() {
+    // In the page the explorer's worker has already fitted CLAIME and CL at the trainer's
+    // parameters; taking those fits (`with_references`, `adopt`) must give the states of a
+    // trainer that fits its own, bit for bit, on both routes (a new trainer, and a retrain onto
+    // CL-GD after a CLAIME trainer).
+    use claime::explorer::{ChartSize, LiveRun};
+    use claime::train::live::{Adopted, Origin};
+    let params = Params { d1: 30, d2: 24, n: 600, signal: 3.0, seed: 5, ..Params::default() };
+    let valid = params.clone().check_for(true).unwrap();
+    let all = vec![Method::Claime, Method::Concate, Method::Cl];
+    let mut run = LiveRun::new(valid.clone(), all.clone(), ChartSize::default());
+    run.advance(300);
+    run.snapshot(Method::Claime, &mut || 0.0).unwrap();
+    assert!(run.final_fits(&params).is_empty(), "a run at 300 of 600 patients has no final fits");
+    run.advance(usize::MAX);
+    run.snapshot(Method::Claime, &mut || 0.0).unwrap();
+    let other = Params { seed: 6, ..params.clone() };
+    assert!(run.final_fits(&other).is_empty(), "fits of other parameters are not offered");
+    let adopted: Vec<Adopted> = run
+        .final_fits(&params)
+        .into_iter()
+        .map(|(method, f)| Adopted { method, v1: f.v1.clone(), v2: f.v2.clone() })
+        .collect();
+    assert_eq!(adopted.iter().map(|a| a.method).collect::<Vec<_>>(), all);
+
+    let tp = TrainParams { batch: 64, ..TrainParams::default() }.check().unwrap();
+    for kind in [TrainerKind::ClaimeTemp, TrainerKind::ClGd] {
+        let mut fitted = LiveTrainer::new(valid.clone(), kind, &tp).unwrap();
+        let mut taken = LiveTrainer::with_references(valid.clone(), kind, &tp, adopted.clone()).unwrap();
+        assert_eq!((fitted.reference_origin(), taken.reference_origin()), (Origin::Fitted, Origin::Adopted));
+        assert_eq!(live_states(&mut taken), live_states(&mut fitted), "{kind:?}: adopted vs fitted");
+    }
+    // A CLAIME trainer whose session has no C11, C22; then CL's fit arrives with a retrain.
+    let mut live = LiveTrainer::new(valid.clone(), TrainerKind::ClaimeTemp, &tp).unwrap();
+    live.adopt(adopted.clone()).unwrap();
+    live.retrain(TrainerKind::ClGd, &tp).unwrap();
+    assert_eq!(live.reference_origin(), Origin::Adopted);
+    let fresh = live_states(&mut LiveTrainer::new(valid.clone(), TrainerKind::ClGd, &tp).unwrap());
+    assert_eq!(live_states(&mut live), fresh, "retrain onto an adopted CL solution");
+}
+
+#[test]
+fn adopted_svd_solutions_of_the_wrong_shape_or_not_finite_are_refused_whole() {
+    use claime::train::live::{Adopted, Origin};
+    let params = Params { d1: 30, d2: 24, n: 300, ..Params::default() }.check_for(true).unwrap();
+    let tp = TrainParams::default().check().unwrap();
+    let s = session(params.params().clone(), true);
+    let good = |m: Method| {
+        let f = s.fit(m).unwrap();
+        Adopted { method: m, v1: f.v1, v2: f.v2 }
+    };
+    let mut short = good(Method::Claime);
+    short.v1 = short.v1.slice(ndarray::s![..29, ..]).to_owned();
+    let mut nan = good(Method::Claime);
+    nan.v2[[3, 1]] = f64::NAN;
+    for (bad, needle) in [
+        (short, "reference claime v1: got (29, 4), expected shape (d1, p) = (30, 4)"),
+        (nan, "reference claime v2: got NaN"),
+    ] {
+        let mut live = LiveTrainer::new(params.clone(), TrainerKind::ClaimeTemp, &tp).unwrap();
+        // The good CL solution is refused with the bad one: nothing is kept.
+        let err = live.adopt(vec![good(Method::Cl), bad.clone()]).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err}");
+        live.retrain(TrainerKind::ClGd, &tp).unwrap();
+        assert_eq!(live.reference_origin(), Origin::Fitted, "{needle}");
+        let err = LiveTrainer::with_references(params.clone(), TrainerKind::ClaimeGd, &tp, vec![bad])
+            .err()
+            .expect("a bad reference is refused")
+            .to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+}

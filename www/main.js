@@ -189,6 +189,7 @@ function onDone(msg) {
   shown.showSnapshot(msg, () => {
     if (state.runId !== msg.id) return; // a newer run started while the charts were drawn
     finishRun('done', msg.ms);
+    update({ finished: { params: getState().params, references: msg.references ?? [] } });
     inspector.refresh();
     setDownload($('download'), msg.report);
     teaching.setReport(msg.report);

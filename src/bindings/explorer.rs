@@ -87,6 +87,14 @@ impl Explorer {
         to_js(&self.run.neighbours(name, k as usize).map_err(js_err)?)
     }
 
+    /// The fits of the finished run, when its parameters are `params`, as the live trainer's
+    /// SVD solutions (`TrainerSession`'s `references`: [{method, v1, v2}], column-major
+    /// Float64Arrays); an empty array when the run is not finished or had other parameters.
+    pub fn references(&self, params: JsValue) -> Result<JsValue, JsError> {
+        let params = params_from(params)?;
+        Ok(super::references::to_js(&self.run.final_fits(&params)))
+    }
+
     /// Feature names: {codes: [...], cuis: [...]}.
     #[wasm_bindgen(js_name = featureNames)]
     pub fn feature_names(&self) -> Result<JsValue, JsError> {

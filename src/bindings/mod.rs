@@ -14,6 +14,7 @@ mod explorer;
 mod omop;
 #[cfg(feature = "full")]
 mod owndata;
+mod references;
 #[cfg(feature = "full")]
 mod training;
 

@@ -8,7 +8,9 @@ pub const CONTRAST_PATIENTS: usize = 12;
 
 /// A trainer driven step by step (the "Training" section): simulates all n patients, fits the
 /// matching SVD solution, then `step(k)` trains. `settings` is a `TrainParams` object (lambda,
-/// lr, batch, ...; missing keys take defaults); `temperature` is tau (Infinity = the linear loss).
+/// lr, batch, ...; missing keys take defaults); `temperature` is tau (Infinity = the linear loss);
+/// `references` (optional): SVD solutions already fitted at these parameters, as the explorer's
+/// `references(params)` gives them ([{method, v1, v2}]), kept instead of fitting again.
 #[wasm_bindgen]
 pub struct TrainerSession {
     live: crate::train::live::LiveTrainer,
@@ -18,23 +20,47 @@ pub struct TrainerSession {
 impl TrainerSession {
     /// Builds the trainer named `trainer` ("claime-gd", "claime-sgd", "cl-gd", "claime-temp").
     #[wasm_bindgen(constructor)]
-    pub fn new(params: JsValue, trainer: &str, settings: JsValue, temperature: f64) -> Result<TrainerSession, JsError> {
+    pub fn new(
+        params: JsValue,
+        trainer: &str,
+        settings: JsValue,
+        temperature: f64,
+        references: JsValue,
+    ) -> Result<TrainerSession, JsError> {
         let params = params_from(params)?;
         let kind = trainer_kind(trainer)?;
         let valid = params.check_for(kind.reference().needs_within()).map_err(js_err)?;
         let tp = train_params(settings, temperature)?;
-        let live = crate::train::live::LiveTrainer::new(valid, kind, &tp).map_err(js_err)?;
+        let adopted = super::references::from_js(&references, (valid.d1, valid.d2, valid.p))?;
+        let live = crate::train::live::LiveTrainer::with_references(valid, kind, &tp, adopted).map_err(js_err)?;
         Ok(TrainerSession { live })
     }
 
     /// Replaces the trainer by `trainer` with `settings` and `temperature` (as in the
     /// constructor) on the same patients, without simulating them again: the states are those of
     /// a new session with these arguments and the same parameters. The SVD solution is kept when
-    /// the reference method is the same. On an error the current trainer stays.
-    pub fn retrain(&mut self, trainer: &str, settings: JsValue, temperature: f64) -> Result<(), JsError> {
+    /// the reference method is the same, or taken from `references` (as in the constructor) when
+    /// they hold it. On an error the current trainer stays.
+    pub fn retrain(
+        &mut self,
+        trainer: &str,
+        settings: JsValue,
+        temperature: f64,
+        references: JsValue,
+    ) -> Result<(), JsError> {
         let kind = trainer_kind(trainer)?;
         let tp = train_params(settings, temperature)?;
+        let vp = self.live.params();
+        let adopted = super::references::from_js(&references, (vp.d1, vp.d2, vp.p))?;
+        self.live.adopt(adopted).map_err(js_err)?;
         self.live.retrain(kind, &tp).map_err(js_err)
+    }
+
+    /// Where the current trainer's SVD solution came from: "fitted" (by this session) or
+    /// "adopted" (from `references`).
+    #[wasm_bindgen(js_name = referenceOrigin)]
+    pub fn reference_origin(&self) -> String {
+        self.live.reference_origin().name().to_string()
     }
 
     /// Takes `k` steps; returns {iteration, loss, error, distance_to_svd, svd_error}.

@@ -6,12 +6,15 @@
 use super::contrast::ContrastView;
 use super::report::distance_between;
 use super::{Cohort, Trainer, TrainerKind, ValidTrainParams};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::estimators::{Fit, Method};
 use crate::linalg::mat;
 use crate::params::ValidParams;
 use crate::session::Session;
+use crate::simulate::PatientSampler;
+use crate::stats::SummaryStats;
 use crate::views::alignment_view;
+use ndarray::Array2;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -44,30 +47,145 @@ pub struct LiveTrainer {
 /// One SVD method's solution and its own recovery error.
 struct Reference {
     method: Method,
-    fit: Fit,
+    v1: Array2<f64>,
+    v2: Array2<f64>,
     svd_error: f64,
+    origin: Origin,
+}
+
+/// Where a trainer's SVD solution came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Fitted here, from the session's statistics.
+    Fitted,
+    /// Taken from elsewhere ([`Adopted`]).
+    Adopted,
+}
+
+impl Origin {
+    /// "fitted" or "adopted".
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Fitted => "fitted",
+            Origin::Adopted => "adopted",
+        }
+    }
+}
+
+/// An SVD solution fitted elsewhere from a replicate with the same parameters: in the page, the
+/// explorer's worker has fitted every ticked method on the same patients (same seeds, same
+/// counts, same code), so its embeddings are bit for bit the ones a trainer would fit, and
+/// taking them saves the fit (CL's is 2.2 s natively at d1 = d2 = 2500). The caller vouches for
+/// the parameters; [`LiveTrainer::adopt`] checks the shapes and that every entry is finite.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adopted {
+    /// The method that was fitted.
+    pub method: Method,
+    /// (d1, p) code embeddings.
+    pub v1: Array2<f64>,
+    /// (d2, p) CUI embeddings.
+    pub v2: Array2<f64>,
 }
 
 impl Reference {
     fn fit(session: &Session, method: Method) -> Result<Self> {
         let fit = session.fit(method)?;
+        Ok(Self::of(session, method, fit.v1, fit.v2, Origin::Fitted))
+    }
+
+    /// A reference from embeddings fitted elsewhere, after checking their shapes and entries.
+    fn adopt(session: &Session, a: Adopted) -> Result<Self> {
+        let vp = session.params();
+        for (name, v, d, rows) in [("v1", &a.v1, vp.d1, "d1"), ("v2", &a.v2, vp.d2, "d2")] {
+            let what = format!("reference {} {name}", a.method.name());
+            if v.dim() != (d, vp.p) {
+                let expected = format!("shape ({rows}, p) = ({d}, {})", vp.p);
+                return Err(Error::param(&what, format!("{:?}", v.dim()), expected));
+            }
+            if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+                return Err(Error::param(&what, x, "finite entries"));
+            }
+        }
+        Ok(Self::of(session, a.method, a.v1, a.v2, Origin::Adopted))
+    }
+
+    fn of(session: &Session, method: Method, v1: Array2<f64>, v2: Array2<f64>, origin: Origin) -> Self {
         let t = session.truth();
-        let svd_error = distance_between((mat(&fit.v1), mat(&fit.v2)), (mat(&t.v1), mat(&t.v2)));
-        Ok(Reference { method, fit, svd_error })
+        let svd_error = distance_between((mat(&v1), mat(&v2)), (mat(&t.v1), mat(&t.v2)));
+        Reference { method, v1, v2, svd_error, origin }
     }
 }
 
 impl LiveTrainer {
     /// Simulates all n patients, fits the matching SVD method and builds the trainer.
     pub fn new(params: ValidParams, kind: TrainerKind, train: &ValidTrainParams) -> Result<Self> {
+        Self::with_references(params, kind, train, Vec::new())
+    }
+
+    /// [`LiveTrainer::new`] with SVD solutions fitted elsewhere on these parameters: the matching
+    /// one, when `adopted` has it, is not fitted again (and C11, C22 are then not counted even
+    /// for CL). The patients are simulated once, into their bags and the statistics together.
+    pub fn with_references(
+        params: ValidParams,
+        kind: TrainerKind,
+        train: &ValidTrainParams,
+        adopted: Vec<Adopted>,
+    ) -> Result<Self> {
         let method = kind.reference();
-        let mut session = Session::new(params, method.needs_within());
-        session.advance(usize::MAX);
-        let reference = Reference::fit(&session, method)?;
+        let within = method.needs_within() && !adopted.iter().any(|a| a.method == method);
+        let truth = crate::simulate::Truth::draw(&params);
+        let mut cohort = Cohort::new(params.d1, params.d2);
+        let mut stats = SummaryStats::new(params.d1, params.d2, within);
+        cohort.draw_from(&mut PatientSampler::new(&params), &truth, params.n, Some(&mut stats));
+        let session = Session::with_stats(params, stats)?;
+        let cohort = Arc::new(cohort);
         let vp = session.params();
-        let cohort = Arc::new(Cohort::draw(vp, session.truth(), session.patients()));
         let trainer = kind.build(cohort.clone(), vp.p, train, vp.seed)?;
-        Ok(LiveTrainer { session, cohort, trainer, references: vec![reference], current: 0 })
+        let mut live = LiveTrainer { session, cohort, trainer, references: Vec::new(), current: 0 };
+        live.adopt(adopted)?;
+        live.current = live.reference_for(method)?;
+        Ok(live)
+    }
+
+    /// Keeps SVD solutions fitted elsewhere on this trainer's parameters (see [`Adopted`]) for
+    /// the trainers built later by [`LiveTrainer::retrain`]; a method already held keeps its
+    /// solution. Checks every one before keeping any.
+    pub fn adopt(&mut self, adopted: Vec<Adopted>) -> Result<()> {
+        let mut checked = Vec::with_capacity(adopted.len());
+        for a in adopted {
+            checked.push(Reference::adopt(&self.session, a)?);
+        }
+        for r in checked {
+            if !self.references.iter().any(|h| h.method == r.method) {
+                self.references.push(r);
+            }
+        }
+        Ok(())
+    }
+
+    /// The index of `method`'s solution, fitted now if it is not held (the within-modality
+    /// counts CL needs are then counted from the kept bags).
+    fn reference_for(&mut self, method: Method) -> Result<usize> {
+        if let Some(i) = self.references.iter().position(|r| r.method == method) {
+            return Ok(i);
+        }
+        if method.needs_within() && self.session.stats().within.is_none() {
+            // The same memory check as a new session with these counts.
+            let vp = self.session.params().params().clone().check_for(true)?;
+            self.session = Session::with_stats(vp, self.cohort.stats(true))?;
+        }
+        self.references.push(Reference::fit(&self.session, method)?);
+        Ok(self.references.len() - 1)
+    }
+
+    /// The parameters of the patients.
+    pub fn params(&self) -> &ValidParams {
+        self.session.params()
+    }
+
+    /// Where the current trainer's SVD solution came from.
+    pub fn reference_origin(&self) -> Origin {
+        self.references[self.current].origin
     }
 
     /// Replaces the trainer by a new one, `kind` with `train`, on the same patients: the same
@@ -76,23 +194,10 @@ impl LiveTrainer {
     /// reference method, else fitted once (the within-modality counts CL needs are then counted
     /// from the kept bags). On an error the trainer held so far stays.
     pub fn retrain(&mut self, kind: TrainerKind, train: &ValidTrainParams) -> Result<()> {
-        let method = kind.reference();
         let vp = self.session.params();
         let trainer = kind.build(self.cohort.clone(), vp.p, train, vp.seed)?;
-        let current = match self.references.iter().position(|r| r.method == method) {
-            Some(i) => i,
-            None => {
-                if method.needs_within() && self.session.stats().within.is_none() {
-                    // The same memory check as a new session with these counts.
-                    let vp = vp.params().clone().check_for(true)?;
-                    self.session = Session::with_stats(vp, self.cohort.stats(true))?;
-                }
-                self.references.push(Reference::fit(&self.session, method)?);
-                self.references.len() - 1
-            }
-        };
+        self.current = self.reference_for(kind.reference())?;
         self.trainer = trainer;
-        self.current = current;
         Ok(())
     }
 
@@ -113,7 +218,7 @@ impl LiveTrainer {
             iteration: self.trainer.iterations(),
             loss: self.trainer.loss(),
             error: distance_between((mat(&v1), mat(&v2)), (mat(&t.v1), mat(&t.v2))),
-            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&r.fit.v1), mat(&r.fit.v2))),
+            distance_to_svd: distance_between((mat(&v1), mat(&v2)), (mat(&r.v1), mat(&r.v2))),
             svd_error: r.svd_error,
         }
     }

@@ -191,6 +191,35 @@ test('changing the temperature restarts training; step works on a fresh page', {
   await fresh.page.close();
 });
 
+test('the explorer’s finished fits become the trainers’ SVD solutions, with the same numbers', { timeout: 120_000 }, async () => {
+  // The explorer's worker has fitted CLAIME and CL at these parameters; the trainers take those
+  // fits instead of fitting again (data-reference="adopted"). Without CL among the explorer's
+  // methods, the worker fits CL itself ("fitted"). One step of CL-GD must give the same full
+  // doubles either way, and so must CLAIME's trainer after it.
+  const exact = (p) => p.evaluate(() => ['train-loss', 'train-error', 'train-dist'].map((id) => document.getElementById(id).dataset.value));
+  const after = async (page, trainer) => {
+    await page.selectOption('#train-trainer', trainer); // a held trainer is rebuilt: iteration 0
+    await firstStep(page);
+    return { origin: await page.getAttribute('#training', 'data-reference'), numbers: await exact(page) };
+  };
+  const results = {};
+  for (const methods of ['claime,concate,cl', 'claime,concate']) {
+    const { page, seen } = await openPage(env.browser.context, `${env.server.url}${SMALL}&methods=${methods}`);
+    await page.waitForSelector('#training[data-state="idle"]', { timeout: TIMEOUT });
+    await page.waitForSelector('#views[data-state="done"]', { timeout: TIMEOUT });
+    results[methods] = { cl: await after(page, 'cl-gd'), claime: await after(page, 'claime-gd') };
+    checkClean(seen, env.server.url);
+    await page.close();
+  }
+  const [taken, own] = [results['claime,concate,cl'], results['claime,concate']];
+  assert.deepEqual([taken.cl.origin, taken.claime.origin], ['adopted', 'adopted']);
+  assert.deepEqual([own.cl.origin, own.claime.origin], ['fitted', 'adopted'], 'CL fitted by the trainer, CLAIME taken');
+  assert.ok(taken.cl.numbers.every((x) => Number.isFinite(Number(x))), String(taken.cl.numbers));
+  assert.deepEqual(taken.cl.numbers, own.cl.numbers, 'CL-GD: the explorer’s CL fit = the trainer’s own');
+  assert.deepEqual(taken.claime.numbers, own.claime.numbers, 'CLAIME-GD after it');
+  assert.notDeepEqual(taken.cl.numbers, taken.claime.numbers, 'two trainers, two states');
+});
+
 test('a new run of the explorer rebuilds the trainer on its parameters', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
   await firstStep(page);

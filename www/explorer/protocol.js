@@ -25,11 +25,13 @@
 //       One whole replicate in one call (`runOnce`, as `claime run --json`); answers `report`.
 //   {id, type: 'preset', name}
 //       The parameters of a named preset (the Rust table); answers `preset`.
-//   {id, type: 'train', params, trainer, settings, temperature}
+//   {id, type: 'train', params, trainer, settings, temperature, references?}
 //       A new trainer (training/section.js; replaces any held one): trainer "claime-gd", "cl-gd",
 //       "claime-temp" or "claime-sgd"; settings: TrainParams (lambda, lr, batch, ...);
 //       temperature: tau, null = infinity (the linear loss). Simulates all n patients, fits the
-//       matching SVD solution and answers `train-state` with the point at iteration 0. When
+//       matching SVD solution and answers `train-state` with the point at iteration 0.
+//       references: the explorer's fits at these same parameters (the `references` of `done`),
+//       kept as the trainers' SVD solutions instead of fitting them again. When
 //       `params` equal those of the held trainer (compared as JSON: only the trainer, tau, lr or
 //       lambda changed), the held session retrains on its patients instead (`retrain`): no new
 //       simulation, the SVD solution kept when the reference method is the same, and the same
@@ -70,15 +72,20 @@
 //   {id, type: 'progress', patients, total, report, history, charts}
 //       report: Report JSON (below); history: error against patients so far; charts: the views
 //       as SVG strings plus hover data (Charts in src/explorer.rs)
-//   {id, type: 'done', report, history, charts, ms}    ms: wall time of the whole run
+//   {id, type: 'done', report, history, charts, ms, references}
+//       ms: wall time of the whole run; references: each method's fit at all n patients,
+//       [{method, v1, v2}] with the (d1, p) and (d2, p) embeddings as column-major
+//       Float64Arrays (`Explorer.references`), for the training section's `train`
 //   {id, type: 'cancelled', patients}                  patients simulated before it stopped
 //   {id, type: 'charts', run, charts}                  answer to `view`; run: the run they show
 //   {id, type: 'report', report, ms}                   answer to `once`
 //   {id, type: 'preset', name, params}                 answer to `preset`
-//   {id, type: 'train-state', session, point, stepsPerEpoch?, steps?, ms?, alignment?, stale?}
+//   {id, type: 'train-state', session, point, stepsPerEpoch?, reference?, steps?, ms?, alignment?, stale?}
 //       point: {iteration, loss, error (projection distance to the truth), distance_to_svd,
 //       svd_error} (LivePoint in src/train/live.rs); alignment: SVG of the embeddings
-//       (Procrustes-aligned to the truth, as the explorer's view); stale: the trainer was replaced
+//       (Procrustes-aligned to the truth, as the explorer's view); stale: the trainer was replaced;
+//       reference (answers to `train`): "adopted" when the SVD solution came from `references`,
+//       "fitted" when the worker fitted it
 //   {id, type: 'feature-names', codes, cuis}            answer to `names`
 //   {id, type: 'neighbour-lists', lists}                answer to `neighbours`:
 //       [{space: 'truth' | method, neighbours: [{name, modality, cosine}]}]

@@ -90,7 +90,9 @@ async function onRun(msg) {
       await yieldToMessages();
     }
     if (currentRun !== msg.id) return post(msg.id, Reply.CANCELLED, { patients: explorer.patients() });
-    post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0 });
+    // the fits at all n patients, which the training section passes to its trainers
+    const references = explorer.references(msg.params ?? null);
+    post(msg.id, Reply.DONE, { ...snap, ms: performance.now() - t0, references });
     finished = true;
   } finally {
     endFeed(own);

@@ -7,6 +7,9 @@ import { readPageUrl } from './url.js';
 
 const state = {
   params: null, // the parameters of the latest run started (null before the first)
+  // the latest run that finished: {params, references}, its fits at all n patients as the
+  // trainers' SVD solutions (the `references` of the worker's `done`)
+  finished: null,
   methods: [],
   view: 'claime',
   access: { hide: [], lock: [] },

@@ -37,27 +37,30 @@ export function trainingHandlers({ loadWasm, post }) {
     current = null;
   }
 
-  // {id, type: 'train', params, trainer, settings, temperature}: a new trainer (replacing any).
-  // With the held session's parameters (only the trainer, τ, lr or λ changed), the session
-  // retrains on its patients instead of simulating them again (same states as a new one); a
-  // retrain that fails leaves the held trainer, so a corrected setting can still reuse it.
+  // {id, type: 'train', params, trainer, settings, temperature, references?}: a new trainer
+  // (replacing any). With the held session's parameters (only the trainer, τ, lr or λ changed),
+  // the session retrains on its patients instead of simulating them again (same states as a new
+  // one); a retrain that fails leaves the held trainer, so a corrected setting can still reuse
+  // it. references: the explorer's fits at these parameters, kept instead of fitting again.
   async function onTrain(msg) {
     await loadFull();
     const tau = msg.temperature === null || msg.temperature === undefined ? Infinity : Number(msg.temperature);
     const key = JSON.stringify(msg.params ?? null);
     let session;
+    const references = msg.references ?? null;
     if (current && current.key === key) {
-      current.session.retrain(String(msg.trainer), msg.settings ?? null, tau);
+      current.session.retrain(String(msg.trainer), msg.settings ?? null, tau, references);
       session = current.session;
     } else {
       drop();
-      session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau);
+      session = new TrainerSession(msg.params ?? null, String(msg.trainer), msg.settings ?? null, tau, references);
     }
     // tau: the picture's, the trainer's until a lens moves; key: the parameters it simulated
     current = { id: msg.id, session, msPerStep: 0, tau, key };
     const point = session.step(0);
     post(msg.id, Reply.TRAIN_STATE, {
-      session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), alignment: alignmentOf(session, ALIGNMENT),
+      session: msg.id, point, stepsPerEpoch: session.stepsPerEpoch(), reference: session.referenceOrigin(),
+      alignment: alignmentOf(session, ALIGNMENT),
       contrast: contrastOf(session, tau),
     });
   }

@@ -17,15 +17,21 @@ export function createLive(onFrame) {
   // noRecovery: the level √(2p) of an estimate unrelated to the truth, kept in the error chart
   const live = { points: [], alignment: null, fresh: false, queued: false, frames: 0, noRecovery: undefined };
 
-  // The latest point's numbers as text. While playing they change with the charts, in the
-  // animation frame; otherwise at once (so the counter is final when the state says 'paused').
+  // The latest point's numbers as text (each element's data-value holds the full double). While
+  // playing they change with the charts, in the animation frame; otherwise at once (so the
+  // counter is final when the state says 'paused').
   function showNumbers() {
     const p = live.points[live.points.length - 1];
     if (!p) return;
     $('train-iter').textContent = String(p.iteration);
-    $('train-loss').textContent = p.loss.toPrecision(5);
-    $('train-error').textContent = p.error.toFixed(4);
-    $('train-dist').textContent = p.distance_to_svd.toFixed(4);
+    for (const [id, x, text] of [
+      ['train-loss', p.loss, p.loss.toPrecision(5)],
+      ['train-error', p.error, p.error.toFixed(4)],
+      ['train-dist', p.distance_to_svd, p.distance_to_svd.toFixed(4)],
+    ]) {
+      $(id).textContent = text;
+      $(id).dataset.value = String(x);
+    }
   }
 
   // Draws the latest state at the next animation frame: the numbers, the three line charts and

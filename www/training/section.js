@@ -6,7 +6,7 @@
 import { Reply, Req, message } from '../explorer/protocol.js';
 import { $, statusLine } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-client.js';
-import { currentParams, subscribe } from '../state/store.js';
+import { currentParams, getState, subscribe } from '../state/store.js';
 import { createContrast } from './contrast.js';
 import { createLive } from './live.js';
 import { createSweep } from './sweep.js';
@@ -38,6 +38,7 @@ const WITH_TEMPERATURE = new Set(['claime-temp']);
 const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
   pending: null, inFlight: 0, params: null, // params: the JSON of the parameters the trainer was built with
+  given: null, // the JSON of the parameters whose explorer fits the worker was given
   stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
 /** The charts and numbers, drawn once per animation frame (live.js). */
@@ -92,6 +93,18 @@ function settings() {
   return out;
 }
 
+// The explorer's fits at the parameters `json` (its latest finished run's, when it had them),
+// for the worker to keep as the trainers' SVD solutions instead of fitting them again (CL's
+// takes seconds at d1 = d2 = 2500); undefined when there are none or the worker holds them
+// already (`same`: it keeps its session, and with it what it was given).
+function referencesFor(json, same) {
+  const finished = getState().finished;
+  if (!finished?.references?.length || JSON.stringify(finished.params) !== json) return undefined;
+  if (same && st.given === json) return undefined;
+  st.given = json;
+  return finished.references;
+}
+
 // Builds a new trainer (iteration 0); `then` runs once it is ready ('play' or 'step').
 function rebuild(then = null) {
   if (!st.defaults) return;
@@ -104,11 +117,13 @@ function rebuild(then = null) {
   st.params = json;
   live.reset(Math.sqrt(2 * params.p)); // the no-recovery level, kept in the error chart's range
   const tau = temperature();
+  const references = referencesFor(json, same);
   st.session = send(Req.TRAIN, {
     params, trainer: $('train-trainer').value, settings: settings(), temperature: Number.isFinite(tau) ? tau : null,
+    references,
   });
   $('train-iter').textContent = '0';
-  setStatus(same ? 'Building the trainer on the same patients…' : 'Simulating the patients and fitting the SVD solution…');
+  setStatus(same ? 'Building the trainer on the same patients…' : 'Simulating the patients…');
   setState('building');
 }
 
@@ -200,7 +215,9 @@ function onReply(msg) {
     st.pending = null;
     st.stepsPerEpoch = Math.max(1, msg.stepsPerEpoch);
     st.anchor = msg.point;
-    setStatus(`Ready: ${msg.stepsPerEpoch} ${msg.stepsPerEpoch === 1 ? 'step' : 'steps'} per epoch.`);
+    $('training').dataset.reference = msg.reference ?? '';
+    const from = msg.reference === 'adopted' ? ' The SVD solution is the explorer’s fit of the same patients.' : '';
+    setStatus(`Ready: ${msg.stepsPerEpoch} ${msg.stepsPerEpoch === 1 ? 'step' : 'steps'} per epoch.${from}`);
     live.add(msg.point, msg.alignment);
     live.showNumbers();
     setState(st.playing ? 'playing' : then === 'step' ? 'pausing' : 'paused');
