@@ -94,16 +94,41 @@ impl ConcatLoss {
     /// The loss at row-major V (d, k).
     pub fn loss(&self, c: &Cohort, v: &[f64], k: usize) -> f64 {
         let mut a = Vec::new();
-        self.represent(c, v, k, &mut a);
-        let (pos, cross, _) = self.terms(v, k, &a);
+        let terms = self.forward(c, v, k, &mut a);
+        self.value(&terms, v, k)
+    }
+
+    /// The forward pass at V: the representations A into `a`, and their terms
+    /// (positive sum, cross-patient sum, column sums of A).
+    fn forward(&self, c: &Cohort, v: &[f64], k: usize, a: &mut Vec<f64>) -> (f64, f64, Vec<f64>) {
+        self.represent(c, v, k, a);
+        self.terms(v, k, a)
+    }
+
+    /// The loss at V from the terms [`ConcatLoss::forward`] gave there.
+    fn value(&self, (pos, cross, _): &(f64, f64, Vec<f64>), v: &[f64], k: usize) -> f64 {
         let g = gram(v, k);
         -pos / self.pos_total + cross / self.neg_total + 0.5 * self.lambda * dot(&g, &g)
     }
 
     /// The data term's gradient -2 PMI_CL V into g (overwritten); returns the data term.
     fn data_grad(&self, c: &Cohort, v: &[f64], k: usize, g: &mut [f64], a: &mut Vec<f64>) -> f64 {
-        self.represent(c, v, k, a);
-        let (pos, cross, sa) = self.terms(v, k, a);
+        let terms = self.forward(c, v, k, a);
+        self.backward(c, v, k, &terms, g, a)
+    }
+
+    /// The second half of [`ConcatLoss::data_grad`]: the gradient from the forward pass's terms
+    /// and the representations it left in `a` (consumed: they become dA).
+    fn backward(
+        &self,
+        c: &Cohort,
+        v: &[f64],
+        k: usize,
+        terms: &(f64, f64, Vec<f64>),
+        g: &mut [f64],
+        a: &mut [f64],
+    ) -> f64 {
+        let (pos, cross, sa) = (terms.0, terms.1, &terms.2);
         let (dp, dn) = (1.0 / self.pos_total, 1.0 / self.neg_total);
         for row in a.chunks_exact_mut(k) {
             for q in 0..k {
@@ -151,7 +176,8 @@ impl ConcatLoss {
     }
 }
 
-/// Full-batch gradient descent on the concatenated loss.
+/// Full-batch gradient descent on the concatenated loss. As for CLAIME-GD, each step ends with
+/// the forward pass at the new V, which gives the loss there and starts the next step.
 #[derive(Debug, Clone)]
 pub struct ClGd {
     cohort: Arc<Cohort>,
@@ -162,7 +188,10 @@ pub struct ClGd {
     step_size: f64,
     iterations: usize,
     g: Vec<f64>,
+    /// A at the current V, with its terms `ahead`, and the loss there.
     a: Vec<f64>,
+    ahead: (f64, f64, Vec<f64>),
+    current: f64,
 }
 
 impl ClGd {
@@ -173,23 +202,29 @@ impl ClGd {
         let (mut v, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "PMI_CL")?;
         v.extend(v2);
         let len = v.len();
-        Ok(ClGd { cohort, loss, p, v, step_size: lr / (2.0 * sigma1), iterations: 0, g: vec![0.0; len], a: Vec::new() })
+        let mut a = Vec::new();
+        let ahead = loss.forward(&cohort, &v, p, &mut a);
+        let current = loss.value(&ahead, &v, p);
+        let step_size = lr / (2.0 * sigma1);
+        Ok(ClGd { cohort, loss, p, v, step_size, iterations: 0, g: vec![0.0; len], a, ahead, current })
     }
 }
 
 impl Trainer for ClGd {
     fn step(&mut self) {
         let k = self.p;
-        self.loss.data_grad(&self.cohort, &self.v, k, &mut self.g, &mut self.a);
+        self.loss.backward(&self.cohort, &self.v, k, &self.ahead, &mut self.g, &mut self.a);
         let gr = gram(&self.v, k);
         add_reg_grad(&mut self.g, &self.v, &gr, k, 2.0 * self.loss.lambda);
         let eta = self.step_size;
         self.v.iter_mut().zip(&self.g).for_each(|(x, g)| *x -= eta * g);
         self.iterations += 1;
+        self.ahead = self.loss.forward(&self.cohort, &self.v, k, &mut self.a);
+        self.current = self.loss.value(&self.ahead, &self.v, k);
     }
 
     fn loss(&self) -> f64 {
-        self.loss.loss(&self.cohort, &self.v, self.p)
+        self.current
     }
 
     fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {

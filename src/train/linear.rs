@@ -170,6 +170,11 @@ impl LinearLoss {
     /// The loss at row-major V1 (d1, k), V2 (d2, k).
     pub fn loss(&self, c: &Cohort, v1: &[f64], v2: &[f64], k: usize) -> f64 {
         let (pos, cross) = self.sums(c, v1, v2, k, &mut Scratch::default());
+        self.value((pos, cross), v1, v2, k)
+    }
+
+    /// The loss at V1, V2 from the sums [`LinearLoss::sums`] gave there.
+    fn value(&self, (pos, cross): (f64, f64), v1: &[f64], v2: &[f64], k: usize) -> f64 {
         -pos / self.pos_total + cross / self.neg_total + 0.5 * self.lambda * dot(&gram(v1, k), &gram(v2, k))
     }
 
@@ -184,7 +189,21 @@ impl LinearLoss {
         g2: &mut [f64],
         s: &mut Scratch,
     ) -> f64 {
-        let (pos, cross) = self.sums(c, v1, v2, k, s);
+        let sums = self.sums(c, v1, v2, k, s);
+        self.backward(c, k, sums, g1, g2, s)
+    }
+
+    /// The second half of [`LinearLoss::data_grad`]: the gradients from the sums and the
+    /// representations A, B that [`LinearLoss::sums`] left in `s` (consumed: they become dA, dB).
+    fn backward(
+        &self,
+        c: &Cohort,
+        k: usize,
+        (pos, cross): (f64, f64),
+        g1: &mut [f64],
+        g2: &mut [f64],
+        s: &mut Scratch,
+    ) -> f64 {
         let (sa, sb) = (sum_rows(&s.a, k), sum_rows(&s.b, k));
         let (dp, dn) = (1.0 / self.pos_total, 1.0 / self.neg_total);
         // dL/dA_i = -B_i / D + (SB - B_i) / C and symmetrically; reuse A, B as dB, dA in place.
@@ -246,7 +265,10 @@ pub(crate) fn normalise(x: &mut [f64]) {
     }
 }
 
-/// Full-batch gradient descent on the linear loss.
+/// Full-batch gradient descent on the linear loss. Each step ends with the forward pass (the
+/// representations A, B and their sums) at the new V1, V2, which gives the loss there and is
+/// the next step's start: one pass over the bags less per step-and-loss than computing the
+/// loss apart, with the same bits.
 #[derive(Debug, Clone)]
 pub struct ClaimeGd {
     cohort: Arc<Cohort>,
@@ -261,7 +283,10 @@ pub struct ClaimeGd {
     iterations: usize,
     g1: Vec<f64>,
     g2: Vec<f64>,
+    /// A, B at the current V1, V2, with their sums `ahead`, and the loss there.
     scratch: Scratch,
+    ahead: (f64, f64),
+    current: f64,
 }
 
 impl ClaimeGd {
@@ -272,6 +297,9 @@ impl ClaimeGd {
         let sigma1 = cohort.memo(SIGMA1_KEY, seed, || loss.top_singular_value(&cohort, seed));
         let (v1, v2, lr) = gd_start(&cohort, p, params, sigma1, seed, "the cross-modal PMI")?;
         let (d1, d2) = (cohort.d1, cohort.d2);
+        let mut scratch = Scratch::default();
+        let ahead = loss.sums(&cohort, &v1, &v2, p, &mut scratch);
+        let current = loss.value(ahead, &v1, &v2, p);
         Ok(ClaimeGd {
             cohort,
             loss,
@@ -283,7 +311,9 @@ impl ClaimeGd {
             iterations: 0,
             g1: vec![0.0; d1 * p],
             g2: vec![0.0; d2 * p],
-            scratch: Scratch::default(),
+            scratch,
+            ahead,
+            current,
         })
     }
 
@@ -327,7 +357,7 @@ pub(crate) fn gd_start(
 impl Trainer for ClaimeGd {
     fn step(&mut self) {
         let k = self.p;
-        self.loss.data_grad(&self.cohort, &self.v1, &self.v2, k, &mut self.g1, &mut self.g2, &mut self.scratch);
+        self.loss.backward(&self.cohort, k, self.ahead, &mut self.g1, &mut self.g2, &mut self.scratch);
         let (gr1, gr2) = (gram(&self.v1, k), gram(&self.v2, k));
         add_reg_grad(&mut self.g1, &self.v1, &gr2, k, self.loss.lambda);
         add_reg_grad(&mut self.g2, &self.v2, &gr1, k, self.loss.lambda);
@@ -335,10 +365,12 @@ impl Trainer for ClaimeGd {
         self.v1.iter_mut().zip(&self.g1).for_each(|(x, g)| *x -= eta * g);
         self.v2.iter_mut().zip(&self.g2).for_each(|(x, g)| *x -= eta * g);
         self.iterations += 1;
+        self.ahead = self.loss.sums(&self.cohort, &self.v1, &self.v2, k, &mut self.scratch);
+        self.current = self.loss.value(self.ahead, &self.v1, &self.v2, k);
     }
 
     fn loss(&self) -> f64 {
-        self.loss.loss(&self.cohort, &self.v1, &self.v2, self.p)
+        self.current
     }
 
     fn embeddings(&self) -> (ndarray::Array2<f64>, ndarray::Array2<f64>) {
