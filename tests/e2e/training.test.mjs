@@ -220,6 +220,32 @@ test('the explorer’s finished fits become the trainers’ SVD solutions, with 
   assert.notDeepEqual(taken.cl.numbers, taken.claime.numbers, 'two trainers, two states');
 });
 
+test('a Step right after a τ slider move steps the trainer with the new τ', { timeout: 120_000 }, async () => {
+  const { page, seen } = await openTraining();
+  await page.selectOption('#train-trainer', 'claime-temp');
+  await firstStep(page);
+  // The move and the click in one task, well within the slider's 150 ms settling.
+  await page.evaluate(() => {
+    const input = document.getElementById('train-logtau');
+    input.value = '1';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    document.getElementById('train-step').click();
+  });
+  await waitForIterationIs(page, 1);
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  await page.waitForTimeout(500); // past the settling: nothing else restarts
+  assert.equal(await iteration(page), 1, 'the Step was taken by the new trainer, not lost to its restart');
+  const exact = () => page.evaluate(() => ['train-loss', 'train-error', 'train-dist'].map((id) => document.getElementById(id).dataset.value));
+  const stepped = await exact();
+  await page.click('#train-reset'); // τ = 10 still: the same trainer from iteration 0
+  await waitForIterationIs(page, 0);
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: TIMEOUT });
+  await firstStep(page);
+  assert.deepEqual(await exact(), stepped, 'the step was one of the τ = 10 trainer');
+  checkClean(seen, env.server.url);
+  await page.close();
+});
+
 test('a new run of the explorer rebuilds the trainer on its parameters', { timeout: 120_000 }, async () => {
   const { page, seen } = await openTraining();
   await firstStep(page);

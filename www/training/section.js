@@ -39,6 +39,7 @@ const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
   pending: null, inFlight: 0, params: null, // params: the JSON of the parameters the trainer was built with
   given: null, // the JSON of the parameters whose explorer fits the worker was given
+  settling: null, // the timer of a τ slider move that has not restarted training yet
   stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
 /** The charts and numbers, drawn once per animation frame (live.js). */
@@ -158,7 +159,17 @@ function onFrame() {
   if (st.playing && !st.building && st.inFlight < depth()) stepPlaying();
 }
 
+// A τ slider move still settling restarts now, so that the Play, Step or Reset that follows
+// acts on the trainer with the new τ (not on the old one, which the restart would then drop).
+function settle() {
+  if (st.settling === null) return;
+  clearTimeout(st.settling);
+  st.settling = null;
+  restart();
+}
+
 function play() {
+  settle();
   st.playing = true;
   st.anchor = null; // measured afresh from the next answer
   setState('playing');
@@ -177,6 +188,7 @@ function pause() {
 }
 
 function step() {
+  settle();
   if (st.playing) pause();
   if (st.building) st.pending = 'step';
   else if (st.session === null) rebuild('step');
@@ -184,6 +196,7 @@ function step() {
 }
 
 function reset() {
+  if (st.settling !== null) return settle(); // the restart is the reset
   const wasPlaying = st.playing;
   rebuild(wasPlaying ? 'play' : null);
 }
@@ -260,11 +273,13 @@ export function createTraining() {
   $('train-reset').addEventListener('click', reset);
   document.addEventListener('visibilitychange', pump);
   for (const id of ['train-trainer', 'train-tau-inf', 'train-lr', 'train-lambda']) $(id).addEventListener('change', restart);
-  let timer = null; // a slider drag restarts once it settles
-  $('train-logtau').addEventListener('input', () => {
+  $('train-logtau').addEventListener('input', () => { // a slider drag restarts once it settles
     showTau();
-    clearTimeout(timer);
-    timer = setTimeout(restart, 150);
+    clearTimeout(st.settling);
+    st.settling = setTimeout(() => {
+      st.settling = null;
+      restart();
+    }, 150);
   });
   showTau();
   // A trainer learns from the parameters it was built with: when the explorer runs new ones, the
