@@ -3,15 +3,16 @@
 
 import { el, svgEl } from '../lib/dom.js';
 import { LABELS } from '../lib/methods.js';
+import { MODALITY_RGB, cssRgb } from '../lib/theme.js';
 
 /** Formats an AUC (or '–' when there were no pairs). */
 export function fmtAuc(x) {
   return Number.isFinite(x) ? x.toFixed(4) : '–';
 }
 
-/** Colour of codes and of CUIs: the explorer's (src/plot/alignment.rs, Okabe-Ito blue and vermillion). */
-const CODE_COLOUR = '#0072b2';
-const CUI_COLOUR = '#d55e00';
+/** Colour of codes and of CUIs: the explorer's (lib/theme.js). */
+const CODE_COLOUR = cssRgb(MODALITY_RGB.code);
+const CUI_COLOUR = cssRgb(MODALITY_RGB.cui);
 
 // A code's mark (a circle) or a CUI's (a triangle), as in the explorer's charts, centred at (cx, cy).
 function mark(cui, cx, cy) {

@@ -2,6 +2,13 @@
 // (`prefers-color-scheme`, handled by style.css alone); the toggle button stores the reader's
 // choice in localStorage and marks it on <html data-theme="light|dark">.
 
+/** The modalities' colours in every chart, the Rust ones' too (src/plot/alignment.rs):
+ * Okabe-Ito blue for codes and vermillion for CUIs, as [r, g, b]. */
+export const MODALITY_RGB = Object.freeze({ code: Object.freeze([0, 114, 178]), cui: Object.freeze([213, 94, 0]) });
+
+/** A colour [r, g, b] as CSS. */
+export const cssRgb = ([r, g, b]) => `rgb(${r},${g},${b})`;
+
 /** localStorage key of the reader's choice ("light" or "dark"). */
 export const THEME_KEY = 'claime-theme';
 

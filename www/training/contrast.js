@@ -8,6 +8,7 @@
 
 import { Reply, Req } from '../explorer/protocol.js';
 import { $, svgEl as node } from '../lib/dom.js';
+import { MODALITY_RGB } from '../lib/theme.js';
 
 /** Cell side, gap between the two grids, and margins (pixels). */
 const CELL = 17;
@@ -19,10 +20,10 @@ function svgEl(tag, attrs = {}, text = null) {
   return node(tag, attrs, text);
 }
 
-// Diverging fill for a similarity in [-1, 1] (blue negative, vermillion positive), Okabe-Ito
-// ends as in the Rust heatmaps.
+// Diverging fill for a similarity in [-1, 1] (blue negative, vermillion positive): the
+// modalities' Okabe-Ito colours at the ends, as in the Rust heatmaps.
 function diverging(t) {
-  const end = t < 0 ? [0, 114, 178] : [213, 94, 0];
+  const end = t < 0 ? MODALITY_RGB.code : MODALITY_RGB.cui;
   const a = Math.min(1, Math.abs(t));
   return `rgb(${end.map((e) => Math.round(247 + a * (e - 247))).join(',')})`;
 }
@@ -30,7 +31,7 @@ function diverging(t) {
 // Sequential fill for a weight in [0, 1] on a square-root scale (so 9 % is still visible).
 function sequential(w) {
   const a = Math.sqrt(Math.max(0, Math.min(1, w)));
-  return `rgb(${[0, 114, 178].map((e) => Math.round(250 + a * (e - 250))).join(',')})`;
+  return `rgb(${MODALITY_RGB.code.map((e) => Math.round(250 + a * (e - 250))).join(',')})`;
 }
 
 // Percent with one decimal.
