@@ -6,39 +6,20 @@
 import { Reply, Req, message } from '../explorer/protocol.js';
 import { $, statusLine } from '../lib/dom.js';
 import { WorkerClient } from '../lib/worker-client.js';
-import { currentParams, getState, subscribe } from '../state/store.js';
+import { currentParams, subscribe } from '../state/store.js';
 import { createContrast } from './contrast.js';
+import { settings, showTau, temperature } from './controls.js';
 import { createLive } from './live.js';
+import { referencesFor } from './references.js';
+import { CONVERGED_TOL, batch, converged, depth } from './pace.js';
 import { createSweep } from './sweep.js';
 
-/** Steps asked for per animation frame while playing (the worker stops early after its time
- * budget), so small problems train at a watchable pace. */
-const STEPS_PER_MESSAGE = 4;
-/** Worker time budget (ms) per message while playing: with the loss, the errors and the
- * alignment view computed after the steps, one answer takes the worker well under the 33 ms
- * of a frame at 30 frames per second. */
-const PLAY_BUDGET_MS = 12;
-/** Messages kept in the worker's hands while playing: while the page draws one answer the
- * worker is already computing the next, so neither waits for the other. */
-const PIPELINE = 2;
 /** Size of the animated alignment view (pixels). */
 const ALIGN_SIZE = Object.freeze({ width: 560, height: 360 });
-/** With `prefers-reduced-motion: reduce`, playing asks for large batches under a longer time
- * budget (ms) instead, so the charts jump a few times a second rather than animate each frame. */
-const CALM = Object.freeze({ steps: 100000, budget: 400 });
-const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
-/** Playing stops, "converged", once an epoch changes the loss by less than this fraction of its
- * size (averaged over the epochs of the latest answer when it spans several): the paper's
- * stopping rule, a change below 10^-6, made relative so that it does not depend on the loss's
- * scale (docs/decisions.md). */
-export const CONVERGED_TOL = 1e-6;
-/** The trainers with a temperature; the others ignore τ and their control is disabled. */
-const WITH_TEMPERATURE = new Set(['claime-temp']);
 
 const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
   pending: null, inFlight: 0, params: null, // params: the JSON of the parameters the trainer was built with
-  given: null, // the JSON of the parameters whose explorer fits the worker was given
   settling: null, // the timer of a τ slider move that has not restarted training yet
   stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
@@ -60,50 +41,12 @@ function setState(s) {
   $('train-pause').disabled = !st.playing;
 }
 
-// The temperature the controls give: 10^slider, or Infinity when "infinity" is ticked.
-export function temperature() {
-  return $('train-tau-inf').checked ? Infinity : 10 ** Number($('train-logtau').value);
-}
-
-// Shows the temperature; its controls are disabled for a trainer without one.
-function showTau() {
-  const tau = temperature();
-  const has = WITH_TEMPERATURE.has($('train-trainer').value);
-  $('train-tau-out').textContent = !has ? 'no τ' : Number.isFinite(tau) ? `τ = ${Number(tau.toPrecision(3))}` : 'τ = ∞ (linear loss)';
-  $('train-logtau').disabled = !has || !Number.isFinite(tau);
-  $('train-tau-inf').disabled = !has;
-}
-
-// Whether `point` ends an epoch (or more) that changed the loss by less than CONVERGED_TOL of
-// its size; returns the relative change per epoch when it does, else null.
-function converged(point) {
-  const a = st.anchor;
-  if (!a || !point || !Number.isFinite(point.loss)) return null;
-  const epochs = (point.iteration - a.iteration) / st.stepsPerEpoch;
-  if (epochs < 1) return null;
-  st.anchor = point;
-  const change = Math.abs(point.loss - a.loss) / Math.max(Math.abs(a.loss), 1e-12) / epochs;
-  return change < CONVERGED_TOL ? change : null;
-}
-
-// The training settings from the inputs (an empty learning rate = each trainer's default).
-function settings() {
-  const out = { lambda: Number($('train-lambda').value) };
-  const lr = $('train-lr').value.trim();
-  if (lr !== '') out.lr = Number(lr);
-  return out;
-}
-
-// The explorer's fits at the parameters `json` (its latest finished run's, when it had them),
-// for the worker to keep as the trainers' SVD solutions instead of fitting them again (CL's
-// takes seconds at d1 = d2 = 2500); undefined when there are none or the worker holds them
-// already (`same`: it keeps its session, and with it what it was given).
-function referencesFor(json, same) {
-  const finished = getState().finished;
-  if (!finished?.references?.length || JSON.stringify(finished.params) !== json) return undefined;
-  if (same && st.given === json) return undefined;
-  st.given = json;
-  return finished.references;
+// The relative change per epoch when `point` ends an epoch that converged (pace.js), else null;
+// `point` becomes the next measurement's start once an epoch has passed.
+function convergedAt(point) {
+  const { change, anchor } = converged(st.anchor, point, st.stepsPerEpoch);
+  st.anchor = anchor;
+  return change;
 }
 
 // Builds a new trainer (iteration 0); `then` runs once it is ready ('play' or 'step').
@@ -133,15 +76,12 @@ function stepOnce(steps, budget) {
   send(Req.TRAIN_STEP, { session: st.session, steps, budget, alignment: ALIGN_SIZE });
 }
 
-// One batch of steps while playing: a few per frame, or one large batch under reduced motion.
+// One batch of steps while playing (pace.js: a few per frame, or one large batch under
+// reduced motion).
 function stepPlaying() {
-  if (reducedMotion.matches) stepOnce(CALM.steps, CALM.budget);
-  else stepOnce(STEPS_PER_MESSAGE, PLAY_BUDGET_MS);
+  const { steps, budget } = batch();
+  stepOnce(steps, budget);
 }
-
-// While playing, how many messages the worker may hold: PIPELINE, or one under reduced motion
-// (whose batches are long).
-const depth = () => (reducedMotion.matches ? 1 : PIPELINE);
 
 // While playing: fills the worker's queue (on Play, or in a hidden tab, where no frames are
 // drawn and the worker simply keeps training).
@@ -241,7 +181,7 @@ function onReply(msg) {
   st.inFlight = Math.max(0, st.inFlight - 1);
   live.add(msg.point, msg.alignment);
   if (!st.anchor) st.anchor = msg.point;
-  const change = st.playing ? converged(msg.point) : null;
+  const change = st.playing ? convergedAt(msg.point) : null;
   if (change !== null) {
     pause();
     setStatus(`Converged at iteration ${msg.point.iteration}: the loss changed by ${change.toExponential(1)} of its size per epoch, under the tolerance ${CONVERGED_TOL.toExponential(0)}. Press Play to go on.`, 'converged');
