@@ -8,19 +8,12 @@ import { $, setBlobLink, statusLine } from '../lib/dom.js';
 import { saveBlob } from '../lib/exports.js';
 import { DataReply, DataReq } from './protocol.js';
 import { renderEvaluation, renderScatter } from './render.js';
+import { SAMPLE_NOTES, isPairs, sampleFiles } from './samples.js';
 import { createInspector } from '../lib/inspector.js';
 import { LABELS } from '../lib/methods.js';
 import { wireDropZone } from './drop.js';
 import { omopChoice, omopText, showOmopChoice, wireOmop } from './omop.js';
 import { WorkerClient } from '../lib/worker-client.js';
-
-// The samples in www/sample/ (README.md there): the simulated cohort with its pairs, and Eunomia.
-const SAMPLES = { sample: ['sample.summary.json', 'sample.pairs.csv'], eunomia: ['eunomia.summary.json'] };
-/** What each sample is, said beside its results (www/sample/README.md). */
-export const SAMPLE_NOTES = Object.freeze({
-  sample: 'The sample is simulated from the paper’s model: its feature names and known pairs are fictional labels, not clinical facts.',
-  eunomia: 'Eunomia’s patients are synthetic (Synthea), recorded in the OMOP CDM with real concept names.',
-});
 const state = {
   client: null, current: null, files: [], pairs: null, loaded: false, omop: false, chosen: false, inspector: null, sample: null,
 };
@@ -54,14 +47,8 @@ function ask(type, fields = {}) {
 // The rank p of the input (at least 1).
 const p = () => Math.max(1, Math.floor(Number($('data-p').value) || 2));
 
-// Whether a text file is a pairs file (its header names feature_a).
-async function isPairs(file) {
-  const head = (await file.slice(0, 512).text()).split(/\r?\n/, 1)[0].toLowerCase();
-  return /^\s*"?feature_a"?\s*[,\t]/.test(head);
-}
-
 // Takes a list of files (records, summaries, maybe a pairs file) and starts the analysis;
-// `sample`: the SAMPLES key when they are one of the page's samples.
+// `sample`: the name of one of the page's samples (samples.js) when they are one.
 async function takeFiles(list, sample = null) {
   const files = [];
   for (const f of list) {
@@ -100,17 +87,12 @@ function clearResults() {
   for (const id of ['data-vectors', 'data-metadata', 'data-summary', 'data-csv']) $(id).hidden = true;
 }
 
-// Loads a sample cohort (SAMPLES) from the page's own files; the pairs file goes with its sample.
+// Loads a sample cohort (samples.js) from the page's own files; the pairs file goes with its sample.
 async function trySample(which) {
   setStatus('Loading the sample cohort from this page’s own files…', 'busy');
   state.pairs = null;
   try {
-    const files = await Promise.all(SAMPLES[which].map(async (name) => {
-      const r = await fetch(new URL(`../sample/${name}`, import.meta.url));
-      if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
-      return new File([await r.blob()], name);
-    }));
-    await takeFiles(files, which);
+    await takeFiles(await sampleFiles(which), which);
   } catch (e) {
     setStatus(`Could not load the sample: ${e.message}`, 'error');
   }
