@@ -1,7 +1,9 @@
 //! A trainer driven step by step for the explorer's "Training" section: the session (truth and
 //! summary statistics of every patient), the matching SVD solution, and after each call the
 //! iteration, loss, recovery error (projection distance to the truth) and distance to the SVD
-//! solution. No wasm types here: the bindings wrap it, and native tests drive it directly.
+//! solution. The SVD solutions may also come from elsewhere ([`Adopted`]: the page's explorer
+//! has fitted them on the same patients), which saves their fits. No wasm types here: the
+//! bindings wrap it, and native tests drive it directly.
 
 use super::contrast::ContrastView;
 use super::report::distance_between;
