@@ -25,7 +25,7 @@ import { checkPageQuery, pageDebug, pageHasParams, readPageAccess, writeUrl } fr
 import { loadArticle } from './teaching/article.js';
 import { holdStateLinks } from './teaching/class-links.js';
 import { createTeaching } from './teaching/tools.js';
-import { createTraining } from './training/section.js';
+import { createTraining, faultTrainingWorker } from './training/section.js';
 
 const MAX_RESTARTS = 3; // restarts in a row without a `ready` before giving up
 // view: the alignment view wanted by the next run (the store has the shown run's)
@@ -244,7 +244,7 @@ function main() {
     apply: (params) => applyState({ params, methods: getState().methods, view: state.view }),
   });
   subscribe((current, patch) => 'params' in patch && lesson.update(current));
-  installDebugHook(pageDebug(), send, faultDataWorker); // only with ?debug=1 (the fault tests)
+  installDebugHook(pageDebug(), send, faultDataWorker, faultTrainingWorker); // only with ?debug=1 (the fault tests)
   startWorker();
   createTraining();
   registerOffline(firstRunEnded); // after the first run: its install downloads the whole site

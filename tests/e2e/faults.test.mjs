@@ -89,6 +89,32 @@ for (const kind of ['panic', 'oom']) {
   });
 }
 
+test('debug=1: a panic in the training worker is shown, the worker restarted, and the next Step trains the same', { timeout: 240_000 }, async () => {
+  const { page, seen } = await openPage(env.browser.context, `${env.server.url}${SMALL}&debug=1`);
+  await page.waitForSelector('#training[data-state="idle"]', { timeout: 60_000 });
+  const iterationIs = (k) => page.waitForFunction((n) => document.getElementById('train-iter').textContent === n, String(k), { timeout: 60_000 });
+  const exact = () => page.evaluate(() => ['train-loss', 'train-error', 'train-dist'].map((id) => document.getElementById(id).dataset.value));
+  await page.click('#train-step');
+  await iterationIs(1);
+  const stepped = await exact();
+  const before = pageWorkers(page);
+  const closed = Promise.race(before.map((w) => new Promise((resolve) => w.on('close', () => resolve(w)))));
+  await page.evaluate(() => window.claimeDebug.trainFault('panic'));
+  await page.waitForFunction(() => /training worker crashed/.test(document.getElementById('train-status').textContent), null, { timeout: 60_000 });
+  await page.waitForSelector('#training[data-state="idle"]', { timeout: 60_000 }); // the new worker is ready
+  const status = await page.textContent('#train-status');
+  assert.match(status, /^The training worker crashed \(the computation crashed \(.+\): a bug or memory exhausted\) and was restarted: press Play or Step to train again\.$/, status);
+  assert.equal(await page.getAttribute('#train-status', 'data-kind'), 'error');
+  await closed; // the trapped worker was terminated
+  await page.click('#train-step'); // a new trainer on the same parameters, in the new worker
+  await iterationIs(1);
+  await page.waitForSelector('#training[data-state="paused"]', { timeout: 60_000 });
+  assert.deepEqual(await exact(), stepped, 'the same numbers as before the crash');
+  assert.match(await page.textContent('#train-status'), /^Ready: /);
+  assert.deepEqual(seen.errors.filter((e) => e.startsWith('pageerror')), [], 'the page itself threw nothing');
+  await page.close();
+});
+
 test('over the memory budget: the page refuses before allocating and keeps working', { timeout: 120_000 }, async () => {
   const { page } = await openPage(env.browser.context, `${env.server.url}${SMALL.replace('methods=claime', 'methods=concate,cl')}`);
   await waitForDone(page);

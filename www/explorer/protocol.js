@@ -50,6 +50,9 @@
 //       {session, contrast} (null for a trainer without in-batch negatives). Every
 //       `train-state` also carries `contrast`, at the trainer's own temperature until a
 //       `train-contrast` names another.
+//   {id, type: 'train-debug-fault', kind, debug}
+//       As `debug-fault`, inside the full module that holds the trainers (training/section.js
+//       restarts its worker on the fatal `error`); only with debug: true.
 //   {id, type: 'names'}
 //       The feature names of the latest run (the neighbour inspector's suggestions); answers
 //       `feature-names`.
@@ -113,6 +116,7 @@ export const Req = Object.freeze({
   TRAIN_STEP: 'train-step',
   TRAIN_STOP: 'train-stop',
   TRAIN_CONTRAST: 'train-contrast',
+  TRAIN_DEBUG_FAULT: 'train-debug-fault',
   NAMES: 'names',
   NEIGHBOURS: 'neighbours',
   PROJECTOR: 'projector',

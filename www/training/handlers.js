@@ -2,7 +2,7 @@
 // TrainerSession between messages and steps it within a time budget per message, so a `pause`
 // (the page simply stops asking) or a restart is seen at once even at d1 = d2 = 500, n = 20000.
 
-import initFull, { TrainerSession } from '../pkg/claime.js';
+import initFull, { debugFault as fullFault, TrainerSession } from '../pkg/claime.js';
 import { Reply } from '../explorer/protocol.js';
 import { loadOnce, release } from '../lib/worker-side.js';
 
@@ -112,5 +112,16 @@ export function trainingHandlers({ loadWasm, post }) {
     drop();
   }
 
-  return { train: onTrain, 'train-step': onTrainStep, 'train-stop': onTrainStop, 'train-contrast': onTrainContrast };
+  // {id, type: 'train-debug-fault', kind, debug}: the fault tests' hook, failing inside the
+  // module that holds the trainers (as `debug-fault` does in the explorer's); only with debug.
+  async function onTrainDebugFault(msg) {
+    if (msg.debug !== true) throw new Error('worker: train-debug-fault is available only with debug=1 in the page URL');
+    await loadFull();
+    fullFault(String(msg.kind ?? ''));
+  }
+
+  return {
+    train: onTrain, 'train-step': onTrainStep, 'train-stop': onTrainStop, 'train-contrast': onTrainContrast,
+    'train-debug-fault': onTrainDebugFault,
+  };
 }

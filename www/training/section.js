@@ -21,6 +21,7 @@ const st = {
   client: null, defaults: null, session: null, building: false, playing: false,
   pending: null, inFlight: 0, params: null, // params: the JSON of the parameters the trainer was built with
   settling: null, // the timer of a τ slider move that has not restarted training yet
+  crashed: false, // the worker was replaced after a crash (its message stays shown)
   stepsPerEpoch: 1, anchor: null, // the point an epoch's change in the loss is measured from
 };
 /** The charts and numbers, drawn once per animation frame (live.js). */
@@ -152,12 +153,14 @@ function restart() {
 function onReply(msg) {
   if (msg.type === Reply.READY) {
     st.defaults = msg.defaults;
-    setStatus('Press Play or Step to train on the current parameters.');
+    if (!st.crashed) setStatus('Press Play or Step to train on the current parameters.');
+    st.crashed = false;
     return setState('idle');
   }
   if (msg.type === Reply.ERROR) {
     st.playing = false;
     st.building = false;
+    if (msg.fatal) return restartWorker(msg.message);
     setState('error');
     return setStatus(`Error: ${msg.message}`, 'error');
   }
@@ -194,6 +197,23 @@ function onReply(msg) {
   }
   live.showNumbers();
   if (!st.inFlight) setState('paused');
+}
+
+// Replaces the worker after a crash (a fatal error: a wasm trap, from a bug or exhausted
+// memory, may leave its module broken). The trainer it held is gone: the next Play or Step
+// builds one again, simulating the patients anew.
+function restartWorker(message) {
+  Object.assign(st, { session: null, params: null, building: false, playing: false, pending: null, inFlight: 0, crashed: true });
+  setStatus(`The training worker crashed (${message}) and was restarted: press Play or Step to train again.`, 'error');
+  setState('loading');
+  st.client.start();
+  send(Req.INIT);
+}
+
+// The fault tests' hook (explorer/debug.js, only with debug=1): asks the worker to fail inside
+// the module that holds the trainers ("panic" or "oom").
+export function faultTrainingWorker(kind) {
+  send(Req.TRAIN_DEBUG_FAULT, { kind: String(kind), debug: true });
 }
 
 // Wires the section and starts its worker.
