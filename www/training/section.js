@@ -68,7 +68,8 @@ function rebuild(then = null) {
     references,
   });
   $('train-iter').textContent = '0';
-  setStatus(same ? 'Building the trainer on the same patients…' : 'Simulating the patients…');
+  const fit = references ? '' : ' and fitting the SVD solution';
+  setStatus(same ? 'Building the trainer on the same patients…' : `Simulating the patients${fit}…`);
   setState('building');
 }
 
