@@ -14,7 +14,8 @@ const PIPELINE = 2;
 /** With `prefers-reduced-motion: reduce`, playing asks for large batches under a longer time
  * budget (ms) instead, so the charts jump a few times a second rather than animate each frame. */
 const CALM = Object.freeze({ steps: 100000, budget: 400 });
-const reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
+let motion = null; // the reduced-motion query, made on first use
+const reducedMotion = () => (motion ??= matchMedia('(prefers-reduced-motion: reduce)')).matches;
 /** Playing stops, "converged", once an epoch changes the loss by less than this fraction of its
  * size (averaged over the epochs of the latest answer when it spans several): the paper's
  * stopping rule, a change below 10^-6, made relative so that it does not depend on the loss's
@@ -24,12 +25,12 @@ export const CONVERGED_TOL = 1e-6;
 // One message's batch while playing: {steps, budget (ms)}: a few steps per frame, or one large
 // batch under reduced motion.
 export function batch() {
-  return reducedMotion.matches ? CALM : { steps: STEPS_PER_MESSAGE, budget: PLAY_BUDGET_MS };
+  return reducedMotion() ? CALM : { steps: STEPS_PER_MESSAGE, budget: PLAY_BUDGET_MS };
 }
 
 // While playing, how many messages the worker may hold: PIPELINE, or one under reduced motion
 // (whose batches are long).
-export const depth = () => (reducedMotion.matches ? 1 : PIPELINE);
+export const depth = () => (reducedMotion() ? 1 : PIPELINE);
 
 // The convergence rule between the point `anchor` and a later `point` (steps per epoch
 // `perEpoch`): {change, anchor}, change the loss's relative change per epoch when it is below
