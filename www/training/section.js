@@ -10,8 +10,8 @@ import { currentParams, subscribe } from '../state/store.js';
 import { createContrast } from './contrast.js';
 import { settings, showTau, temperature } from './controls.js';
 import { createLive } from './live.js';
-import { referencesFor } from './references.js';
 import { CONVERGED_TOL, batch, converged, depth } from './pace.js';
+import { referencesFor } from './references.js';
 import { createSweep } from './sweep.js';
 
 /** Size of the animated alignment view (pixels). */
