@@ -8,13 +8,16 @@
 // parameters, default {"d1":100,"d2":100,"n":5000,"seed":1}). Also prints the median of the
 // worker's whole time per replicate, so the same script compares two builds' speed.
 
+import { parseArgs } from 'node:util';
 import { launch } from '../tests/e2e/helpers.mjs';
 import { startServer } from './serve.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
+const { values: o } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '.' }, reps: { type: 'string', default: '10' },
+    params: { type: 'string', default: '{"d1":100,"d2":100,"n":5000,"seed":1}' },
+  },
+});
 
 // Runs in the page: `reps` replicates in one explorer worker; resolves to the timings.
 async function timings({ params, reps }) {
@@ -33,13 +36,13 @@ async function timings({ params, reps }) {
   return out;
 }
 
-const server = await startServer({ dir: arg('dir', '.'), port: 0 });
+const server = await startServer({ dir: o.dir, port: 0 });
 const browser = await launch();
 try {
   const page = await browser.context.newPage();
   await page.goto(`${server.url}tests/e2e/blank.html`);
-  const params = JSON.parse(arg('params', '{"d1":100,"d2":100,"n":5000,"seed":1}'));
-  const all = await page.evaluate(timings, { params, reps: Number(arg('reps', 10)) });
+  const params = JSON.parse(o.params);
+  const all = await page.evaluate(timings, { params, reps: Number(o.reps) });
   const values = all.flatMap(({ worker, ...t }) => Object.values(t));
   const whole = values.filter((x) => Number.isInteger(x)).length;
   const ms = all.map((t) => t.worker).sort((a, b) => a - b);

@@ -5,23 +5,21 @@
 // in the browser's frame rate, also counted). Issue 29 asks for 30 or more redraws a second
 // at d1 = d2 = 2500 while a trainer plays.
 //
-// Usage: node scripts/bench-frames.mjs [--d 2500] [--seconds 10] [--trainer claime-temp] [--n N]
+// Usage: node scripts/bench-frames.mjs [--d 2500] [--seconds 10] [--trainer claime-temp] [--n N] [--dir TREE]
 //
 // With --restarts, the time from a control change to the first redrawn training chart instead
 // (issue 29 asks for 0.5 s): after the explorer's run is done, Play on claime-temp, then each
 // change of RESTARTS in turn while playing, from the control's event to the animation frame
 // that draws the new trainer's first state (the τ slider's 150 ms settling included), with 2 s
-// of play between changes. --dir serves another tree (with its own www/pkg*), for A/B runs.
+// of play between changes. In both modes --dir serves another tree (with its own www/pkg*),
+// for A/B runs.
 //   node scripts/bench-frames.mjs --restarts [--d 2500] [--dir TREE]
 // The wasm must be built (node scripts/build-wasm.mjs).
 
+import { parseArgs } from 'node:util';
 import { launch } from '../tests/e2e/helpers.mjs';
 import { startServer } from './serve.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
 
 // Runs in the page before its scripts: wraps requestAnimationFrame to time each callback and
 // counts the browser's frames.
@@ -41,9 +39,10 @@ function instrument() {
   raf(tick);
 }
 
-/** Plays `trainer` at d1 = d2 = `d` for `seconds`; resolves to the figures. */
-export async function measureFrames({ d = 2500, seconds = 10, trainer = 'claime-temp', n } = {}) {
-  const server = await startServer({ port: 0 });
+/** Plays `trainer` at d1 = d2 = `d` for `seconds`, the page served from the tree `dir`;
+ * resolves to the figures. */
+export async function measureFrames({ d = 2500, seconds = 10, trainer = 'claime-temp', n, dir = '.' } = {}) {
+  const server = await startServer({ dir, port: 0 });
   const browser = await launch();
   try {
     const page = await browser.context.newPage();
@@ -155,13 +154,16 @@ export async function measureRestarts({ d = 2500, dir = '.', n } = {}) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes('--restarts')) {
-  const r = await measureRestarts({ d: Number(arg('d', 2500)), dir: arg('dir', '.'), n: arg('n', undefined) });
-  console.log(JSON.stringify(r));
-} else if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await measureFrames({
-    d: Number(arg('d', 2500)), seconds: Number(arg('seconds', 10)), trainer: arg('trainer', 'claime-temp'),
-    n: arg('n', undefined),
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values: o } = parseArgs({
+    options: {
+      restarts: { type: 'boolean', default: false }, d: { type: 'string', default: '2500' },
+      seconds: { type: 'string', default: '10' }, trainer: { type: 'string', default: 'claime-temp' },
+      n: { type: 'string' }, dir: { type: 'string', default: '.' },
+    },
   });
+  const r = o.restarts
+    ? await measureRestarts({ d: Number(o.d), dir: o.dir, n: o.n })
+    : await measureFrames({ d: Number(o.d), seconds: Number(o.seconds), trainer: o.trainer, n: o.n, dir: o.dir });
   console.log(JSON.stringify(r));
 }

@@ -6,13 +6,10 @@
 // Usage: node scripts/bench-step.mjs [--dir TREE] [--trainer claime-gd] [--d 2500]
 //   (TREE: a source tree with a built www/pkg, default this one, for A/B runs)
 
+import { parseArgs } from 'node:util';
 import { launch } from '../tests/e2e/helpers.mjs';
 import { startServer } from './serve.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : process.argv[i + 1];
-};
 
 // Runs in the page: builds the trainer in a fresh worker and times 40 pairs of messages.
 async function timings({ trainer, d }) {
@@ -38,9 +35,11 @@ const median = (xs) => {
   return s[Math.floor(s.length / 2)];
 };
 
-const dir = arg('dir', '.');
-const trainer = arg('trainer', 'claime-gd');
-const d = Number(arg('d', 2500));
+const { values: o } = parseArgs({
+  options: { dir: { type: 'string', default: '.' }, trainer: { type: 'string', default: 'claime-gd' }, d: { type: 'string', default: '2500' } },
+});
+const { dir, trainer } = o;
+const d = Number(o.d);
 const server = await startServer({ dir, port: 0 });
 const browser = await launch();
 try {
