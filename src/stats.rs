@@ -7,7 +7,6 @@
 //! - optionally C11 and C22 (only Concate and CL need them), stored as upper triangles.
 //!
 //! Statistics of two cohorts add entry by entry ([`SummaryStats::merge`]): the federated use.
-
 //!
 //! The matrices are `ndarray` arrays in standard (row-major, contiguous) layout, the layout
 //! [`SummaryStats::new`] and [`Array2::from_shape_vec`] give; the accumulation reads them as
